@@ -8,6 +8,9 @@ public enum PixelEncoding
     JpegLossless,
     JpegLs,
     Jpeg2000,
+
+    /// <summary>A syntax this library has no decoder for; the data set is read as Explicit VR Little Endian.</summary>
+    Unsupported,
 }
 
 /// <summary>A transfer syntax this library knows: how the data set is encoded and how pixel data is compressed.</summary>
@@ -47,6 +50,10 @@ public sealed record TransferSyntax(
 
     /// <summary>The syntax with this UID, or null when it is not one this library reads.</summary>
     public static TransferSyntax? Find(string uid) => ByUid.GetValueOrDefault(uid.TrimEnd('\0', ' '));
+
+    /// <summary>A syntax named by a file that this library cannot decode pixels of.</summary>
+    public static TransferSyntax Unsupported(string uid) =>
+        new(uid.TrimEnd('\0', ' '), "Unsupported transfer syntax", true, false, false, PixelEncoding.Unsupported, false);
 
     public override string ToString() => $"{Name} ({Uid})";
 }

@@ -1,0 +1,64 @@
+using InnerEye.Imaging;
+using InnerEye.Imaging.Dicom;
+
+namespace InnerEye.Cli;
+
+/// <summary>The innereye command: parses the verb and hands over to the command class for it.</summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Usage = 64;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(HelpText);
+            return args.Length == 0 ? Usage : Ok;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "inspect" => await InspectCommand.RunAsync(args[1..], stdout, stderr),
+                "dump" => Dump(args[1..], stdout, stderr),
+                _ => await Fail(stderr, $"Unknown command '{args[0]}'.\n\n{HelpText}"),
+            };
+        }
+        catch (ImagingException ex)
+        {
+            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static int Dump(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length != 1)
+        {
+            stderr.WriteLine("usage: innereye dump FILE");
+            return Usage;
+        }
+        var file = DicomReader.ReadFile(args[0]);
+        stdout.WriteLine($"# {file.TransferSyntax}");
+        if (file.Meta is not null) stdout.Write(DicomDump.Format(file.Meta));
+        stdout.Write(DicomDump.Format(file.Dataset));
+        return Ok;
+    }
+
+    private static async Task<int> Fail(TextWriter stderr, string message)
+    {
+        await stderr.WriteLineAsync(message);
+        return Usage;
+    }
+
+    public const string HelpText = """
+        usage: innereye <command> [options]
+
+        commands:
+          inspect PATH [--json]   list the channels and series of a gateway zip or a folder of DICOM files,
+                                  their geometry and every problem found (exit 0 when each channel has a
+                                  usable volume, 2 otherwise)
+          dump FILE               list the elements of one DICOM file
+        """;
+}
