@@ -1,0 +1,51 @@
+namespace InnerEye.Imaging.Series;
+
+/// <summary>
+/// A 3-D scalar image on a regular grid in patient coordinates (LPS, mm). Voxel (i, j, k) — column, row, slice — is at
+/// Origin + i·Spacing[0]·RowDirection + j·Spacing[1]·ColumnDirection + k·Spacing[2]·SliceDirection; x varies fastest.
+/// Slices are held as separate arrays so that loading can decode each slice where it is read and sort afterwards.
+/// </summary>
+public sealed class ImageVolume(int sizeX, int sizeY, double[] spacing, double[] origin, double[] direction, float[][] slices)
+{
+    public int SizeX { get; } = sizeX;
+    public int SizeY { get; } = sizeY;
+    public int SizeZ => Slices.Length;
+
+    /// <summary>Column spacing, row spacing, slice spacing (mm).</summary>
+    public double[] Spacing { get; } = spacing;
+
+    public double[] Origin { get; } = origin;
+
+    /// <summary>Row direction cosines, column direction cosines, slice normal: 9 numbers.</summary>
+    public double[] Direction { get; } = direction;
+
+    /// <summary>One array of SizeX·SizeY values per slice, in slice order.</summary>
+    public float[][] Slices { get; } = slices;
+
+    public long VoxelCount => (long)SliceLength * SizeZ;
+
+    /// <summary>True when any slice was lossy-compressed: values are not the scanner's.</summary>
+    public bool Lossy { get; init; }
+
+    public int SliceLength => SizeX * SizeY;
+
+    public Span<float> Slice(int z) => Slices[z];
+
+    /// <summary>The voxels as one contiguous array, x fastest then y then z.</summary>
+    public float[] ToArray()
+    {
+        var all = new float[VoxelCount];
+        for (var z = 0; z < SizeZ; z++) Slices[z].CopyTo(all.AsSpan(z * SliceLength));
+        return all;
+    }
+
+    /// <summary>Maps continuous voxel coordinates to patient coordinates.</summary>
+    public (double X, double Y, double Z) ToPatient(double i, double j, double k)
+    {
+        var d = Direction;
+        double a = i * Spacing[0], b = j * Spacing[1], c = k * Spacing[2];
+        return (Origin[0] + a * d[0] + b * d[3] + c * d[6],
+                Origin[1] + a * d[1] + b * d[4] + c * d[7],
+                Origin[2] + a * d[2] + b * d[5] + c * d[8]);
+    }
+}

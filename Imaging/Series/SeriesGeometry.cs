@@ -1,0 +1,129 @@
+namespace InnerEye.Imaging.Series;
+
+/// <summary>
+/// Sorts one series' slices along the slice normal and checks that they form a regular grid, the way clinical tools
+/// check it (RTConvert's geometric acceptance test): orthonormal and equal orientation, square CT pixels, one position
+/// per slice, an even slice gap.
+/// </summary>
+internal static class SeriesGeometry
+{
+    public sealed record Grid(double[] Direction, double[] Origin, double[] Spacing, int[] Order);
+
+    public static Grid? Build(string channel, IReadOnlyList<ParsedSlice> slices, SeriesLoadOptions options, List<VolumeProblem> problems)
+    {
+        void Fail(string code, string message) => problems.Add(new VolumeProblem(channel, code, message));
+        var first = slices[0];
+        foreach (var s in slices)
+        {
+            var missing = s.Position is not { Length: 3 } ? "ImagePositionPatient (0020,0032)"
+                : s.Orientation is not { Length: 6 } ? "ImageOrientationPatient (0020,0037)"
+                : s.PixelSpacing is not { Length: 2 } ? "PixelSpacing (0028,0030)" : null;
+            if (missing is not null)
+            {
+                Fail("MissingGeometry", $"'{s.Entry.Name}' has no valid {missing}, so its place in the volume is unknown.");
+                return null;
+            }
+        }
+        var o = first.Orientation!;
+        double[] row = [o[0], o[1], o[2]], col = [o[3], o[4], o[5]];
+        var tol = options.OrientationTolerance;
+        if (Math.Abs(Norm(row) - 1) > tol || Math.Abs(Norm(col) - 1) > tol || Math.Abs(Dot(row, col)) > tol)
+        {
+            Fail("NonOrthonormalOrientation", $"ImageOrientationPatient {Format(o)} in '{first.Entry.Name}' is not two orthogonal unit vectors.");
+            return null;
+        }
+        Normalize(row);
+        Normalize(col);
+        var normal = Cross(row, col);
+        foreach (var s in slices)
+        {
+            if (s.Orientation!.Zip(o).Any(p => Math.Abs(p.First - p.Second) > tol))
+            {
+                Fail("InconsistentOrientation", $"'{s.Entry.Name}' has orientation {Format(s.Orientation!)} but '{first.Entry.Name}' has {Format(o)}.");
+                return null;
+            }
+            if (Math.Abs(s.PixelSpacing![0] - first.PixelSpacing![0]) > 1e-4 || Math.Abs(s.PixelSpacing[1] - first.PixelSpacing[1]) > 1e-4)
+            {
+                Fail("InconsistentPixelSpacing", $"'{s.Entry.Name}' has pixel spacing {Format(s.PixelSpacing)} but '{first.Entry.Name}' has {Format(first.PixelSpacing)}.");
+                return null;
+            }
+        }
+        var spacing = first.PixelSpacing!;
+        if (spacing[0] <= 0 || spacing[1] <= 0)
+        {
+            Fail("InvalidPixelSpacing", $"PixelSpacing {Format(spacing)} in '{first.Entry.Name}' is not positive.");
+            return null;
+        }
+        if (first.Modality == "CT" && Math.Abs(spacing[0] - spacing[1]) > 1e-4)
+        {
+            Fail("NonSquarePixels", $"CT pixels must be square, but PixelSpacing is {Format(spacing)} (row\\column, mm).");
+            return null;
+        }
+
+        var along = slices.Select(s => Dot(s.Position!, normal)).ToArray();
+        var order = Enumerable.Range(0, slices.Count).OrderBy(i => along[i]).ToArray();
+        var origin = slices[order[0]].Position!;
+        var gapTolerance = options.SliceGapTolerance;
+        foreach (var i in order)
+        {
+            double[] offset = [slices[i].Position![0] - origin[0], slices[i].Position![1] - origin[1], slices[i].Position![2] - origin[2]];
+            if (Math.Abs(Dot(offset, row)) > gapTolerance || Math.Abs(Dot(offset, col)) > gapTolerance)
+            {
+                Fail("InconsistentSlicePosition", $"'{slices[i].Entry.Name}' at {Format(slices[i].Position!)} is shifted within the image plane relative to '{slices[order[0]].Entry.Name}' at {Format(origin)} (a tilted gantry or a mixed series); the slices do not stack into one grid.");
+                return null;
+            }
+        }
+
+        var gaps = new double[Math.Max(order.Length - 1, 0)];
+        for (var k = 0; k < gaps.Length; k++) gaps[k] = along[order[k + 1]] - along[order[k]];
+        for (var k = 0; k < gaps.Length; k++)
+        {
+            if (gaps[k] < Math.Max(gapTolerance, 1e-3))
+            {
+                Fail("DuplicateSlicePosition", $"'{slices[order[k]].Entry.Name}' and '{slices[order[k + 1]].Entry.Name}' are both at {along[order[k]]:0.###} mm along the slice normal.");
+                return null;
+            }
+        }
+        double sliceSpacing;
+        if (gaps.Length == 0)
+        {
+            sliceSpacing = first.SliceThickness is > 0 and var t ? t : 1.0;
+        }
+        else
+        {
+            sliceSpacing = Median(gaps);
+            for (var k = 0; k < gaps.Length; k++)
+            {
+                if (Math.Abs(gaps[k] - sliceSpacing) <= gapTolerance) continue;
+                var ratio = gaps[k] / sliceSpacing;
+                var missing = Math.Round(ratio) - 1;
+                var between = $"between '{slices[order[k]].Entry.Name}' ({along[order[k]]:0.###} mm) and '{slices[order[k + 1]].Entry.Name}' ({along[order[k + 1]]:0.###} mm)";
+                if (missing >= 1 && Math.Abs(gaps[k] - Math.Round(ratio) * sliceSpacing) <= gapTolerance)
+                    Fail("MissingSlices", $"{missing} slice(s) missing {between}: the gap is {gaps[k]:0.###} mm where the series' slice spacing is {sliceSpacing:0.###} mm.");
+                else
+                    Fail("NonUniformSliceSpacing", $"The slice gap {between} is {gaps[k]:0.###} mm, more than {gapTolerance} mm from the median gap of {sliceSpacing:0.###} mm.");
+                return null;
+            }
+        }
+        return new Grid([.. row, .. col, .. normal], [.. origin], [spacing[1], spacing[0], sliceSpacing], order);
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
+    private static double[] Cross(double[] a, double[] b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+
+    private static void Normalize(double[] a)
+    {
+        var n = Norm(a);
+        for (var i = 0; i < 3; i++) a[i] /= n;
+    }
+
+    private static string Format(double[] values) => string.Join('\\', values.Select(v => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));
+}
