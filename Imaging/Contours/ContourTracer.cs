@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace InnerEye.Imaging.Contours;
 
@@ -131,25 +133,10 @@ public static class ContourTracer
             {
                 ReadOnlySpan<byte> row = slice.Slice(y * width, width);
                 Span<byte> dst = grid.AsSpan((y + 1) * stride + 1, width);
-                for (int x = 0; x < width; x++)
-                {
-                    byte v = row[x];
-                    dst[x] = v <= labelCount ? v : (byte)0;
-                }
+                CopyLabelsUpTo(row, dst, (byte)labelCount);
             }
 
-            for (int y = 1; y <= height; y++)
-            {
-                int p = y * stride + 1;
-                for (int x = 1; x <= width; x++, p++)
-                {
-                    byte v = grid[p];
-                    if (v != 0 && grid[p - stride] != v && visited[p] == 0)
-                    {
-                        lists[v].Add(new Contour2D(v, TraceLoop(grid, visited, stride, v, x - 1, y - 1, 0, 0, ref buffer)));
-                    }
-                }
-            }
+            ScanAndTrace(grid, visited, stride, width, height, 0, 0, lists, null, 0, ref buffer);
         }
         finally
         {
@@ -211,32 +198,43 @@ public static class ContourTracer
     private static void FindBoundingBoxes(ReadOnlySpan<byte> slice, int width, int height, int labelCount,
         Span<int> box, Span<bool> present)
     {
+        // Walk each row run by run (label regions are mostly long runs), so the per-pixel work is vectorized search.
         for (int y = 0; y < height; y++)
         {
             ReadOnlySpan<byte> row = slice.Slice(y * width, width);
-            for (int x = 0; x < width; x++)
+            int x = 0;
+            while (x < width)
             {
-                int v = row[x];
-                if (v == 0 || v > labelCount)
+                int next = row[x..].IndexOfAnyExcept((byte)0);
+                if (next < 0)
                 {
-                    continue;
+                    break;
                 }
 
-                int b = 4 * v;
-                if (!present[v])
+                x += next;
+                byte v = row[x];
+                int runLength = row[x..].IndexOfAnyExcept(v);
+                int last = runLength < 0 ? width - 1 : x + runLength - 1;
+                if (v <= labelCount)
                 {
-                    present[v] = true;
-                    box[b] = x;
-                    box[b + 1] = y;
-                    box[b + 2] = x;
-                    box[b + 3] = y;
+                    int b = 4 * v;
+                    if (!present[v])
+                    {
+                        present[v] = true;
+                        box[b] = x;
+                        box[b + 1] = y;
+                        box[b + 2] = last;
+                        box[b + 3] = y;
+                    }
+                    else
+                    {
+                        if (x < box[b]) box[b] = x;
+                        if (last > box[b + 2]) box[b + 2] = last;
+                        box[b + 3] = y;
+                    }
                 }
-                else
-                {
-                    if (x < box[b]) box[b] = x;
-                    if (x > box[b + 2]) box[b + 2] = x;
-                    box[b + 3] = y;
-                }
+
+                x = last + 1;
             }
         }
     }
@@ -263,10 +261,7 @@ public static class ContourTracer
             {
                 ReadOnlySpan<byte> row = slice.Slice((y0 + y) * width + x0, bw);
                 Span<byte> dst = grid.AsSpan((y + 1) * stride + 1, bw);
-                for (int x = 0; x < bw; x++)
-                {
-                    dst[x] = row[x] == label ? (byte)1 : (byte)0;
-                }
+                CopyMatches(row, dst, label);
             }
 
             if (fillHoles)
@@ -274,24 +269,111 @@ public static class ContourTracer
                 FillHoles(grid, stride, bh + 2);
             }
 
-            for (int y = 1; y <= bh; y++)
-            {
-                int p = y * stride + 1;
-                for (int x = 1; x <= bw; x++, p++)
-                {
-                    if (grid[p] == 1 && grid[p - stride] != 1 && visited[p] == 0)
-                    {
-                        int[] corners = TraceLoop(grid, visited, stride, 1, x - 1, y - 1, x0, y0, ref buffer);
-                        results.Add(new Contour2D(label, corners));
-                    }
-                }
-            }
+            ScanAndTrace(grid, visited, stride, bw, bh, x0, y0, null, results, label, ref buffer);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(buffer);
             ArrayPool<byte>.Shared.Return(visited);
             ArrayPool<byte>.Shared.Return(grid);
+        }
+    }
+
+    /// <summary>Writes 1 where the source equals <paramref name="label"/> and 0 elsewhere.</summary>
+    private static void CopyMatches(ReadOnlySpan<byte> source, Span<byte> destination, byte label)
+    {
+        int x = 0;
+        if (Vector.IsHardwareAccelerated && source.Length >= Vector<byte>.Count)
+        {
+            var target = new Vector<byte>(label);
+            var srcVectors = MemoryMarshal.Cast<byte, Vector<byte>>(source);
+            var dstVectors = MemoryMarshal.Cast<byte, Vector<byte>>(destination);
+            for (int i = 0; i < srcVectors.Length; i++)
+            {
+                dstVectors[i] = Vector.Equals(srcVectors[i], target) & Vector<byte>.One;
+            }
+
+            x = srcVectors.Length * Vector<byte>.Count;
+        }
+
+        for (; x < source.Length; x++)
+        {
+            destination[x] = source[x] == label ? (byte)1 : (byte)0;
+        }
+    }
+
+    /// <summary>Copies values up to <paramref name="maxLabel"/> and writes 0 for larger ones.</summary>
+    private static void CopyLabelsUpTo(ReadOnlySpan<byte> source, Span<byte> destination, byte maxLabel)
+    {
+        if (maxLabel == byte.MaxValue)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+
+        int x = 0;
+        if (Vector.IsHardwareAccelerated && source.Length >= Vector<byte>.Count)
+        {
+            var limit = new Vector<byte>(maxLabel);
+            var srcVectors = MemoryMarshal.Cast<byte, Vector<byte>>(source);
+            var dstVectors = MemoryMarshal.Cast<byte, Vector<byte>>(destination);
+            for (int i = 0; i < srcVectors.Length; i++)
+            {
+                var v = srcVectors[i];
+                dstVectors[i] = Vector.AndNot(v, Vector.GreaterThan(v, limit));
+            }
+
+            x = srcVectors.Length * Vector<byte>.Count;
+        }
+
+        for (; x < source.Length; x++)
+        {
+            byte v = source[x];
+            destination[x] = v <= maxLabel ? v : (byte)0;
+        }
+    }
+
+    /// <summary>
+    /// Finds every loop start (the top edge of a labelled pixel whose upper neighbour has another value, not yet walked)
+    /// in scan order and walks its loop. Runs of pixels equal to the pixel above are skipped with a vectorized compare.
+    /// </summary>
+    /// <param name="perLabel">When set, the grid holds label values (0 = background) and contours of value v go to perLabel[v].</param>
+    /// <param name="single">When set, the grid holds 0/1 and contours, labelled <paramref name="singleLabel"/>, go here.</param>
+    private static void ScanAndTrace(byte[] grid, byte[] visited, int stride, int width, int height, int offsetX, int offsetY,
+        List<Contour2D>[]? perLabel, List<Contour2D>? single, byte singleLabel, ref int[] buffer)
+    {
+        for (int y = 1; y <= height; y++)
+        {
+            int rowStart = y * stride + 1;
+            ReadOnlySpan<byte> row = grid.AsSpan(rowStart, width);
+            ReadOnlySpan<byte> above = grid.AsSpan(rowStart - stride, width);
+            int x = 0;
+            while (true)
+            {
+                x += row[x..].CommonPrefixLength(above[x..]);
+                if (x >= width)
+                {
+                    break;
+                }
+
+                int p = rowStart + x;
+                byte v = grid[p];
+                if (v != 0 && visited[p] == 0)
+                {
+                    byte traced = perLabel is null ? (byte)1 : v;
+                    int[] corners = TraceLoop(grid, visited, stride, traced, x, y - 1, offsetX, offsetY, ref buffer);
+                    if (perLabel is null)
+                    {
+                        single!.Add(new Contour2D(singleLabel, corners));
+                    }
+                    else
+                    {
+                        perLabel[v].Add(new Contour2D(v, corners));
+                    }
+                }
+
+                x++;
+            }
         }
     }
 
