@@ -83,6 +83,10 @@ public static class ContourTracer
     /// An array of length <paramref name="labelCount"/> + 1; element k holds the polygons of label k
     /// (element 0 is always empty). Each list is identical to what <see cref="Trace"/> returns for that label.
     /// </returns>
+    /// <remarks>
+    /// Without hole filling one scan of the slice finds the loops of all labels at once. With hole filling one scan
+    /// finds every label's bounding box, and each label is then filled and traced inside its own box.
+    /// </remarks>
     public static IReadOnlyList<Contour2D>[] TraceAll(ReadOnlySpan<byte> slice, int width, int height, int labelCount, bool fillHoles)
     {
         ValidateSlice(slice, width, height);

@@ -478,6 +478,29 @@ public class ContourTracerTests
     }
 
     [Fact]
+    public void TraceAllWithEveryByteValueAsALabel()
+    {
+        var random = new Random(255);
+        const int w = 70, h = 33;
+        var slice = new byte[w * h];
+        for (int i = 0; i < slice.Length; i++)
+        {
+            slice[i] = (byte)(random.Next(4) == 0 ? random.Next(256) : (i / 7) % 256);
+        }
+
+        foreach (bool fill in new[] { false, true })
+        {
+            var all = ContourTracer.TraceAll(slice, w, h, 255, fill);
+            Assert.Equal(256, all.Length);
+            Assert.Empty(all[0]);
+            for (int label = 1; label <= 255; label++)
+            {
+                AssertTraceMatches(slice, w, h, (byte)label, fill, all[label]);
+            }
+        }
+    }
+
+    [Fact]
     public void TraceAllOnLargeSliceWithSeveralStructures()
     {
         // A 512×512 slice with nested and adjacent structures: correctness at clinical size (no timing).
