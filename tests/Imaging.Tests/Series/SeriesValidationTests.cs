@@ -1,0 +1,201 @@
+using System.IO.Compression;
+using InnerEye.Imaging.Dicom;
+using InnerEye.Imaging.Series;
+using InnerEye.Imaging.Tests.Support;
+
+namespace InnerEye.Imaging.Tests.Series;
+
+/// <summary>Each way a series can be unusable is reported with its own code and a message naming the files.</summary>
+public class SeriesValidationTests
+{
+    private static (TempDirectory Dir, string Series, string[] ByPosition)? Make(params string[] options)
+    {
+        if (!SyntheticSeries.ToolsAvailable()) return null;
+        var dir = new TempDirectory();
+        var series = SyntheticSeries.Make(dir.Combine("s"), ["--slices", "8", .. options]);
+        var files = Directory.GetFiles(Path.Combine(series.Path, "ct"))
+            .OrderBy(f => DicomReader.ReadFile(f).Dataset.GetDoubles(DicomTags.ImagePositionPatient)![2]).ToArray();
+        return (dir, series.Path, files);
+    }
+
+    private static VolumeProblem SingleError(string path, string code)
+    {
+        var result = VolumeLoader.Load(path);
+        Assert.Empty(result.Channels);
+        var problem = Assert.Single(result.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal(code, problem.Code);
+        Assert.Equal("ct", problem.Channel);
+        var thrown = Assert.Throws<SeriesValidationException>(() => result.ThrowIfInvalid());
+        Assert.Equal(code, thrown.Code);
+        return problem;
+    }
+
+    [Fact]
+    public void SeveralSeriesInOneChannel()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit(files[..3], "SeriesInstanceUID=1.2.3.4");
+        var p = SingleError(path, "MultipleSeries");
+        Assert.Contains("1.2.3.4 with 3 images", p.Message);
+    }
+
+    [Fact]
+    public void DuplicateSlicePosition()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[4]], "ImagePositionPatient=-25.6\\-25.6\\107.5");
+        Assert.Contains("both at 107.5 mm", SingleError(path, "DuplicateSlicePosition").Message);
+    }
+
+    [Fact]
+    public void MissingSlice()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        File.Delete(files[3]);
+        var p = SingleError(path, "MissingSlices");
+        Assert.Contains("1 slice(s) missing", p.Message);
+        Assert.Contains("105 mm", p.Message);
+        Assert.Contains("110 mm", p.Message);
+    }
+
+    [Fact]
+    public void NonUniformSliceGap()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[3]], "ImagePositionPatient=-25.6\\-25.6\\108.0");
+        Assert.Contains("more than 0.1 mm from the median gap of 2.5 mm", SingleError(path, "NonUniformSliceSpacing").Message);
+        var tolerant = VolumeLoader.Load(path, new SeriesLoadOptions { SliceGapTolerance = 0.6 });
+        Assert.False(tolerant.HasErrors);
+    }
+
+    [Fact]
+    public void NonOrthonormalOrientation()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit(files, "ImageOrientationPatient=1\\0\\0\\0.2\\0.9\\0");
+        Assert.Contains("not two orthogonal unit vectors", SingleError(path, "NonOrthonormalOrientation").Message);
+    }
+
+    [Fact]
+    public void MixedRowsAndColumns()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[2]], "Rows=32");
+        Assert.Contains("all slices of a series must match", SingleError(path, "InconsistentPixelFormat").Message);
+    }
+
+    [Fact]
+    public void SeveralFramesOfReference()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[5]], "FrameOfReferenceUID=1.2.3.9");
+        Assert.Contains("1.2.3.9", SingleError(path, "MultipleFramesOfReference").Message);
+    }
+
+    [Fact]
+    public void NonSquareCtPixels()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit(files, "PixelSpacing=0.8\\0.9");
+        Assert.Contains("CT pixels must be square", SingleError(path, "NonSquarePixels").Message);
+    }
+
+    [Fact]
+    public void SliceShiftedInPlane()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[6]], "ImagePositionPatient=-20.6\\-25.6\\115");
+        SingleError(path, "InconsistentSlicePosition");
+    }
+
+    [Fact]
+    public void MissingGeometryNamesTheAttribute()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit([files[1]], "-ImagePositionPatient");
+        Assert.Contains("ImagePositionPatient (0020,0032)", SingleError(path, "MissingGeometry").Message);
+    }
+
+    [Fact]
+    public void TwoChannelsLoadSeparately()
+    {
+        if (Make() is not var (dir, path, _)) return;
+        using var __ = dir;
+        CopyDirectory(Path.Combine(path, "ct"), Path.Combine(path, "mr"));
+        var result = VolumeLoader.Load(path).ThrowIfInvalid();
+        Assert.Equal(["ct", "mr"], result.Channels.Select(c => c.Channel));
+    }
+
+    [Fact]
+    public void ZipOfTextFilesHasNoImage()
+    {
+        using var dir = new TempDirectory();
+        var zip = dir.Combine("text.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            foreach (var name in new[] { "ct/0", "ct/1" })
+            {
+                using var w = new StreamWriter(archive.CreateEntry(name).Open());
+                w.Write("this is not a DICOM file, just some text that is long enough to look like something");
+            }
+        }
+        var result = VolumeLoader.Load(zip);
+        Assert.Equal(2, result.Problems.Count(p => p.Code == "NotDicom" && p.Severity == ProblemSeverity.Warning));
+        Assert.Contains(result.Problems, p => p is { Code: "NoImages", Severity: ProblemSeverity.Error } && p.Message.Contains("'ct'"));
+    }
+
+    [Fact]
+    public void EmptyZipHasNoImage()
+    {
+        using var dir = new TempDirectory();
+        var zip = dir.Combine("empty.zip");
+        ZipFile.Open(zip, ZipArchiveMode.Create).Dispose();
+        var problem = Assert.Single(VolumeLoader.Load(zip).Problems);
+        Assert.Equal("NoImages", problem.Code);
+    }
+
+    [Theory]
+    [InlineData("../evil")]
+    [InlineData("ct/../../evil")]
+    [InlineData("/etc/passwd")]
+    [InlineData("C:/windows/evil")]
+    [InlineData("..\\evil")]
+    public void ZipEntryNamesThatEscapeAreRefused(string name)
+    {
+        using var dir = new TempDirectory();
+        var zip = dir.Combine("evil.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using var s = archive.CreateEntry(name).Open();
+            s.Write(new byte[16]);
+        }
+        var error = Assert.Throws<ImagingException>(() => VolumeLoader.Load(zip));
+        Assert.Equal("UnsafeEntryName", error.Code);
+        Assert.Contains("outside the upload", error.Message);
+    }
+
+    [Fact]
+    public void FileThatIsNotAZipIsRefused()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("random.zip");
+        File.WriteAllBytes(path, Enumerable.Range(0, 1024).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        Assert.Equal("InvalidZip", Assert.Throws<ImagingException>(() => VolumeLoader.Load(path)).Code);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+}
