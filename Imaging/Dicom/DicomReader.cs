@@ -72,6 +72,12 @@ public static class DicomReader
             position = parser.ParseElement(meta, position, length, depth: 0, out var delimiter);
             if (delimiter) throw new DicomFormatException("InvalidFileMeta", $"Unexpected delimiter in the file meta information at offset {position}.");
         }
+        if (meta.TryGet(DicomTags.FileMetaInformationGroupLength, out var groupLength) && groupLength.Length == 4)
+        {
+            var declaredEnd = (long)groupLength.Offset + 4 + BinaryPrimitives.ReadUInt32LittleEndian(meta.ValueBytes(groupLength));
+            if (declaredEnd > length)
+                throw new DicomFormatException("Truncated", $"The file meta information declares {declaredEnd - groupLength.Offset - 4} bytes but the file ends first: it is truncated.");
+        }
         return position;
     }
 
@@ -82,7 +88,7 @@ public static class DicomReader
         {
             return TransferSyntax.Find(uid) ?? TransferSyntax.Unsupported(uid);
         }
-        return GuessEncoding(data, position, length);
+        return GuessEncoding(data, position, length, requirePlausibleStart: meta is null);
     }
 
     /// <summary>
@@ -97,16 +103,18 @@ public static class DicomReader
     }
 
     /// <summary>A data set without a stated transfer syntax: tell byte order and VR encoding from its first element.</summary>
-    private static TransferSyntax GuessEncoding(byte[] data, int position, int length)
+    private static TransferSyntax GuessEncoding(byte[] data, int position, int length, bool requirePlausibleStart)
     {
         if (length - position < 8) throw new DicomFormatException("Truncated", "The data set is shorter than one element header.");
         var span = data.AsSpan(position);
         var groupLE = BinaryPrimitives.ReadUInt16LittleEndian(span);
         var groupBE = BinaryPrimitives.ReadUInt16BigEndian(span);
         var explicitVR = DicomVRInfo.Parse(span[4], span[5]) != DicomVR.None;
-        var bigEndian = groupLE > 0x00FF && groupBE <= 0x00FF && groupBE != 0;
-        if (!bigEndian && (groupLE == 0 || groupLE > 0x7FE0) && !explicitVR)
-            throw new DicomFormatException("NotDicom", "The data does not start with a DICOM preamble, file meta information or a plausible data element.");
+        var bigEndian = groupLE > 0x00FF && groupBE <= 0x00FF && groupBE >= 0x0008;
+        // A data set without meta information starts with one of the first groups (0008 in practice).
+        var plausible = bigEndian || groupLE is >= 0x0008 and <= 0x00FF;
+        if (!plausible && requirePlausibleStart)
+            throw new DicomFormatException("NotDicom", "The data does not start with a DICOM preamble, file meta information or a plausible data element: it is not a DICOM file.");
         if (bigEndian) return TransferSyntax.ExplicitVRBigEndian;
         return explicitVR ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
     }

@@ -20,8 +20,13 @@ public static class PixelDataReader
             || format.BitsStored < 1 || format.BitsStored > format.BitsAllocated || format.SamplesPerPixel is < 1 or > 4)
             throw new DicomFormatException("UnsupportedPixelFormat",
                 $"Unsupported pixel layout: {format.Rows}x{format.Columns}, {format.SamplesPerPixel} samples, {format.BitsAllocated} bits allocated, {format.BitsStored} stored.");
+        if (format.FrameBytes > MaxFrameBytes)
+            throw new DicomFormatException("FrameTooLarge", $"A {format.Rows}x{format.Columns} frame of {format.SamplesPerPixel} samples of {format.BitsAllocated} bits is larger than the {MaxFrameBytes >> 20} MiB this reader accepts.");
         return format;
     }
+
+    /// <summary>A 16384×16384 16-bit frame; larger claims are refused before anything is allocated.</summary>
+    public const long MaxFrameBytes = 1L << 29;
 
     /// <summary>
     /// Native data: the frame's bytes straight from the file buffer (no copy) when they are little-endian.

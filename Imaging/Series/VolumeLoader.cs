@@ -83,13 +83,14 @@ public static class VolumeLoader
     private static float[] DecodeHu(DicomFile file, ParsedSlice slice)
     {
         var format = slice.Format;
-        var hu = new float[format.Rows * format.Columns];
         var rescale = HuConverter.RescaleOf(file.Dataset, format, slice.Modality);
         if (PixelDataReader.TryGetNativeFrame(file, format, 0, out var native))
         {
-            HuConverter.Convert(native.Span, format, rescale, hu);
-            return hu;
+            var values = new float[format.Rows * format.Columns];
+            HuConverter.Convert(native.Span, format, rescale, values);
+            return values;
         }
+        var hu = new float[format.Rows * format.Columns];
         var buffer = ArrayPool<byte>.Shared.Rent((int)format.FrameBytes);
         try
         {
