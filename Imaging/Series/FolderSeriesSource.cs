@@ -21,13 +21,23 @@ public sealed class FolderSeriesSource : ISeriesSource
 
     public void Read(int start, int end, Action<int, byte[], int> visit)
     {
+        var buffer = Array.Empty<byte>();
         for (var i = start; i < end; i++)
         {
             var entry = Entries[i];
             if (entry.DeclaredSize > _options.MaxEntryBytes)
                 throw new ImagingException("EntryTooLarge", $"'{entry.Name}' is {entry.DeclaredSize} bytes, more than the {_options.MaxEntryBytes}-byte limit for one file.");
-            var bytes = File.ReadAllBytes(Path.Combine(_root, entry.Name));
-            visit(i, bytes, bytes.Length);
+            using var handle = File.OpenHandle(Path.Combine(_root, entry.Name));
+            var length = (int)RandomAccess.GetLength(handle);
+            if (buffer.Length < length) buffer = new byte[length];
+            var read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read);
+                if (n == 0) break;
+                read += n;
+            }
+            visit(i, buffer, read);
         }
     }
 }

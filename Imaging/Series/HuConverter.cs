@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Pixels;
@@ -54,12 +55,42 @@ internal static class HuConverter
 
     private static void Affine(ReadOnlySpan<short> values, float slope, float intercept, Span<float> destination)
     {
-        for (var i = 0; i < destination.Length; i++) destination[i] = values[i] * slope + intercept;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<float>(slope);
+            var b = new Vector<float>(intercept);
+            var input = MemoryMarshal.Cast<short, Vector<short>>(values[..destination.Length]);
+            var output = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (var v = 0; v < input.Length; v++)
+            {
+                Vector.Widen(input[v], out var low, out var high);
+                output[2 * v] = Vector.ConvertToSingle(low) * s + b;
+                output[2 * v + 1] = Vector.ConvertToSingle(high) * s + b;
+            }
+            i = input.Length * Vector<short>.Count;
+        }
+        for (; i < destination.Length; i++) destination[i] = values[i] * slope + intercept;
     }
 
     private static void Affine(ReadOnlySpan<ushort> values, float slope, float intercept, Span<float> destination)
     {
-        for (var i = 0; i < destination.Length; i++) destination[i] = values[i] * slope + intercept;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<float>(slope);
+            var b = new Vector<float>(intercept);
+            var input = MemoryMarshal.Cast<ushort, Vector<ushort>>(values[..destination.Length]);
+            var output = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (var v = 0; v < input.Length; v++)
+            {
+                Vector.Widen(input[v], out var low, out var high);
+                output[2 * v] = Vector.ConvertToSingle(Vector.AsVectorInt32(low)) * s + b;
+                output[2 * v + 1] = Vector.ConvertToSingle(Vector.AsVectorInt32(high)) * s + b;
+            }
+            i = input.Length * Vector<ushort>.Count;
+        }
+        for (; i < destination.Length; i++) destination[i] = values[i] * slope + intercept;
     }
 
     private static float Map(uint raw, FrameFormat format, Rescale rescale, float slope, float intercept)

@@ -6,7 +6,7 @@ public interface ISeriesSource
     IReadOnlyList<SeriesEntry> Entries { get; }
 
     /// <summary>
-    /// Reads the entries with index in [start, end) in order, handing each one's bytes (a fresh array the visitor may keep, and its length) to
+    /// Reads the entries with index in [start, end) in order, handing each one's bytes (a buffer reused for the next entry, and the length used) to
     /// <paramref name="visit"/>. Safe to call from several threads on disjoint ranges.
     /// </summary>
     void Read(int start, int end, Action<int, byte[], int> visit);

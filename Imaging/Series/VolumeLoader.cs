@@ -40,7 +40,7 @@ public static class VolumeLoader
                 (slices[i], entryProblems[i]) = ReadSlice(entries[i], bytes, length);
             });
         });
-        problems.AddRange(entryProblems.OfType<VolumeProblem>());
+        problems.AddRange(Summarise(entryProblems.OfType<VolumeProblem>()));
 
         var loaded = new List<LoadedSeries>();
         foreach (var channel in entries.Select(e => e.Channel).Distinct().Order(StringComparer.Ordinal))
@@ -52,6 +52,14 @@ public static class VolumeLoader
         }
         return new SeriesLoadResult(loaded, problems);
     }
+
+    /// <summary>The same problem in many files is reported once, with the first file's message and a count.</summary>
+    private static IEnumerable<VolumeProblem> Summarise(IEnumerable<VolumeProblem> problems) =>
+        problems.GroupBy(p => (p.Channel, p.Code, p.Severity)).Select(g =>
+        {
+            var count = g.Count();
+            return count == 1 ? g.First() : g.First() with { Message = $"{g.First().Message} The same holds for {count - 1} other file(s) of this channel." };
+        });
 
     private static (ParsedSlice?, VolumeProblem?) ReadSlice(SeriesEntry entry, byte[] bytes, int length)
     {
@@ -86,11 +94,11 @@ public static class VolumeLoader
         var rescale = HuConverter.RescaleOf(file.Dataset, format, slice.Modality);
         if (PixelDataReader.TryGetNativeFrame(file, format, 0, out var native))
         {
-            var values = new float[format.Rows * format.Columns];
+            var values = GC.AllocateUninitializedArray<float>(format.Rows * format.Columns);
             HuConverter.Convert(native.Span, format, rescale, values);
             return values;
         }
-        var hu = new float[format.Rows * format.Columns];
+        var hu = GC.AllocateUninitializedArray<float>(format.Rows * format.Columns);
         var buffer = ArrayPool<byte>.Shared.Rent((int)format.FrameBytes);
         try
         {

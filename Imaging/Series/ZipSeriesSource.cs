@@ -50,14 +50,15 @@ public sealed class ZipSeriesSource : ISeriesSource
         try
         {
             using var archive = ZipFile.OpenRead(_path);
+            var buffer = Array.Empty<byte>();
             for (var i = start; i < end; i++)
             {
                 var entry = archive.Entries[_archiveIndex[i]];
                 var declared = (int)entry.Length;
-                var buffer = new byte[declared];
+                if (buffer.Length < declared) buffer = new byte[declared];
                 using (var stream = entry.Open())
                 {
-                    var read = stream.ReadAtLeast(buffer, declared, throwOnEndOfStream: false);
+                    var read = stream.ReadAtLeast(buffer.AsSpan(0, declared), declared, throwOnEndOfStream: false);
                     if (read != declared || stream.ReadByte() != -1)
                         throw new ImagingException("InvalidZip", $"Zip entry '{Entries[i].Name}' does not inflate to the {declared} bytes its header declares.");
                 }
