@@ -1,0 +1,75 @@
+using InnerEye.Imaging.Series;
+using InnerEye.Imaging.Tests.Support;
+
+namespace InnerEye.Imaging.Tests.Series;
+
+/// <summary>
+/// A series transcoded by dcmtk and GDCM into every syntax the gateway may forward loads to the same HU volume as the
+/// uncompressed original (or, for near-lossless JPEG-LS, to what dcmtk itself decodes).
+/// </summary>
+public class TranscodedSeriesTests
+{
+    public static TheoryData<string, string> Transcoders() => new()
+    {
+        { "dcmcrle", "" },
+        { "dcmcjpeg", "--encode-lossless-sv1" },
+        { "dcmcjpeg", "--encode-lossless --selection-value 4" },
+        { "dcmcjpeg", "--encode-lossless --selection-value 7 --point-transform 0" },
+        { "dcmcjpls", "--encode-lossless" },
+        { "dcmconv", "--write-xfer-big" },
+        { "dcmconv", "--write-xfer-implicit" },
+        { "dcmconv", "--write-xfer-deflated" },
+        { "gdcmconv", "--rle" },
+        { "gdcmconv", "--jpeg" },
+        { "gdcmconv", "--jpegls" },
+        { "gdcmconv", "--j2k" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Transcoders))]
+    public void LosslessTranscodeLoadsToTheSameVolume(string tool, string options)
+    {
+        if (!SyntheticSeries.ToolsAvailable() || !ExternalProcess.Available(tool)) return;
+        using var dir = new TempDirectory();
+        var source = SyntheticSeries.Make(dir.Combine("source"), "--slices", "5", "--rows", "48", "--cols", "40", "--bits-stored", "12");
+        var transcoded = Transcode(source.Path, dir.Combine("transcoded"), tool, options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        var expected = Assert.Single(VolumeLoader.Load(source.Path).ThrowIfInvalid().Channels);
+        var actual = Assert.Single(VolumeLoader.Load(transcoded).ThrowIfInvalid().Channels);
+        Assert.Equal(expected.Volume.ToArray(), actual.Volume.ToArray());
+        Assert.Equal(expected.Volume.Origin, actual.Volume.Origin);
+        Assert.False(actual.Volume.Lossy);
+        Assert.NotEqual(expected.TransferSyntaxes, actual.TransferSyntaxes);
+    }
+
+    [Fact]
+    public void NearLosslessJpegLsMatchesDcmtksOwnDecodeAndIsMarkedLossy()
+    {
+        if (!SyntheticSeries.ToolsAvailable() || !ExternalProcess.Available("dcmcjpls") || !ExternalProcess.Available("dcmdjpls")) return;
+        using var dir = new TempDirectory();
+        var source = SyntheticSeries.Make(dir.Combine("source"), "--slices", "4", "--rows", "40", "--cols", "48");
+        var lossy = Transcode(source.Path, dir.Combine("near"), "dcmcjpls", ["--encode-nearlossless", "--max-deviation", "3"]);
+        var decodedByDcmtk = Transcode(lossy, dir.Combine("dcmtk"), "dcmdjpls", []);
+
+        var original = Assert.Single(VolumeLoader.Load(source.Path).ThrowIfInvalid().Channels).Volume.ToArray();
+        var ours = Assert.Single(VolumeLoader.Load(lossy).ThrowIfInvalid().Channels);
+        var theirs = Assert.Single(VolumeLoader.Load(decodedByDcmtk).ThrowIfInvalid().Channels).Volume.ToArray();
+        Assert.True(ours.Volume.Lossy);
+        Assert.Equal(["1.2.840.10008.1.2.4.81"], ours.TransferSyntaxes);
+        var values = ours.Volume.ToArray();
+        Assert.Equal(theirs, values);
+        Assert.All(values.Zip(original), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, 3));
+        Assert.Contains(values.Zip(original), p => p.First != p.Second);
+    }
+
+    private static string Transcode(string sourceFolder, string target, string tool, string[] options)
+    {
+        Directory.CreateDirectory(Path.Combine(target, "ct"));
+        foreach (var file in Directory.GetFiles(Path.Combine(sourceFolder, "ct")))
+        {
+            var output = Path.Combine(target, "ct", Path.GetFileName(file));
+            ExternalProcess.Run(tool, [.. options, file, output]);
+        }
+        return target;
+    }
+}
