@@ -89,6 +89,14 @@ public static class RtStructureSetWriter
         }
         ds.Add(DicomTags.StudyInstanceUID, DicomVR.UI, source.StudyInstanceUid);
 
+        // Frame of Reference module. RTConvert leaves it out, but the current RT Structure Set IOD requires it when
+        // ROIs are defined in a frame of reference (validators report its absence as an error). Both attributes are
+        // in the source images' own Frame of Reference module: the UID is echoed, the indicator copied (or empty).
+        ds.Add(DicomTags.FrameOfReferenceUID, DicomVR.UI, frameOfReference);
+        if (copied.TryGetValue(DicomTags.PositionReferenceIndicator.Value, out var indicator))
+            ds.AddBytes(DicomTags.PositionReferenceIndicator, indicator.VR, indicator.Value);
+        else ds.Add(DicomTags.PositionReferenceIndicator, DicomVR.LO, "");
+
         // RT Series and General Equipment modules.
         ds.Add(DicomTags.Modality, DicomVR.CS, "RTSTRUCT")
             .Add(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesInstanceUid)
