@@ -13,6 +13,8 @@ internal static class DecimalString
 
     private static readonly string[] FixedFormats = ["F3", "F2", "F1", "F0"];
 
+    private static readonly string[] ExponentFormats = [.. Enumerable.Range(0, 10).Select(d => "0." + new string('#', 9 - d) + "E+0")];
+
     /// <summary>Writes the value as ASCII into <paramref name="destination"/> (at least 16 bytes) and returns the length.</summary>
     public static int Format(double value, Span<byte> destination)
     {
@@ -25,9 +27,14 @@ internal static class DecimalString
             if (rounded.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture) && written <= MaxLength)
                 return Copy(scratch, written, destination);
         }
-        // |value| ≥ 1e15: "-1.23456789E+020" style, always within 16 characters.
-        if (value.TryFormat(scratch, out var n, "0.#########E+0", CultureInfo.InvariantCulture) && n <= MaxLength)
-            return Copy(scratch, n, destination);
+        // Beyond that (|value| ≥ 1e15): exponent form, "-1.797693135E+308" losing significant digits until it fits.
+        foreach (var format in ExponentFormats)
+        {
+            // Rounding up near double.MaxValue can leave the range; such a text would read back as infinity.
+            if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture) && written <= MaxLength
+                && double.TryParse(scratch[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out var back) && double.IsFinite(back))
+                return Copy(scratch, written, destination);
+        }
         throw new ArgumentException($"{value} does not fit a 16-character decimal string.", nameof(value));
     }
 
