@@ -8,8 +8,10 @@ namespace InnerEye.Imaging.Rt;
 
 /// <summary>
 /// Turns a label volume on a source series' grid into an RT Structure Set (PS3.3 A.19) the way InnerEye's RTConvert
-/// writes it, so that the InnerEye gateway can de-anonymise and forward it: the same top-level attributes, the source's
-/// UIDs echoed unchanged, ROINumber 1..N, ObservationNumber 0..N−1, ContourData in "F3" decimals.
+/// writes it, so that the InnerEye gateway can de-anonymise and forward it: RTConvert's top-level attributes, the
+/// source's UIDs echoed unchanged, ROINumber 1..N, ObservationNumber 0..N−1, ContourData in "F3" decimals. The one
+/// addition is the Frame of Reference module (FrameOfReferenceUID, PositionReferenceIndicator), which the current IOD
+/// requires and which the source images carry themselves.
 /// </summary>
 /// <remarks>
 /// <para>
