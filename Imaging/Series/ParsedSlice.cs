@@ -24,11 +24,14 @@ internal sealed class ParsedSlice
     public required IReadOnlyList<CopiedElement> PatientAndStudy { get; init; }
     public float[]? Hu { get; set; }
 
+    // Patient and General Study modules, plus the Frame of Reference module's PositionReferenceIndicator: what a
+    // derived object (an RT Structure Set) repeats from its source images.
     private static readonly DicomTag[] CopiedTags =
     [
         DicomTags.SpecificCharacterSet, DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.AccessionNumber,
         DicomTags.ReferringPhysicianName, DicomTags.StudyDescription, DicomTags.PatientName, DicomTags.PatientID,
         DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.StudyInstanceUID, DicomTags.StudyID,
+        DicomTags.PositionReferenceIndicator,
     ];
 
     /// <summary>Reads the header; null when the file is a DICOM object without pixel data (nothing to load).</summary>
