@@ -9,32 +9,46 @@ namespace InnerEye.Imaging.Tests.Series;
 /// </summary>
 public class TranscodedSeriesTests
 {
-    public static TheoryData<string, string> Transcoders() => new()
+    private static readonly (string Tool, string Options)[] Lossless =
+    [
+        ("dcmcrle", ""),
+        ("dcmcjpeg", "--encode-lossless-sv1"),
+        ("dcmcjpeg", "--encode-lossless --selection-value 4"),
+        ("dcmcjpeg", "--encode-lossless --selection-value 7 --point-transform 0"),
+        ("dcmcjpls", "--encode-lossless"),
+        ("dcmconv", "--write-xfer-big"),
+        ("dcmconv", "--write-xfer-implicit"),
+        ("dcmconv", "--write-xfer-deflated"),
+        ("gdcmconv", "--rle"),
+        ("gdcmconv", "--jpeg"),
+        ("gdcmconv", "--jpegls"),
+        ("gdcmconv", "--j2k"),
+    ];
+
+    /// <summary>Each transcoder on a signed 16-bit series our DicomWriter wrote and an unsigned 12-bit one pydicom wrote.</summary>
+    public static TheoryData<string, string, string> Transcoders()
     {
-        { "dcmcrle", "" },
-        { "dcmcjpeg", "--encode-lossless-sv1" },
-        { "dcmcjpeg", "--encode-lossless --selection-value 4" },
-        { "dcmcjpeg", "--encode-lossless --selection-value 7 --point-transform 0" },
-        { "dcmcjpls", "--encode-lossless" },
-        { "dcmconv", "--write-xfer-big" },
-        { "dcmconv", "--write-xfer-implicit" },
-        { "dcmconv", "--write-xfer-deflated" },
-        { "gdcmconv", "--rle" },
-        { "gdcmconv", "--jpeg" },
-        { "gdcmconv", "--jpegls" },
-        { "gdcmconv", "--j2k" },
-    };
+        var data = new TheoryData<string, string, string>();
+        foreach (var (tool, options) in Lossless)
+        {
+            data.Add(tool, options, "ours");
+            data.Add(tool, options, "pydicom");
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Transcoders))]
-    public void LosslessTranscodeLoadsToTheSameVolume(string tool, string options)
+    public void LosslessTranscodeLoadsToTheSameVolume(string tool, string options, string writer)
     {
         if (!SyntheticSeries.ToolsAvailable() || !ExternalProcess.Available(tool)) return;
         using var dir = new TempDirectory();
-        var source = SyntheticSeries.Make(dir.Combine("source"), "--slices", "5", "--rows", "48", "--cols", "40", "--bits-stored", "12");
-        var transcoded = Transcode(source.Path, dir.Combine("transcoded"), tool, options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var sourcePath = dir.Combine("source");
+        if (writer == "ours") Rt.SyntheticCtSeries.Write(new Rt.SyntheticCtSpec { Name = "transcode", Slices = 5 }, Path.Combine(sourcePath, "ct"));
+        else SyntheticSeries.Make(sourcePath, "--slices", "5", "--rows", "48", "--cols", "40", "--bits-stored", "12");
+        var transcoded = Transcode(sourcePath, dir.Combine("transcoded"), tool, options.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-        var expected = Assert.Single(VolumeLoader.Load(source.Path).ThrowIfInvalid().Channels);
+        var expected = Assert.Single(VolumeLoader.Load(sourcePath).ThrowIfInvalid().Channels);
         var actual = Assert.Single(VolumeLoader.Load(transcoded).ThrowIfInvalid().Channels);
         Assert.Equal(expected.Volume.ToArray(), actual.Volume.ToArray());
         Assert.Equal(expected.Volume.Origin, actual.Volume.Origin);
