@@ -1,0 +1,29 @@
+using System.Buffers.Binary;
+
+namespace InnerEye.Imaging.Pixels;
+
+/// <summary>Converts decoded samples to the output layout: little-endian, BitsAllocated wide, interleaved by pixel.</summary>
+internal static class SampleLayout
+{
+    /// <param name="source">Samples of <paramref name="sourceBytes"/> (1 or 2) bytes in native (little-endian) order.</param>
+    /// <param name="planar">True when the source holds one whole plane per sample instead of interleaved pixels.</param>
+    public static void Copy(ReadOnlySpan<byte> source, int sourceBytes, bool planar, FrameFormat format, Span<byte> destination)
+    {
+        int pixels = format.Rows * format.Columns;
+        int samples = format.SamplesPerPixel;
+        int outBytes = format.BytesPerSample;
+        for (int c = 0; c < samples; c++)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                int inIndex = planar ? c * pixels + p : p * samples + c;
+                int value = sourceBytes == 1 ? source[inIndex] : BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * inIndex)..]);
+                int outIndex = p * samples + c;
+                if (outBytes == 1)
+                    destination[outIndex] = (byte)value;
+                else
+                    BinaryPrimitives.WriteUInt16LittleEndian(destination[(2 * outIndex)..], (ushort)value);
+            }
+        }
+    }
+}
