@@ -181,6 +181,27 @@ internal static class PixelAssert
         Xunit.Assert.Fail($"{what}: {differing} of {expected.Length / bps} samples differ; first at sample {sample}: expected {e}, got {a}");
     }
 
+    /// <summary>Equality of the low Bits Stored bits of every sample (what lies above them is not pixel data).</summary>
+    public static void EqualStoredBits(byte[] expected, byte[] actual, FrameFormat format, string what)
+    {
+        Xunit.Assert.Equal(expected.Length, actual.Length);
+        int bps = format.BytesPerSample;
+        long mask = (1L << format.BitsStored) - 1;
+        int differing = 0, first = -1;
+        for (int i = 0; i < expected.Length / bps; i++)
+        {
+            if ((ReadSample(expected, i, bps) & mask) != (ReadSample(actual, i, bps) & mask))
+            {
+                differing++;
+                if (first < 0)
+                    first = i;
+            }
+        }
+        if (differing > 0)
+            Xunit.Assert.Fail($"{what}: {differing} samples differ in their stored bits; first at sample {first}: " +
+                $"expected {ReadSample(expected, first, bps) & mask}, got {ReadSample(actual, first, bps) & mask}");
+    }
+
     public static long ReadSample(byte[] data, int index, int bytesPerSample) => bytesPerSample switch
     {
         1 => data[index],
