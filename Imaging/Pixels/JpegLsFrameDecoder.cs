@@ -23,6 +23,14 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
         FrameChecks.Validate(Codec, format, destination.Length, allow32Bit: false);
         if (encoded.Length < 4 || encoded[0] != 0xFF || encoded[1] != 0xD8)
             throw FrameChecks.Corrupt(Codec, "the data does not start with a JPEG SOI marker");
+        // CharLS 2.4 takes seconds to reject a stream that simply stops, so insist on the EOI marker first
+        // (ignoring the zero padding that keeps DICOM fragments even).
+        int end = encoded.Length;
+        while (end > 2 && encoded[end - 1] == 0)
+            end--;
+        if (end < 4 || encoded[end - 2] != 0xFF || encoded[end - 1] != 0xD9)
+            throw FrameChecks.Corrupt(Codec, "the stream does not end with an EOI marker (truncated?)");
+        encoded = encoded[..end];
 
         IntPtr decoder = CharLsInterop.DecoderCreate();
         if (decoder == IntPtr.Zero)
