@@ -58,6 +58,8 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 {
                     for (int i = 0; i < n; i++, k++, code++)
                     {
+                        if (code >= 1 << length)
+                            throw FrameChecks.Corrupt(Codec, "a Huffman table has more codes than its code lengths allow");
                         if (length <= LookupBits)
                         {
                             int shift = LookupBits - length;
@@ -66,8 +68,6 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                         }
                     }
                     table.MaxCode[length] = code - 1;
-                    if (code > (1 << length))
-                        throw FrameChecks.Corrupt(Codec, "a Huffman table has more codes than its code lengths allow");
                 }
                 code <<= 1;
             }

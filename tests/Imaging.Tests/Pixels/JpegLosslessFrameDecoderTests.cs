@@ -134,6 +134,18 @@ public sealed class JpegLosslessFrameDecoderTests
     }
 
     [Fact]
+    public void OverfullHuffmanTableIsRejected()
+    {
+        var format = new FrameFormat(2, 3, 1, 8, 8, false, 0);
+        byte[] encoded = JpegLosslessTestEncoder.Encode(new byte[6], format, 1, 0, 0);
+        int dht = encoded.AsSpan().IndexOf(new byte[] { 0xFF, 0xC4 });
+        encoded[dht + 5] = 3; // three 1-bit codes (still 17 codes in all)
+        encoded[dht + 9] = 14;
+        var ex = Assert.Throws<PixelDecodeException>(() => JpegLosslessFrameDecoder.Instance.Decode(encoded, format, new byte[6]));
+        Assert.Contains("Huffman", ex.Message);
+    }
+
+    [Fact]
     public void LayoutMismatchIsReported()
     {
         var format = new FrameFormat(2, 3, 1, 16, 16, false, 0);
