@@ -7,7 +7,7 @@ namespace InnerEye.Imaging.Pixels;
 /// JPEG 2000 (1.2.840.10008.1.2.4.90 lossless, .91 lossy) through OpenJPEG 2.5 (Debian libopenjp2-7). Accepts a raw
 /// codestream or a JP2 file. The codestream's SIZ segment is checked against the data set before OpenJPEG sees it,
 /// so a corrupt header cannot make it allocate for a different image. Where the codestream's signedness differs
-/// from Pixel Representation, the data set wins and the samples are reinterpreted.
+/// from Pixel Representation, the data set wins: signed samples are sign-extended from Bits Stored.
 /// </summary>
 public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
 {
@@ -202,8 +202,9 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
             if (comp->Data == null)
                 throw FrameChecks.Corrupt(Codec, $"OpenJPEG decoded no data for component {c}");
             var data = new ReadOnlySpan<int>(comp->Data, pixels);
-            // Pixel Representation decides: an unsigned codestream in a signed data set is sign-extended from Bits Stored.
-            int extend = format.IsSigned && comp->Sgnd == 0 ? 32 - Math.Min(format.BitsStored, (int)comp->Prec) : 0;
+            // Pixel Representation decides: in a signed data set the low Bits Stored bits are the sample, sign-extended
+            // (this also reinterprets an unsigned codestream); in an unsigned one the value's low bits are kept as they are.
+            int extend = format.IsSigned ? 32 - Math.Min(format.BitsStored, (int)comp->Prec) : 0;
             switch (format.BytesPerSample)
             {
                 case 1:

@@ -8,7 +8,8 @@ namespace InnerEye.Imaging.Pixels;
 /// <summary>
 /// JPEG Lossless, Non-Hierarchical (Process 14: SOF3, Huffman), for transfer syntaxes 1.2.840.10008.1.2.4.57 (any
 /// predictor) and .70 (predictor 1). Precision 2–16 bits, point transform, restart intervals, one or more
-/// components in interleaved or separate scans (sampling factors 1x1). ITU T.81 Annex H.
+/// components in interleaved or separate scans (sampling factors 1x1). ITU T.81 Annex H. Signed samples are
+/// sign-extended from Bits Stored.
 /// </summary>
 public sealed class JpegLosslessFrameDecoder : IFrameDecoder
 {
@@ -280,6 +281,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 throw FrameChecks.Corrupt(Codec, "no SOF3 frame header was found");
             if (_decodedMask != (1 << _componentCount) - 1)
                 throw FrameChecks.Corrupt(Codec, "not every component was present in a scan");
+            SampleLayout.SignExtend(format, destination);
         }
 
         private void ReadHuffmanTables(ReadOnlySpan<byte> segment)

@@ -4,7 +4,8 @@ namespace InnerEye.Imaging.Pixels;
 
 /// <summary>
 /// JPEG-LS lossless (1.2.840.10008.1.2.4.80) and near-lossless (.81) through CharLS 2.x (Debian libcharls2).
-/// Planar (interleave mode none) colour output is re-interleaved by pixel.
+/// Planar (interleave mode none) colour output is re-interleaved by pixel; signed samples are sign-extended from
+/// Bits Stored.
 /// </summary>
 public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
 {
@@ -73,6 +74,7 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
                     bool planar = format.SamplesPerPixel > 1 && interleave == CharLsInterop.InterleaveNone;
                     SampleLayout.Copy(target, decodedBytesPerSample, planar, format, destination);
                 }
+                SampleLayout.SignExtend(format, destination);
             }
         }
         finally

@@ -26,4 +26,21 @@ internal static class SampleLayout
             }
         }
     }
+
+    /// <summary>
+    /// For signed data, copies bit Bits Stored - 1 into the unused high bits of each 16-bit container, so samples read
+    /// as two's complement numbers whatever the encoder kept above Bits Stored (codestreams differ: dcmtk codes the
+    /// sign-extended container, gdcm only the stored bits). Only the high bits, which are not pixel data, change.
+    /// </summary>
+    public static void SignExtend(FrameFormat format, Span<byte> destination)
+    {
+        if (!format.IsSigned || format.BytesPerSample != 2 || format.BitsStored >= 16)
+            return;
+        int shift = 16 - format.BitsStored;
+        for (int i = 0; i + 1 < destination.Length; i += 2)
+        {
+            short v = (short)(BinaryPrimitives.ReadUInt16LittleEndian(destination[i..]) << shift);
+            BinaryPrimitives.WriteInt16LittleEndian(destination[i..], (short)(v >> shift));
+        }
+    }
 }

@@ -5,6 +5,7 @@ Usage: make_native.py OUT KIND
 KIND: u16full  - 16-bit unsigned, whole 0..65535 range with hard jumps (difference 32768 in JPEG lossless)
       s16      - 16-bit signed (bits stored 16) smooth ramp with noise
       u12      - 12 bits stored in 16 allocated, unsigned
+      s12      - 12 bits stored in 16 allocated, signed, sign-extended in the container (as CT often is)
       u8       - 8-bit monochrome
       rgb8     - 8-bit RGB, interleaved
 Deterministic: the same KIND always gives the same pixels.
@@ -34,6 +35,10 @@ def pixels(kind: str) -> tuple[np.ndarray, int, int, int, int]:
     if kind == "u12":
         a = (x * 60 + y * 30 + rng.integers(0, 20, (ROWS, COLS))) % 4096
         return a.astype("<u2"), 1, 16, 12, 0
+    if kind == "s12":
+        a = (x - 22) * 40 + (y - 33) * 30 + rng.integers(-9, 9, (ROWS, COLS))
+        a[2, 2], a[3, 3] = -2048, 2047
+        return a.astype("<i2"), 1, 16, 12, 1
     if kind == "u8":
         a = (x * 5 + y * 3 + rng.integers(0, 9, (ROWS, COLS))) % 256
         return a.astype("u1"), 1, 8, 8, 0

@@ -56,6 +56,7 @@ public sealed class Jpeg2000FrameDecoderTests
     [InlineData("", "u16full")]
     [InlineData("", "s16")]
     [InlineData("", "u12")]
+    [InlineData("", "s12")]
     [InlineData("", "u8")]
     [InlineData("", "rgb8")]
     public void GdcmLosslessRoundTrip(string corpus, string synthetic)

@@ -12,6 +12,7 @@ public sealed class JpegLosslessFrameDecoderTests
         { "", "u16full" },
         { "", "s16" },
         { "", "u12" },
+        { "", "s12" },
         { "", "u8" },
         { "", "rgb8" },
     };
@@ -128,6 +129,18 @@ public sealed class JpegLosslessFrameDecoderTests
         var format = new FrameFormat(5, 7, 3, 8, 8, false, 0);
         byte[] pixels = Enumerable.Range(0, 5 * 7 * 3).Select(i => (byte)(i * 37 % 251)).ToArray();
         byte[] encoded = JpegLosslessTestEncoder.Encode(pixels, format, 4, 0, restartInterval: 5);
+        var output = new byte[pixels.Length];
+        JpegLosslessFrameDecoder.Instance.Decode(encoded, format, output);
+        Assert.Equal(pixels, output);
+    }
+
+    [Fact]
+    public void TwelveBitSignedCodestreamIsSignExtended()
+    {
+        var format = new FrameFormat(2, 3, 1, 16, 12, true, 0);
+        short[] values = [-2048, -1, 0, 2047, -100, 5];
+        byte[] pixels = values.SelectMany(v => BitConverter.GetBytes(v)).ToArray();
+        byte[] encoded = JpegLosslessTestEncoder.Encode(pixels, format, 7, 0, 0); // 12-bit precision
         var output = new byte[pixels.Length];
         JpegLosslessFrameDecoder.Instance.Decode(encoded, format, output);
         Assert.Equal(pixels, output);

@@ -30,6 +30,7 @@ public sealed class JpegLsFrameDecoderTests
         { "", "u16full", "+il" },
         { "", "s16", "+il" },
         { "", "u12", "+il" },
+        { "", "s12", "+il" },
         { "", "u8", "+il" },
         { "", "rgb8", "+il" },
         { "", "rgb8", "+is" },

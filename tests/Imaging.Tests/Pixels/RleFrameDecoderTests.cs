@@ -32,6 +32,7 @@ public sealed class RleFrameDecoderTests
     [InlineData("", "u16full")]
     [InlineData("", "rgb8")]
     [InlineData("", "u8")]
+    [InlineData("", "s12")]
     public void DcmcrleRoundTripIsLossless(string corpus, string synthetic)
     {
         if (!ExternalTool.Require(ExternalTool.Python, "dcmcrle") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
