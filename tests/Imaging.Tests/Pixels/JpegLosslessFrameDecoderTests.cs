@@ -158,6 +158,19 @@ public sealed class JpegLosslessFrameDecoderTests
         Assert.Contains("Huffman", ex.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public void OneScanPerComponentDecodes(int restartInterval)
+    {
+        var format = new FrameFormat(6, 5, 3, 16, 16, false, 0);
+        byte[] pixels = Enumerable.Range(0, 6 * 5 * 3).SelectMany(i => BitConverter.GetBytes((ushort)(i * 7919 % 65536))).ToArray();
+        byte[] encoded = JpegLosslessTestEncoder.Encode(pixels, format, 5, 0, restartInterval, scanPerComponent: true);
+        var output = new byte[pixels.Length];
+        JpegLosslessFrameDecoder.Instance.Decode(encoded, format, output);
+        Assert.Equal(pixels, output);
+    }
+
     [Fact]
     public void LayoutMismatchIsReported()
     {
