@@ -122,6 +122,15 @@ public sealed class RleFrameDecoderTests
     }
 
     [Fact]
+    public void SegmentsPastTheEndAreRejectedForMultiSegmentLayouts()
+    {
+        var rgb16 = new FrameFormat(2, 3, 3, 16, 16, false, 0);
+        byte[] frame = Frame(6, [64, 70, 76, 1000, 2000, 3000], new byte[18]);
+        var ex = Assert.Throws<PixelDecodeException>(() => RleFrameDecoder.Instance.Decode(frame, rgb16, new byte[rgb16.FrameBytes]));
+        Assert.Contains("segment 4", ex.Message);
+    }
+
+    [Fact]
     public void DescendingOffsetsAreRejected()
     {
         var format = new FrameFormat(1, 2, 1, 16, 16, false, 0);
