@@ -31,6 +31,20 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         }
     }
 
+    private interface IPredictor
+    {
+        static abstract int Predict(int ra, int rb, int rc);
+    }
+
+    // ITU T.81 Table H.1: Ra = left, Rb = above, Rc = above-left.
+    private struct Left : IPredictor { public static int Predict(int ra, int rb, int rc) => ra; }
+    private struct Above : IPredictor { public static int Predict(int ra, int rb, int rc) => rb; }
+    private struct AboveLeft : IPredictor { public static int Predict(int ra, int rb, int rc) => rc; }
+    private struct Plane : IPredictor { public static int Predict(int ra, int rb, int rc) => ra + rb - rc; }
+    private struct LeftGradient : IPredictor { public static int Predict(int ra, int rb, int rc) => ra + ((rb - rc) >> 1); }
+    private struct AboveGradient : IPredictor { public static int Predict(int ra, int rb, int rc) => rb + ((ra - rc) >> 1); }
+    private struct Average : IPredictor { public static int Predict(int ra, int rb, int rc) => (ra + rb) >> 1; }
+
     private sealed class HuffmanTable
     {
         public const int LookupBits = 9;
@@ -385,20 +399,27 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
             for (int y = 0; y < _height; y++)
             {
                 bool oneD = y == 0;
-                for (int x = 0; x < width; x++)
+                int x = 0;
+                while (x < width)
                 {
-                    if (restartInterval != 0)
+                    if (restartInterval != 0 && toGo == 0)
                     {
-                        if (toGo == 0)
-                        {
-                            reader.Restart(nextRst);
-                            nextRst = (nextRst + 1) & 7;
-                            toGo = restartInterval;
-                            init = true;
-                            oneD = true;
-                        }
-                        toGo--;
+                        reader.Restart(nextRst);
+                        nextRst = (nextRst + 1) & 7;
+                        toGo = restartInterval;
+                        init = true;
+                        oneD = true;
                     }
+                    if (ns == 1 && !init && x > 0)
+                    {
+                        // Fast path: a run of samples of one component with a fixed predictor.
+                        int count = restartInterval == 0 ? width - x : Math.Min(width - x, toGo);
+                        DecodeRun(oneD ? 1 : predictor, ref reader, tables[0], current[..width], previous[..width], x, x + count);
+                        x += count;
+                        toGo -= count;
+                        continue;
+                    }
+                    toGo--;
                     for (int k = 0; k < ns; k++)
                     {
                         Span<int> cur = current.Slice(k * width, width);
@@ -434,6 +455,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                         cur[x] = (prediction + reader.DecodeDifference(tables[k])) & 0xFFFF;
                     }
                     init = false;
+                    x++;
                 }
                 if (reader.Overrun)
                     throw FrameChecks.Corrupt(Codec, $"entropy-coded data ends at row {y + 1} of {_height}");
@@ -443,6 +465,36 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 current = swap;
             }
             return reader.SkipToMarker();
+        }
+
+        private static void DecodeRun(int predictor, ref BitReader reader, HuffmanTable table, Span<int> row,
+            ReadOnlySpan<int> above, int from, int to)
+        {
+            switch (predictor)
+            {
+                case 1: DecodeRun<Left>(ref reader, table, row, above, from, to); break;
+                case 2: DecodeRun<Above>(ref reader, table, row, above, from, to); break;
+                case 3: DecodeRun<AboveLeft>(ref reader, table, row, above, from, to); break;
+                case 4: DecodeRun<Plane>(ref reader, table, row, above, from, to); break;
+                case 5: DecodeRun<LeftGradient>(ref reader, table, row, above, from, to); break;
+                case 6: DecodeRun<AboveGradient>(ref reader, table, row, above, from, to); break;
+                default: DecodeRun<Average>(ref reader, table, row, above, from, to); break;
+            }
+        }
+
+        /// <summary>Samples [from, to) of one row, from ≥ 1; specialised per predictor so the loop has no dispatch.</summary>
+        private static void DecodeRun<TPredictor>(ref BitReader reader, HuffmanTable table, Span<int> row,
+            ReadOnlySpan<int> above, int from, int to)
+            where TPredictor : struct, IPredictor
+        {
+            if ((uint)to > (uint)row.Length || (uint)to > (uint)above.Length || from < 1)
+                throw new ArgumentOutOfRangeException(nameof(to));
+            int ra = row[from - 1];
+            for (int x = from; x < to; x++)
+            {
+                ra = (TPredictor.Predict(ra, above[x], above[x - 1]) + reader.DecodeDifference(table)) & 0xFFFF;
+                row[x] = ra;
+            }
         }
 
         private void WriteRow(ReadOnlySpan<int> row, int y, int ns, ReadOnlySpan<int> componentIndex, int samples,
