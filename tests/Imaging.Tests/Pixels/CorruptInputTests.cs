@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Pixels;
+using InnerEye.Imaging.Tests.Support;
 using Xunit;
 
 namespace InnerEye.Imaging.Tests.Pixels;

@@ -1,82 +1,21 @@
-using System.Diagnostics;
 using System.Text.Json;
 using InnerEye.Imaging.Pixels;
+using InnerEye.Imaging.Tests.Support;
 
 namespace InnerEye.Imaging.Tests.Pixels;
 
-/// <summary>
-/// Runs the reference tools (python3 + pydicom, dcmtk, gdcm) that produce expected pixels. When one is missing the
-/// test is skipped with a loud message, except under CI=true, where a missing tool fails the test.
-/// </summary>
+/// <summary>The pixel tests' view of the reference tools; running and CI rules live in <see cref="ExternalProcess"/>.</summary>
 internal static class ExternalTool
 {
-    public const string Python = "/usr/bin/python3";
-    public const string CorpusDirectory = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+    public const string Python = ExternalProcess.Python;
+    public const string CorpusDirectory = PydicomCorpus.Directory;
 
-    private static readonly bool IsCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when every named executable (absolute path or on PATH) and file exists; otherwise reports (and fails in CI).</summary>
+    public static bool Require(params string[] needs) => needs.All(need => ExternalProcess.Available(need));
 
-    public static string ToolsDirectory { get; } = FindToolsDirectory();
+    public static string Run(string fileName, params string[] arguments) => ExternalProcess.Run(fileName, arguments).Stdout;
 
-    private static string FindToolsDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "tools");
-            if (File.Exists(Path.Combine(candidate, "extract_frames.py")))
-                return candidate;
-        }
-        return Path.Combine(AppContext.BaseDirectory, "tests", "tools");
-    }
-
-    /// <summary>True when every named executable (absolute path or on PATH) and file exists; otherwise reports.</summary>
-    public static bool Require(params string[] needs)
-    {
-        foreach (string need in needs)
-        {
-            if (Exists(need))
-                continue;
-            string message = $"*** SKIPPED: reference tool or file '{need}' is not available; pixel comparison not run. ***";
-            if (IsCi)
-                throw new InvalidOperationException(message + " (CI=true: missing tools fail the build)");
-            Console.Error.WriteLine(message);
-            return false;
-        }
-        return true;
-    }
-
-    private static bool Exists(string need)
-    {
-        if (Path.IsPathRooted(need))
-            return File.Exists(need) || Directory.Exists(need);
-        string? path = Environment.GetEnvironmentVariable("PATH");
-        return path is not null && path.Split(':').Any(d => File.Exists(Path.Combine(d, need)));
-    }
-
-    public static string Run(string fileName, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in arguments)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in 120 s");
-        }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException(
-                $"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
-        return stdout.Result;
-    }
-
-    public static string Script(string name) => Path.Combine(ToolsDirectory, name);
+    public static string Script(string name) => Path.Combine(ExternalProcess.ToolsDirectory, name);
 
     public static string Corpus(string name) => Path.Combine(CorpusDirectory, name);
 
@@ -139,26 +78,6 @@ internal static class Reference
         string output = temp.NewPath("transcoded.dcm");
         ExternalTool.Run(tool, [.. options, input, output]);
         return output;
-    }
-}
-
-internal sealed class TempDirectory : IDisposable
-{
-    private int _counter;
-
-    public string Path { get; } = Directory.CreateTempSubdirectory("imaging-pixels-").FullName;
-
-    public string NewPath(string name) => System.IO.Path.Combine(Path, $"{Interlocked.Increment(ref _counter)}-{name}");
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
 

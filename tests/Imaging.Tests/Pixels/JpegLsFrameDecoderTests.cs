@@ -1,4 +1,5 @@
 using InnerEye.Imaging.Pixels;
+using InnerEye.Imaging.Tests.Support;
 using Xunit;
 
 namespace InnerEye.Imaging.Tests.Pixels;

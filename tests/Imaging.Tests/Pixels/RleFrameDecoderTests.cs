@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using InnerEye.Imaging.Pixels;
+using InnerEye.Imaging.Tests.Support;
 using Xunit;
 
 namespace InnerEye.Imaging.Tests.Pixels;

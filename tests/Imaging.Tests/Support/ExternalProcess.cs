@@ -19,7 +19,7 @@ public static class ExternalProcess
     /// <summary>True when the program is on PATH (or is an existing absolute path); otherwise reports and, in CI, fails.</summary>
     public static bool Available(string program, string? pythonModule = null)
     {
-        var found = program.StartsWith('/') ? File.Exists(program) : FindOnPath(program) is not null;
+        var found = program.StartsWith('/') ? File.Exists(program) || Directory.Exists(program) : FindOnPath(program) is not null;
         if (found && pythonModule is not null)
         {
             found = Run(Python, ["-c", $"import {pythonModule}"], throwOnError: false).ExitCode == 0;
