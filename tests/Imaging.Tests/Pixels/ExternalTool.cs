@@ -11,7 +11,8 @@ internal static class ExternalTool
     public const string CorpusDirectory = PydicomCorpus.Directory;
 
     /// <summary>True when every named executable (absolute path or on PATH) and file exists; otherwise reports (and fails in CI).</summary>
-    public static bool Require(params string[] needs) => needs.All(need => ExternalProcess.Available(need));
+    public static bool Require(params string[] needs) =>
+        needs.All(need => need == Python ? ExternalProcess.Available(Python, "pydicom, numpy") : ExternalProcess.Available(need));
 
     public static string Run(string fileName, params string[] arguments) => ExternalProcess.Run(fileName, arguments).Stdout;
 

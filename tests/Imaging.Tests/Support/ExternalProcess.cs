@@ -14,6 +14,8 @@ public static class ExternalProcess
 
     public static string ToolsDirectory { get; } = FindToolsDirectory();
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> ImportableModules = new();
+
     public static string RepositoryRoot => Path.GetFullPath(Path.Combine(ToolsDirectory, "..", ".."));
 
     /// <summary>True when the program is on PATH (or is an existing absolute path); otherwise reports and, in CI, fails.</summary>
@@ -22,7 +24,7 @@ public static class ExternalProcess
         var found = program.StartsWith('/') ? File.Exists(program) || Directory.Exists(program) : FindOnPath(program) is not null;
         if (found && pythonModule is not null)
         {
-            found = Run(Python, ["-c", $"import {pythonModule}"], throwOnError: false).ExitCode == 0;
+            found = ImportableModules.GetOrAdd(pythonModule, m => Run(Python, ["-c", $"import {m}"], throwOnError: false).ExitCode == 0);
         }
         if (found) return true;
         var what = pythonModule is null ? program : $"{program} with python module {pythonModule}";
