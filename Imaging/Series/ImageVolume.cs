@@ -39,6 +39,17 @@ public sealed class ImageVolume(int sizeX, int sizeY, double[] spacing, double[]
         return all;
     }
 
+    /// <summary>Maps patient coordinates to continuous voxel coordinates (the inverse of <see cref="ToPatient"/>).</summary>
+    public (double I, double J, double K) ToVoxel(double x, double y, double z)
+    {
+        // The direction matrix is orthonormal, so its inverse is its transpose; spacing scales each axis.
+        var d = Direction;
+        double px = x - Origin[0], py = y - Origin[1], pz = z - Origin[2];
+        return ((d[0] * px + d[1] * py + d[2] * pz) / Spacing[0],
+                (d[3] * px + d[4] * py + d[5] * pz) / Spacing[1],
+                (d[6] * px + d[7] * py + d[8] * pz) / Spacing[2]);
+    }
+
     /// <summary>Maps continuous voxel coordinates to patient coordinates.</summary>
     public (double X, double Y, double Z) ToPatient(double i, double j, double k)
     {

@@ -115,38 +115,8 @@ internal static class RtTestData
         return result;
     }
 
-    /// <summary>
-    /// Maps patient points back to continuous voxel coordinates by inverting the volume's geometry
-    /// (p = Origin + M·(i, j, k), M's columns the row, column and normal directions scaled by the spacing).
-    /// </summary>
-    public static Func<double, double, double, (double I, double J, double K)> InverseGeometry(ImageVolume v)
-    {
-        var d = v.Direction;
-        var s = v.Spacing;
-        double[,] m =
-        {
-            { d[0] * s[0], d[3] * s[1], d[6] * s[2] },
-            { d[1] * s[0], d[4] * s[1], d[7] * s[2] },
-            { d[2] * s[0], d[5] * s[1], d[8] * s[2] },
-        };
-        var det = m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]) - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
-                  + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0]);
-        var inv = new double[3, 3];
-        for (var r = 0; r < 3; r++)
-            for (var c = 0; c < 3; c++)
-            {
-                int r1 = (c + 1) % 3, r2 = (c + 2) % 3, c1 = (r + 1) % 3, c2 = (r + 2) % 3;
-                inv[r, c] = (m[r1, c1] * m[r2, c2] - m[r1, c2] * m[r2, c1]) / det;
-            }
-        var o = v.Origin;
-        return (x, y, z) =>
-        {
-            double px = x - o[0], py = y - o[1], pz = z - o[2];
-            return (inv[0, 0] * px + inv[0, 1] * py + inv[0, 2] * pz,
-                    inv[1, 0] * px + inv[1, 1] * py + inv[1, 2] * pz,
-                    inv[2, 0] * px + inv[2, 1] * py + inv[2, 2] * pz);
-        };
-    }
+    /// <summary>Maps patient points back to continuous voxel coordinates through the volume's geometry.</summary>
+    public static Func<double, double, double, (double I, double J, double K)> InverseGeometry(ImageVolume v) => v.ToVoxel;
 
     /// <summary>Rasterizes the read-back contours of one ROI on one slice (even-odd over all of them).</summary>
     public static byte[] Rasterize(IEnumerable<ReadContour> contours, ImageVolume volume, int z,
