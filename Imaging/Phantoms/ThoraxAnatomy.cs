@@ -234,9 +234,12 @@ public sealed class ThoraxAnatomy
             if (lung is not { } l) continue;
             double ru = vessel.U + vessel.DU * s.Z / 100, rv = vessel.V + vessel.DV * s.Z / 100;
             if (ru * ru + rv * rv > 0.85 * 0.85) continue;
+            // Vessels narrow toward the apex and the base, where the lung's cross-section shrinks.
+            var full = vessel.Side == 0 ? _lungR : _lungL;
+            var radius = Math.Max(0.8, vessel.Radius * l.A / full.A);
             yield return vessel.Side == 0
-                ? (PhantomTissue.LungRight, PhantomTissue.LungVesselRight, l.Cx + ru * l.A, l.Cy + rv * l.B, vessel.Radius)
-                : (PhantomTissue.LungLeft, PhantomTissue.LungVesselLeft, l.Cx + ru * l.A, l.Cy + rv * l.B, vessel.Radius);
+                ? (PhantomTissue.LungRight, PhantomTissue.LungVesselRight, l.Cx + ru * l.A, l.Cy + rv * l.B, radius)
+                : (PhantomTissue.LungLeft, PhantomTissue.LungVesselLeft, l.Cx + ru * l.A, l.Cy + rv * l.B, radius);
         }
     }
 
@@ -247,7 +250,7 @@ public sealed class ThoraxAnatomy
         PhantomTissue.Fat => FatHu,
         PhantomTissue.Muscle => MuscleHu,
         PhantomTissue.LungRight or PhantomTissue.LungLeft =>
-            LungHu + 45 * (0.7 * _texture.Sample(u / 14, v / 14, z / 14) + 0.3 * _texture.Sample(u / 5 + 17, v / 5, z / 5)),
+            LungHu + 60 * (0.7 * _texture.Sample(u / 14, v / 14, z / 14) + 0.3 * _texture.Sample(u / 5 + 17, v / 5, z / 5)),
         PhantomTissue.LungVesselRight or PhantomTissue.LungVesselLeft => VesselHu,
         PhantomTissue.Heart => HeartHu,
         PhantomTissue.EsophagusWall => EsophagusHu,
