@@ -205,6 +205,18 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
     }
 
     [Fact]
+    public void EverySeed_HoldsEveryLabel_NearTheScanCentre()
+    {
+        for (var seed = 100; seed < 124; seed++)
+        {
+            var p = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 128, Columns = 128, Slices = 3, ColumnSpacing = 3, RowSpacing = 3, SliceSpacing = 3 });
+            var counts = p.LabelCounts();
+            for (var label = 1; label <= 5; label++) Assert.True(counts[label] > 0, $"seed {seed}: no {PhantomStructures.Names[label - 1]}");
+            Assert.True(counts[(int)PhantomLabel.Lung_R] > 300 && counts[(int)PhantomLabel.Lung_L] > 300 && counts[(int)PhantomLabel.Heart] > 300, $"seed {seed}: {string.Join(',', counts)}");
+        }
+    }
+
+    [Fact]
     public void DefaultSpacing_IsDrawnFromTheSeed_AndHoldsTheBody()
     {
         var spacings = Enumerable.Range(0, 8).Select(seed => ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 512, Columns = 512, Slices = 1 }).Geometry).ToList();
