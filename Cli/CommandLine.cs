@@ -21,6 +21,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "inspect" => await InspectCommand.RunAsync(args[1..], stdout, stderr),
+                "phantom" => await PhantomCommand.RunAsync(args[1..], stdout, stderr),
                 "dump" => Dump(args[1..], stdout, stderr),
                 _ => await Fail(stderr, $"Unknown command '{args[0]}'.\n\n{HelpText}"),
             };
@@ -59,6 +60,9 @@ public static class CommandLine
           inspect PATH [--json]   list the channels and series of a gateway zip or a folder of DICOM files,
                                   their geometry and every problem found (exit 0 when each channel has a
                                   usable volume, 2 otherwise)
+          phantom --seed N --out DIR [--rows R --cols C --slices Z --spacing sx,sy,sz] [--feet-first] [--zip]
+                                  write a synthetic thorax CT series (DIR/ct/<i>, with --zip also DIR/scan.zip)
+                                  and its ground truth (DIR/labels.nii.gz, DIR/phantom.json)
           dump FILE               list the elements of one DICOM file
         """;
 }

@@ -43,10 +43,17 @@ public static class VolumeLoader
         problems.AddRange(Summarise(entryProblems.OfType<VolumeProblem>()));
 
         var loaded = new List<LoadedSeries>();
+        var anyImages = slices.Any(s => s is not null);
         foreach (var channel in entries.Select(e => e.Channel).Distinct().Order(StringComparer.Ordinal))
         {
             var images = slices.Where(s => s is not null && s.Entry.Channel == channel).Cast<ParsedSlice>().ToList();
             if (entryProblems.Any(p => p is { Severity: ProblemSeverity.Error } && p.Channel == channel)) continue;
+            if (images.Count == 0 && anyImages)
+            {
+                // Files beside the image channels (a label map, a report) are skipped, not an error.
+                problems.Add(new VolumeProblem(channel, "NoImages", $"{Describe(channel)} holds no DICOM images and was ignored.", ProblemSeverity.Warning));
+                continue;
+            }
             var series = BuildChannel(channel, images, options, problems);
             if (series is not null) loaded.Add(series);
         }
@@ -116,7 +123,7 @@ public static class VolumeLoader
     private static LoadedSeries? BuildChannel(string channel, List<ParsedSlice> images, SeriesLoadOptions options, List<VolumeProblem> problems)
     {
         void Fail(string code, string message) => problems.Add(new VolumeProblem(channel, code, message));
-        var label = channel.Length > 0 ? $"Channel '{channel}'" : "The upload";
+        var label = Describe(channel);
         if (images.Count == 0)
         {
             Fail("NoImages", $"{label} holds no DICOM images.");
@@ -173,6 +180,8 @@ public static class VolumeLoader
             sorted.Select(s => s.TransferSyntax.Uid).Distinct().ToList(),
             sorted[0].PatientAndStudy, volume);
     }
+
+    private static string Describe(string channel) => channel.Length > 0 ? $"Channel '{channel}'" : "The top level of the upload";
 
     private static string Describe(FrameFormat f) =>
         $"{f.Columns}x{f.Rows}, {f.BitsAllocated}-bit ({f.BitsStored} stored, {(f.IsSigned ? "signed" : "unsigned")}), {f.SamplesPerPixel} sample(s)";
