@@ -9,7 +9,7 @@ namespace InnerEye.Inference;
 /// One model's ONNX Runtime session on one device. <see cref="Run"/> is thread-safe: concurrent calls share the
 /// session (ONNX Runtime allows concurrent Run on one InferenceSession), each with its own RunOptions.
 /// </summary>
-public sealed class OnnxModelSession : IDisposable
+public sealed class OnnxModelSession : IPatchPredictor, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
@@ -136,6 +136,9 @@ public sealed class OnnxModelSession : IDisposable
         return new PatchOutput(outputs);
     }
 
+    IPatchResult IPatchPredictor.Predict(Memory<float> input, long[] shape, CancellationToken cancellationToken) =>
+        Run(input, shape, cancellationToken);
+
     public void Dispose() => _session.Dispose();
 
     private static InferenceSession CreateCudaSession(string path, InferenceOptions options)
@@ -221,7 +224,7 @@ public sealed class OnnxModelSession : IDisposable
 }
 
 /// <summary>The output tensor of one run, owned by ONNX Runtime until disposed.</summary>
-public sealed class PatchOutput : IDisposable
+public sealed class PatchOutput : IPatchResult
 {
     private readonly IDisposableReadOnlyCollection<OrtValue> _outputs;
 
