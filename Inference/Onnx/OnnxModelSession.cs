@@ -219,7 +219,7 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
     private static string FirstLine(string message)
     {
         var line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 400 ? line[..400] + "…" : line;
+        return line.Length > 600 ? line[..600] + "…" : line;
     }
 }
 
