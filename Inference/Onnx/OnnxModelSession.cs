@@ -67,11 +67,11 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
                 device = InferenceDevice.Cuda;
                 logger.LogInformation("Model {Model}: running on CUDA device {DeviceId}.", model.FullId, options.CudaDeviceId);
             }
-            catch (OnnxRuntimeException e) when (options.Device == InferenceDevice.Auto)
+            catch (Exception e) when (options.Device == InferenceDevice.Auto && IsProviderFailure(e))
             {
                 logger.LogInformation("Model {Model}: CUDA is not available ({Reason}); running on the CPU.", model.FullId, FirstLine(e.Message));
             }
-            catch (OnnxRuntimeException e)
+            catch (Exception e) when (IsProviderFailure(e))
             {
                 // A CUDA session that fails where a CPU one loads is a CUDA problem; otherwise the file is at fault.
                 if (!CpuLoads(path, options))
@@ -157,6 +157,12 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         using var sessionOptions = BaseOptions(options);
         return new InferenceSession(path, sessionOptions);
     }
+
+    /// <summary>
+    /// How a CUDA session fails where CUDA cannot be used: ONNX Runtime cannot load the provider library (or it finds no
+    /// device), or, with a CPU-only build of ONNX Runtime, the provider's entry point is missing.
+    /// </summary>
+    private static bool IsProviderFailure(Exception e) => e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException;
 
     private static bool CpuLoads(string path, InferenceOptions options)
     {
