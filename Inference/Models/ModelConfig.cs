@@ -1,0 +1,62 @@
+namespace InnerEye.Inference;
+
+/// <summary>
+/// A segmentation model as described by <c>models/&lt;Id&gt;.json</c>. The network takes float32 [1, C, Z, Y, X]
+/// (C = <see cref="InputChannels"/>, each windowed) and returns float32 [1, K + 1, Z, Y, X] class probabilities: index 0
+/// is background, index i is <see cref="Structures"/>[i − 1].
+/// </summary>
+public sealed record ModelConfig(
+    string Id,
+    string Version,
+    string DisplayName,
+    string OnnxFile,
+    string OnnxInput,
+    string OnnxOutput,
+    IReadOnlyList<InputChannelConfig> InputChannels,
+    PreprocessingConfig Preprocessing,
+    IReadOnlyList<StructureConfig> Structures,
+    PostprocessingConfig Postprocessing,
+    RtConfig Rt)
+{
+    /// <summary>The configuration file this model was read from (empty when built in code).</summary>
+    public string ConfigPath { get; init; } = "";
+
+    /// <summary>The ONNX file, resolved against the configuration file's folder.</summary>
+    public string OnnxPath { get; init; } = "";
+
+    /// <summary><c>Id:Version</c>, the form written into SoftwareVersions.</summary>
+    public string FullId => $"{Id}:{Version}";
+
+    /// <summary>K + 1: background and one class per structure.</summary>
+    public int ClassCount => Structures.Count + 1;
+}
+
+/// <summary>One input channel: the channel name in the upload (e.g. "ct") and the modality its series must have.</summary>
+public sealed record InputChannelConfig(string Id, string Modality, WindowConfig? Window = null);
+
+/// <summary>
+/// Intensity window: values are clamped to [Level − Width/2, Level + Width/2] and mapped linearly onto
+/// [OutputMin, OutputMax].
+/// </summary>
+public sealed record WindowConfig(double Level, double Width, double OutputMin, double OutputMax);
+
+/// <summary>
+/// <see cref="TargetSpacing"/> is [x, y, z] mm, or null for the first channel's own grid. <see cref="PatchSize"/> and
+/// <see cref="PatchOverlap"/> are [z, y, x] voxels on the model grid; a patch size of 0 means the whole extent.
+/// </summary>
+public sealed record PreprocessingConfig(WindowConfig Window, double[]? TargetSpacing, int[] PatchSize, int[] PatchOverlap);
+
+/// <summary>One output structure: its ROI name, display colour, RTROIInterpretedType and whether holes are filled.</summary>
+public sealed record StructureConfig(string Name, byte R, byte G, byte B, string InterpretedType, bool FillHoles);
+
+/// <summary>Per structure: keep only the largest 26-connected component; drop components smaller than the minimum.</summary>
+public sealed record PostprocessingConfig(bool LargestComponent, int MinimumSizeVoxels)
+{
+    public static PostprocessingConfig None { get; } = new(false, 0);
+}
+
+/// <summary>What the RT Structure Set says made it.</summary>
+public sealed record RtConfig(string Manufacturer, string Interpreter)
+{
+    public static RtConfig Default { get; } = new("Default_Manufacturer", "Default_Interpreter");
+}

@@ -1,0 +1,44 @@
+using InnerEye.Imaging.Series;
+
+namespace InnerEye.Inference;
+
+/// <summary>The names of the stages progress is reported for, in order.</summary>
+public static class PipelineStages
+{
+    /// <summary>Reading and decoding the upload; reported by the caller, before the pipeline runs.</summary>
+    public const string Decode = "decode";
+    public const string Resample = "resample";
+    public const string Inference = "inference";
+    public const string Postprocess = "postprocess";
+    public const string Contour = "contour";
+}
+
+/// <summary>How far a stage has got, 0 to 100.</summary>
+public sealed record PipelineProgress(string Stage, int Percent);
+
+/// <summary>Wall-clock time of each stage. <see cref="Inference"/> includes mapping the posteriors back onto the source grid.</summary>
+public sealed record StageTimings(TimeSpan Resample, TimeSpan Inference, TimeSpan Postprocess)
+{
+    public TimeSpan Total => Resample + Inference + Postprocess;
+}
+
+/// <summary>
+/// A segmentation: <see cref="Labels"/> on <see cref="Reference"/>'s grid (x fastest, slices in the loaded volume's
+/// order), 0 for background and i for the model's structure i − 1.
+/// </summary>
+public sealed record SegmentationResult(byte[] Labels, LoadedSeries Reference, StageTimings Timings)
+{
+    /// <summary>Where the network ran.</summary>
+    public InferenceDevice Device { get; init; }
+}
+
+public sealed record PipelineOptions
+{
+    public static PipelineOptions Default { get; } = new();
+
+    /// <summary>
+    /// The most memory the model-grid posterior accumulators may take; above it the volume is processed in z-slabs
+    /// (with the same result).
+    /// </summary>
+    public long MaxAccumulatorBytes { get; init; } = SlidingWindowInference.DefaultMaxAccumulatorBytes;
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using InnerEye.Imaging.Rt;
+using InnerEye.Imaging.Series;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InnerEye.Inference;
+
+/// <summary>
+/// Loaded series → labels on the source grid: pick the model's input channels, resample them onto the model grid and
+/// window them, run the network patch by patch, bring the posteriors back onto the first channel's grid, take the most
+/// probable class, and clean up each structure. <see cref="WriteRtAsync"/> turns the result into an RT Structure Set.
+/// </summary>
+public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    public ModelSessionCache Sessions { get; } = sessions ?? throw new ArgumentNullException(nameof(sessions));
+
+    /// <summary>
+    /// Segments <paramref name="input"/> with <paramref name="model"/>. Progress is reported for "resample",
+    /// "inference" and "postprocess", in that order, each from 0 to 100 (give a synchronous
+    /// <see cref="IProgress{T}"/> to see them in order: <see cref="Progress{T}"/> posts them asynchronously).
+    /// </summary>
+    /// <exception cref="InputChannelMissingException">A channel the model needs is not in the upload.</exception>
+    /// <exception cref="InputModalityMismatchException">A channel holds another modality than the model expects.</exception>
+    /// <exception cref="SeriesValidationException">A channel the model needs could not be loaded.</exception>
+    /// <exception cref="OperationCanceledException">The token fired; the network run in progress is terminated.</exception>
+    public async Task<SegmentationResult> RunAsync(SeriesLoadResult input, ModelConfig model, PipelineOptions? options = null,
+        IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(model);
+        var series = SelectChannels(input, model);
+        return await Task.Run(() => Run(series, model, options ?? PipelineOptions.Default, progress, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the RT Structure Set of <paramref name="result"/> to <paramref name="output"/> and returns its bytes: the
+    /// model's structures (name, colour, interpreted type, fill holes), manufacturer and interpreter, and
+    /// SoftwareVersions = <paramref name="modelId"/> (the id as requested; <c>Id:Version</c> when null). Reports the
+    /// "contour" stage.
+    /// </summary>
+    public static async Task<byte[]> WriteRtAsync(SegmentationResult result, Stream output, ModelConfig model, string? modelId = null,
+        IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(model);
+        progress?.Report(new PipelineProgress(PipelineStages.Contour, 0));
+        var structures = model.Structures.Select(s => new RtStructure(s.Name, s.R, s.G, s.B, s.InterpretedType, s.FillHoles)).ToList();
+        var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, modelId ?? model.FullId, "", model.DisplayName);
+        var bytes = await Task.Run(() => RtStructureSetWriter.Build(result.Labels, result.Reference, structures, options, cancellationToken).ToBytes(),
+            cancellationToken).ConfigureAwait(false);
+        await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new PipelineProgress(PipelineStages.Contour, 100));
+        return bytes;
+    }
+
+    /// <summary>The series for each of the model's input channels, in the model's order, checked.</summary>
+    public static IReadOnlyList<LoadedSeries> SelectChannels(SeriesLoadResult input, ModelConfig model)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(model);
+        var wanted = model.InputChannels.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var errors = input.Problems.Where(p => p.Severity == ProblemSeverity.Error && (p.Channel.Length == 0 || wanted.Contains(p.Channel))).ToList();
+        var selected = new List<LoadedSeries>();
+        foreach (var channel in model.InputChannels)
+        {
+            var series = input.Channel(channel.Id);
+            if (series is null)
+            {
+                if (errors.Count > 0) throw new SeriesValidationException(errors);
+                throw new InputChannelMissingException(model.FullId, channel.Id, [.. input.Channels.Select(c => c.Channel)]);
+            }
+            if (!string.Equals(series.Modality, channel.Modality, StringComparison.OrdinalIgnoreCase))
+                throw new InputModalityMismatchException(model.FullId, channel.Id, channel.Modality, series.Modality);
+            selected.Add(series);
+        }
+        if (errors.Count > 0) throw new SeriesValidationException(errors);
+        return selected;
+    }
+
+    private SegmentationResult Run(IReadOnlyList<LoadedSeries> series, ModelConfig model, PipelineOptions options,
+        IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        var session = Sessions.Get(model);
+        var reference = series[0];
+        var referenceGrid = GridGeometry.Of(reference.Volume);
+
+        var watch = Stopwatch.StartNew();
+        progress?.Report(new PipelineProgress(PipelineStages.Resample, 0));
+        var spacing = model.Preprocessing.TargetSpacing;
+        var modelGrid = spacing is null ? referenceGrid : Resampler.TargetGrid(referenceGrid, spacing);
+        var channels = new ImageVolume[series.Count];
+        for (var c = 0; c < series.Count; c++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var window = model.InputChannels[c].Window ?? model.Preprocessing.Window;
+            var volume = series[c].Volume;
+            if (c == 0 && spacing is null)
+            {
+                channels[c] = IntensityWindow.Apply(volume, window);
+            }
+            else
+            {
+                // Later channels go straight onto the model grid (the first channel's grid, or that grid at the target
+                // spacing) through patient coordinates: one interpolation, not two.
+                channels[c] = Resampler.Resample(volume, modelGrid, null, cancellationToken);
+                IntensityWindow.ApplyInPlace(channels[c], window);
+            }
+            progress?.Report(new PipelineProgress(PipelineStages.Resample, 100 * (c + 1) / series.Count));
+        }
+        var resampleTime = watch.Elapsed;
+        _logger.LogDebug("Model {Model}: model grid {X}x{Y}x{Z} for source {SX}x{SY}x{SZ}.", model.FullId,
+            modelGrid.SizeX, modelGrid.SizeY, modelGrid.SizeZ, referenceGrid.SizeX, referenceGrid.SizeY, referenceGrid.SizeZ);
+
+        watch.Restart();
+        progress?.Report(new PipelineProgress(PipelineStages.Inference, 0));
+        var labels = new byte[referenceGrid.VoxelCount];
+        var lastPercent = 0;
+        var inferenceProgress = progress is null ? null : new SyncProgress<int>(p =>
+        {
+            // 100 is reported once the last slab has been mapped back.
+            if (p <= lastPercent || p >= 100) return;
+            lastPercent = p;
+            progress.Report(new PipelineProgress(PipelineStages.Inference, p));
+        });
+        SlidingWindowInference.Run(session, channels, model.ClassCount, model.Preprocessing.PatchSize, model.Preprocessing.PatchOverlap,
+            slab => PosteriorMapper.MapSlab(slab, modelGrid, referenceGrid, labels, cancellationToken),
+            options.MaxAccumulatorBytes, inferenceProgress, cancellationToken);
+        progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
+        var inferenceTime = watch.Elapsed;
+
+        watch.Restart();
+        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 0));
+        PostProcessing.Apply(labels, referenceGrid.SizeX, referenceGrid.SizeY, referenceGrid.SizeZ, model.Structures.Count, model.Postprocessing,
+            cancellationToken);
+        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
+        var postprocessTime = watch.Elapsed;
+
+        var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime);
+        _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms, postprocess {Postprocess} ms.",
+            model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds, (int)postprocessTime.TotalMilliseconds);
+        return new SegmentationResult(labels, reference, timings) { Device = session.Device };
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
