@@ -45,5 +45,22 @@ public sealed record NiftiImage
     public long VoxelCount => (long)Size[0] * Size[1] * Size[2];
 
     /// <summary>The qform as a 3×4 matrix (rows), computed as NIfTI-1 defines it (method 2).</summary>
+    /// <summary>A uint8 label image on a DICOM grid (LPS origin and direction), with that grid in qform and sform.</summary>
+    public static NiftiImage Labels(byte[] data, int[] size, double[] spacing, double[] origin, double[] direction, string description)
+    {
+        var (quaternion, offset, qfac) = NiftiGeometry.QformFromDicom(origin, direction);
+        return new NiftiImage
+        {
+            Size = size,
+            Spacing = spacing,
+            Sform = NiftiGeometry.SformFromDicom(origin, direction, spacing),
+            Quaternion = quaternion,
+            QOffset = offset,
+            QFac = qfac,
+            Description = description,
+            Data = data,
+        };
+    }
+
     public double[] QformMatrix() => NiftiGeometry.QuaternionToMatrix(Quaternion, QOffset, Spacing, QFac);
 }

@@ -196,18 +196,8 @@ public static class PhantomWriter
         var length = g.Columns * g.Rows;
         var data = new byte[(long)length * g.Slices];
         for (var k = 0; k < g.Slices; k++) phantom.Labels[k].CopyTo(data, (long)k * length);
-        var (quaternion, offset, qfac) = NiftiGeometry.QformFromDicom(g.Origin, g.Direction);
-        return new NiftiImage
-        {
-            Size = [g.Columns, g.Rows, g.Slices],
-            Spacing = g.Spacing,
-            Sform = NiftiGeometry.SformFromDicom(g.Origin, g.Direction, g.Spacing),
-            Quaternion = quaternion,
-            QOffset = offset,
-            QFac = qfac,
-            Description = Invariant($"thorax phantom labels seed {phantom.Options.Seed}"),
-            Data = data,
-        };
+        return NiftiImage.Labels(data, [g.Columns, g.Rows, g.Slices], g.Spacing, g.Origin, g.Direction,
+            Invariant($"thorax phantom labels seed {phantom.Options.Seed}"));
     }
 
     /// <summary>The phantom.json contents.</summary>

@@ -58,6 +58,13 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         return bytes;
     }
 
+    /// <summary>
+    /// A zip with the slices at its top level (no channel folder, as InnerEye-Inference's own tests send) feeds a
+    /// single-channel model.
+    /// </summary>
+    private static LoadedSeries? FlatUpload(SeriesLoadResult input, ModelConfig model) =>
+        model.InputChannels.Count == 1 && input.Channels is [{ Channel: "" } only] ? only : null;
+
     /// <summary>The series for each of the model's input channels, in the model's order, checked.</summary>
     public static IReadOnlyList<LoadedSeries> SelectChannels(SeriesLoadResult input, ModelConfig model)
     {
@@ -68,7 +75,7 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         var selected = new List<LoadedSeries>();
         foreach (var channel in model.InputChannels)
         {
-            var series = input.Channel(channel.Id);
+            var series = input.Channel(channel.Id) ?? FlatUpload(input, model);
             if (series is null)
             {
                 if (errors.Count > 0) throw new SeriesValidationException(errors);

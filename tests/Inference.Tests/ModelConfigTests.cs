@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using InnerEye.Imaging.Tests.Support;
 using InnerEye.Inference.Tests.Support;
 
 namespace InnerEye.Inference.Tests;

@@ -1,5 +1,6 @@
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Series;
+using InnerEye.Imaging.Tests.Support;
 using InnerEye.Inference.Tests.Support;
 
 namespace InnerEye.Inference.Tests;

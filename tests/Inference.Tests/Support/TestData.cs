@@ -93,17 +93,3 @@ public sealed class RecordingProgress<T> : IProgress<T>
         OnReport?.Invoke(value);
     }
 }
-
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => System.IO.Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "innereye-tests", Guid.NewGuid().ToString("N"));
-
-    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose()
-    {
-        try { System.IO.Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

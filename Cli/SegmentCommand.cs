@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using InnerEye.Imaging;
+using InnerEye.Imaging.Nifti;
+using InnerEye.Imaging.Series;
+using InnerEye.Inference;
+
+namespace InnerEye.Cli;
+
+/// <summary>
+/// <c>innereye segment PATH --model ID --out rt.dcm [--labels out.nii.gz] [--device auto|cpu|cuda] [--models DIR]</c>:
+/// the whole pipeline offline, with the time of each stage.
+/// </summary>
+public static class SegmentCommand
+{
+    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--labels out.nii.gz] [--device auto|cpu|cuda] [--models DIR]";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = Parse(args, out var error);
+        if (options is null)
+        {
+            await stderr.WriteLineAsync($"error: {error}\n{Usage}");
+            return CommandLine.Usage;
+        }
+        var modelsFolder = ModelsFolder.Find(options.ModelsFolder);
+        if (modelsFolder is null)
+        {
+            await stderr.WriteLineAsync("error: no models/ folder found; pass --models DIR.");
+            return CommandLine.Usage;
+        }
+        try
+        {
+            return await RunAsync(options, modelsFolder, stdout);
+        }
+        catch (InferenceException ex)
+        {
+            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
+            return 2;
+        }
+        catch (ImagingException ex)
+        {
+            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(Options options, string modelsFolder, TextWriter stdout)
+    {
+        var total = Stopwatch.StartNew();
+        var sessions = new ModelSessionCache(new InferenceOptions { Device = options.Device });
+        var model = LoadModel(modelsFolder, options.Model, sessions);
+        var modelLoad = total.Elapsed;
+
+        var watch = Stopwatch.StartNew();
+        var input = VolumeLoader.Load(options.Input).ThrowIfInvalid();
+        var decode = watch.Elapsed;
+
+        var result = await new SegmentationPipeline(sessions).RunAsync(input, model);
+        watch.Restart();
+        await using (var file = File.Create(options.Output))
+            await SegmentationPipeline.WriteRtAsync(result, file, model, options.Model);
+        var contour = watch.Elapsed;
+        if (options.Labels is not null)
+        {
+            var v = result.Reference.Volume;
+            NiftiWriter.Write(options.Labels, NiftiImage.Labels(result.Labels, [v.SizeX, v.SizeY, v.SizeZ], v.Spacing, v.Origin, v.Direction,
+                $"{model.FullId} labels"));
+        }
+        var t = result.Timings;
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
+            model {model.FullId} on {sessions.Get(model).Device}: wrote {options.Output}{(options.Labels is null ? "" : $" and {options.Labels}")}
+              model load   {modelLoad.TotalSeconds,8:0.000} s
+              decode       {decode.TotalSeconds,8:0.000} s
+              resample     {t.Resample.TotalSeconds,8:0.000} s
+              inference    {t.Inference.TotalSeconds,8:0.000} s
+              postprocess  {t.Postprocess.TotalSeconds,8:0.000} s
+              contour + RT {contour.TotalSeconds,8:0.000} s
+              total        {total.Elapsed.TotalSeconds,8:0.000} s
+            """));
+        return CommandLine.Ok;
+    }
+
+    /// <summary>Loads only the requested model, so another model's missing file does not stop an offline run.</summary>
+    private static ModelConfig LoadModel(string folder, string requested, ModelSessionCache sessions)
+    {
+        var id = requested.Split(':', 2)[0];
+        var path = Path.Combine(folder, id + ".json");
+        if (!File.Exists(path))
+        {
+            var known = Directory.GetFiles(folder, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order().ToArray();
+            throw new ModelNotFoundException(requested, known);
+        }
+        var model = ModelConfigLoader.Load(path, sessions);
+        return new ModelCatalog([model]).Find(requested);
+    }
+
+    private sealed record Options(string Input, string Model, string Output, string? Labels, InferenceDevice Device, string? ModelsFolder);
+
+    private static Options? Parse(string[] args, out string error)
+    {
+        string? input = null, model = null, output = null, labels = null, models = null;
+        var device = InferenceDevice.Auto;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (input is not null) { error = $"unexpected argument '{a}'"; return null; }
+                input = a;
+                continue;
+            }
+            if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
+            var value = args[++i];
+            switch (a)
+            {
+                case "--model": model = value; break;
+                case "--out": output = value; break;
+                case "--labels": labels = value; break;
+                case "--models": models = value; break;
+                case "--device":
+                    if (!Enum.TryParse(value, ignoreCase: true, out device) || !Enum.IsDefined(device)) { error = $"--device must be auto, cpu or cuda, not '{value}'"; return null; }
+                    break;
+                default: error = $"unknown option {a}"; return null;
+            }
+        }
+        error = input is null ? "PATH is missing" : model is null ? "--model is missing" : output is null ? "--out is missing" : "";
+        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, device, models);
+    }
+}
