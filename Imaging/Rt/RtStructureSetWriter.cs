@@ -21,9 +21,9 @@ namespace InnerEye.Imaging.Rt;
 /// cosines, so contours lie exactly in the plane of the image they reference, for any orientation.
 /// </para>
 /// <para>
-/// Every polygon is its own CLOSED_PLANAR contour: outer boundaries and, unless the structure fills holes, hole
-/// boundaries too. Readers that combine a slice's contours with the even-odd rule (plastimatch, pydicom-based tools,
-/// most planning systems) recover the exact mask.
+/// Each region is one CLOSED_PLANAR contour: its outer boundary, with (unless the structure fills holes) each hole
+/// joined in through a zero-width channel, as RTConvert writes them. An island inside a hole is a contour of its own.
+/// Readers that combine a slice's contours by union (plastimatch) and by even-odd parity recover the same exact mask.
 /// </para>
 /// </remarks>
 public static class RtStructureSetWriter
@@ -217,7 +217,7 @@ public static class RtStructureSetWriter
             {
                 var polygons = fill[s]
                     ? filled?[s + 1] ?? ContourTracer.Trace(slice, width, height, (byte)(s + 1), fillHoles: true)
-                    : plain![s + 1];
+                    : HoleSplicer.Splice(plain![s + 1]);
                 if (polygons.Count == 0) continue;
                 var list = new List<EncodedContour>(polygons.Count);
                 foreach (var polygon in polygons) list.Add(Encode(polygon, position, stepX, stepY));

@@ -68,15 +68,15 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public void HoleContoursAreWrittenOnlyForStructuresThatKeepHoles()
+    public void HolesAreJoinedToTheirRimSoEveryContourIsAnOuterBoundary()
     {
         var w = Write("axial");
         var volume = w.Series.Volume;
         var contours = RtTestData.ReadContours(DicomReader.Read(w.Bytes));
         var inverse = RtTestData.InverseGeometry(volume);
-        bool IsHole(RtTestData.ReadContour c)
+        double Area(RtTestData.ReadContour c)
         {
-            // Signed area in pixel coordinates: negative for holes (see Contour2D).
+            // Signed area in pixel coordinates: positive for outer boundaries (see Contour2D).
             double area = 0;
             for (var p = 0; p < c.Points; p++)
             {
@@ -85,14 +85,15 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
                 var (x1, y1, _) = inverse(c.Data[3 * q], c.Data[3 * q + 1], c.Data[3 * q + 2]);
                 area += x0 * y1 - x1 * y0;
             }
-            return area < 0;
+            return area / 2;
         }
-        Assert.Contains(contours, c => c.RoiNumber == 2 && IsHole(c));
-        Assert.DoesNotContain(contours, c => c.RoiNumber == 3 && IsHole(c));
-        Assert.Contains(contours, c => c.RoiNumber == 3);
-        // Ring with an island: per slice an outer rim, the hole, and the island inside the hole.
+        Assert.All(contours, c => Assert.True(Area(c) > 0, $"ROI {c.RoiNumber} has a contour running the wrong way"));
+        // Ring with an island: per slice the rim with its hole joined in (one polygon), and the island inside the hole.
         var sliceUid = w.Series.Slices[2].SopInstanceUid;
-        Assert.Equal(3, contours.Count(c => c.RoiNumber == 2 && c.ImageUid == sliceUid));
+        var ring = contours.Where(c => c.RoiNumber == 2 && c.ImageUid == sliceUid).ToList();
+        Assert.Equal(2, ring.Count);
+        var expected = RtTestData.ExpectedMask(w.Labels, volume, w.Structures, 1, 2);
+        Assert.Equal(expected.Count(b => b != 0), ring.Sum(Area), 6);
         Assert.Equal(1, contours.Count(c => c.RoiNumber == 3 && c.ImageUid == sliceUid));
     }
 
@@ -242,7 +243,8 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
             for (var z = 0; z < series.Volume.SizeZ; z++)
             {
                 var slice = w.Labels.AsSpan(z * series.Volume.SliceLength, series.Volume.SliceLength);
-                expected.AddRange(ContourTracer.Trace(slice, series.Volume.SizeX, series.Volume.SizeY, (byte)(i + 1), structure.FillHoles).Select(c => c.VertexCount));
+                var traced = ContourTracer.Trace(slice, series.Volume.SizeX, series.Volume.SizeY, (byte)(i + 1), structure.FillHoles);
+                expected.AddRange((structure.FillHoles ? traced : HoleSplicer.Splice(traced)).Select(c => c.VertexCount));
             }
             var contours = roi.GetProperty("contours").EnumerateArray().ToList();
             Assert.Equal(expected, contours.Select(c => c.GetProperty("points").GetInt32()));

@@ -15,12 +15,14 @@ public static class ShippedModel
 
     public static SegmentationPipeline Pipeline { get; } = new(Sessions);
 
-    public static (ThoraxPhantom Phantom, LoadedSeries Series) Phantom(TempDirectory dir, ThoraxPhantomOptions options)
+    /// <summary>A phantom written as DICOM and loaded back; <c>CtFolder</c> holds its slices.</summary>
+    public static (ThoraxPhantom Phantom, LoadedSeries Series, string CtFolder) Phantom(TempDirectory dir, ThoraxPhantomOptions options)
     {
         var phantom = ThoraxPhantom.Generate(options);
         var folder = dir.NewPath($"phantom-{options.Seed}");
         PhantomWriter.Write(phantom, folder);
-        var series = Assert.Single(VolumeLoader.Load(Path.Combine(folder, "ct")).ThrowIfInvalid().Channels);
-        return (phantom, series);
+        var ct = Path.Combine(folder, "ct");
+        var series = Assert.Single(VolumeLoader.Load(ct).ThrowIfInvalid().Channels);
+        return (phantom, series, ct);
     }
 }
