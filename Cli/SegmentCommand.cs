@@ -73,7 +73,7 @@ public static class SegmentCommand
               model load   {modelLoad.TotalSeconds,8:0.000} s
               decode       {decode.TotalSeconds,8:0.000} s
               resample     {t.Resample.TotalSeconds,8:0.000} s
-              inference    {t.Inference.TotalSeconds,8:0.000} s
+              inference    {t.Inference.TotalSeconds,8:0.000} s  (network {t.Network.TotalSeconds:0.000} s over {t.Patches} patches)
               postprocess  {t.Postprocess.TotalSeconds,8:0.000} s
               contour + RT {contour.TotalSeconds,8:0.000} s
               total        {total.Elapsed.TotalSeconds,8:0.000} s

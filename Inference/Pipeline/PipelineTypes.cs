@@ -20,6 +20,14 @@ public sealed record PipelineProgress(string Stage, int Percent);
 public sealed record StageTimings(TimeSpan Resample, TimeSpan Inference, TimeSpan Postprocess)
 {
     public TimeSpan Total => Resample + Inference + Postprocess;
+
+    /// <summary>The part of <see cref="Inference"/> spent running the network, over <see cref="Patches"/> patches.</summary>
+    public TimeSpan Network { get; init; }
+
+    public int Patches { get; init; }
+
+    /// <summary>The network's input shape, [1, C, Z, Y, X].</summary>
+    public long[] PatchShape { get; init; } = [];
 }
 
 /// <summary>

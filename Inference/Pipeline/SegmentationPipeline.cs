@@ -134,7 +134,8 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
             lastPercent = p;
             progress.Report(new PipelineProgress(PipelineStages.Inference, p));
         });
-        SlidingWindowInference.Run(session, channels, model.ClassCount, model.Preprocessing.PatchSize, model.Preprocessing.PatchOverlap,
+        var network = new TimedPredictor(session);
+        SlidingWindowInference.Run(network, channels, model.ClassCount, model.Preprocessing.PatchSize, model.Preprocessing.PatchOverlap,
             slab => PosteriorMapper.MapSlab(slab, modelGrid, referenceGrid, labels, cancellationToken),
             options.MaxAccumulatorBytes, inferenceProgress, cancellationToken);
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
@@ -147,7 +148,7 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
         var postprocessTime = watch.Elapsed;
 
-        var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime);
+        var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime) { Network = network.Elapsed, Patches = network.Patches, PatchShape = network.Shape };
         _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms, postprocess {Postprocess} ms.",
             model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds, (int)postprocessTime.TotalMilliseconds);
         return new SegmentationResult(labels, reference, timings) { Device = session.Device };
