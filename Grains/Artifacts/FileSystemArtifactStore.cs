@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+
+namespace InnerEye.Grains.Artifacts;
+
+/// <summary>
+/// Artifacts as files under a root folder (a local folder embedded, a shared volume in Kubernetes). A write goes to a
+/// temporary file in the target's folder, is flushed to disk, then renamed over the target.
+/// </summary>
+public sealed class FileSystemArtifactStore : IArtifactStore
+{
+    private const string TempSuffix = ".partial";
+
+    public FileSystemArtifactStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public async Task<ArtifactRef> PutAsync(string key, Stream content, CancellationToken ct = default)
+    {
+        await WriteAsync(key, content, overwrite: true, ct).ConfigureAwait(false);
+        return new ArtifactRef(key);
+    }
+
+    public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default) =>
+        WriteAsync(key, content, overwrite: false, ct);
+
+    public bool Exists(ArtifactRef artifact) => File.Exists(PathOf(artifact.Key));
+
+    public Stream OpenRead(ArtifactRef artifact) =>
+        new FileStream(PathOf(artifact.Key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
+
+    public string LocalPath(ArtifactRef artifact) => PathOf(artifact.Key);
+
+    public Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default)
+    {
+        File.Delete(PathOf(artifact.Key));
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<ArtifactInfo> ListOlderThan(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await Task.Yield();
+        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (file.EndsWith(TempSuffix, StringComparison.Ordinal)) continue;
+            var info = new FileInfo(file);
+            if (!info.Exists) continue;
+            var written = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+            if (written >= cutoff) continue;
+            var key = Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
+            yield return new ArtifactInfo(new ArtifactRef(key), written, info.Length);
+        }
+    }
+
+    private async Task<bool> WriteAsync(string key, Stream content, bool overwrite, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = PathOf(key);
+        var folder = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(folder);
+        if (!overwrite && File.Exists(target)) return false;
+        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, ct).ConfigureAwait(false);
+                await file.FlushAsync(ct).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+            if (overwrite)
+            {
+                File.Move(temp, target, overwrite: true);
+                return true;
+            }
+            try
+            {
+                // Without overwrite the move fails when the target exists (on Unix .NET links, then unlinks the source), so
+                // of two concurrent writers one wins and the other leaves the winner's blob in place.
+                File.Move(temp, target, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>The file for <paramref name="key"/>, after checking that the key stays inside the root.</summary>
+    public string PathOf(string key)
+    {
+        ValidateKey(key);
+        var full = Path.GetFullPath(Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar)));
+        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Artifact key '{key}' leaves the store.", nameof(key));
+        return full;
+    }
+
+    public static void ValidateKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0 || key.Length > 512) throw new ArgumentException("An artifact key has 1 to 512 characters.", nameof(key));
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment.Length == 0 || segment == "." || segment == "..")
+                throw new ArgumentException($"Artifact key '{key}' has an empty, '.' or '..' segment (keys are relative).", nameof(key));
+            if (segment.EndsWith(TempSuffix, StringComparison.Ordinal) || segment.StartsWith('.'))
+                throw new ArgumentException($"Artifact key '{key}' has a segment starting with '.' or ending in '{TempSuffix}'.", nameof(key));
+            foreach (var c in segment)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+                    throw new ArgumentException($"Artifact key '{key}' has the character '{c}'; keys use letters, digits and -_.:/ only.", nameof(key));
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace InnerEye.Grains.Artifacts;
+
+/// <summary>An artifact and when it was last written.</summary>
+public sealed record ArtifactInfo(ArtifactRef Ref, DateTimeOffset LastWritten, long Length);
+
+/// <summary>
+/// Inputs and results as blobs by key. Keys are relative paths of '/'-separated segments of letters, digits and
+/// <c>-_.:</c> (no empty, <c>.</c> or <c>..</c> segment). Writes are atomic: a reader sees the whole old blob or the
+/// whole new one, never part of one.
+/// </summary>
+public interface IArtifactStore
+{
+    /// <summary>Writes (or replaces) the blob at <paramref name="key"/>.</summary>
+    Task<ArtifactRef> PutAsync(string key, Stream content, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes the blob at <paramref name="key"/> unless one is there already; returns false (and leaves the existing
+    /// one) when it was.
+    /// </summary>
+    Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default);
+
+    bool Exists(ArtifactRef artifact);
+
+    /// <exception cref="FileNotFoundException">No blob has the key.</exception>
+    Stream OpenRead(ArtifactRef artifact);
+
+    /// <summary>A local file holding the blob, for readers that take a path (the volume loader).</summary>
+    string LocalPath(ArtifactRef artifact);
+
+    /// <summary>Removes the blob; nothing happens when there is none.</summary>
+    Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default);
+
+    /// <summary>Every blob last written before <paramref name="cutoff"/>.</summary>
+    IAsyncEnumerable<ArtifactInfo> ListOlderThan(DateTimeOffset cutoff, CancellationToken ct = default);
+}
