@@ -1,0 +1,151 @@
+using InnerEye.Grains.Artifacts;
+using InnerEye.Imaging;
+using InnerEye.Imaging.Series;
+using InnerEye.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+
+namespace InnerEye.Grains;
+
+/// <summary>
+/// A replica of a model (key <c>&lt;modelId&gt;/&lt;replica&gt;</c>): decodes an upload, runs the pipeline with the
+/// model's ONNX session (shared by the silo's <see cref="ModelSessionCache"/>) and writes the RT Structure Set to the
+/// artifact store. Reentrant: decoding a job (a CPU stage) and contouring it run beside the network stage of another,
+/// which at most <see cref="ModelGrainOptions.Capacity"/> jobs hold at once; a job past the bounded queue is refused
+/// with <see cref="ReplicaBusyException"/>. Progress goes back to the segmentation grain as one-way calls, on stage
+/// changes and every 10 %.
+/// </summary>
+[Reentrant]
+[Immovable]
+[GpuPlacementFilter]
+public sealed class ModelGrain : Grain, IModelGrain
+{
+    private readonly ModelCatalog _catalog;
+    private readonly SegmentationPipeline _pipeline;
+    private readonly IArtifactStore _store;
+    private readonly ModelGrainOptions _options;
+    private readonly ILocalSiloDetails _silo;
+    private readonly ILogger<ModelGrain> _logger;
+    private readonly SemaphoreSlim _network;
+    private int _waiting;
+    private int _running;
+
+    public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
+        ILocalSiloDetails silo, ILogger<ModelGrain> logger)
+    {
+        _catalog = catalog;
+        _pipeline = new SegmentationPipeline(sessions, logger);
+        _store = store;
+        _options = options.Value;
+        _silo = silo;
+        _logger = logger;
+        _network = new SemaphoreSlim(Math.Max(1, _options.Capacity));
+    }
+
+    public Task<ModelGrainLoad> GetLoad() => Task.FromResult(new ModelGrainLoad(_waiting, _running, Math.Max(1, _options.Capacity)));
+
+    public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());
+
+    public async Task<ModelJobResult> Run(ModelJob job, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var capacity = Math.Max(1, _options.Capacity);
+        if (_waiting + _running >= capacity + Math.Max(0, _options.MaxQueue))
+            throw new ReplicaBusyException($"Replica {this.GetPrimaryKeyString()} has {_waiting + _running} jobs; its limit is {capacity + _options.MaxQueue}.");
+        var progress = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
+        ModelConfig model;
+        SeriesLoadResult input;
+        _waiting++;
+        try
+        {
+            try
+            {
+                model = _catalog.Find(job.ModelId);
+                if (!_store.Exists(job.Input))
+                    return ModelJobResult.Failure("InputMissing", $"The upload '{job.Input.Key}' is not in the artifact store.");
+                progress.Report(new PipelineProgress(PipelineStages.Decode, 0));
+                var path = _store.LocalPath(job.Input);
+                input = await Task.Run(() => VolumeLoader.Load(path, null, ct), ct);
+                progress.Report(new PipelineProgress(PipelineStages.Decode, 100));
+            }
+            catch (Exception e) when (Permanent(e) is { } failure)
+            {
+                return failure;
+            }
+            await _network.WaitAsync(ct);
+        }
+        finally
+        {
+            _waiting--;
+        }
+
+        SegmentationResult result;
+        _running++;
+        try
+        {
+            if (_options.NetworkStageDelay > TimeSpan.Zero) await Task.Delay(_options.NetworkStageDelay, ct);
+            result = await _pipeline.RunAsync(input, model, null, progress, ct);
+        }
+        catch (Exception e) when (Permanent(e) is { } failure)
+        {
+            return failure;
+        }
+        finally
+        {
+            _running--;
+            _network.Release();
+        }
+
+        try
+        {
+            using var rt = new MemoryStream();
+            await SegmentationPipeline.WriteRtAsync(result, rt, model, job.ModelId, progress, ct);
+            rt.Position = 0;
+            // A result already there was written by an earlier attempt of this job (the stages are pure functions of
+            // the upload): it stands, so the job's result is written once.
+            if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
+                _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
+                    job.SegmentationId, job.Attempt);
+            return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
+        }
+        catch (Exception e) when (Permanent(e) is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>Input errors, as a failed result; anything else (a transient fault) is rethrown.</summary>
+    private static ModelJobResult? Permanent(Exception e) => e switch
+    {
+        ExecutionProviderUnavailableException => null,
+        ImagingException i => ModelJobResult.Failure(i.Code, i.Message),
+        InferenceException i => ModelJobResult.Failure(i.Code, i.Message),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Sends progress to the segmentation grain from the grain's own scheduler (the pipeline reports from worker
+    /// threads): each stage change, then every 10 % and 100 %.
+    /// </summary>
+    private sealed class ProgressSender(ISegmentationGrain target, int attempt, TaskScheduler scheduler) : IProgress<PipelineProgress>
+    {
+        private readonly Lock _lock = new();
+        private string? _stage;
+        private int _sent = -1;
+
+        public void Report(PipelineProgress value)
+        {
+            lock (_lock)
+            {
+                if (value.Stage == _stage && value.Percent < 100 && value.Percent < _sent + 10) return;
+                if (value.Stage == _stage && value.Percent == _sent) return;
+                _stage = value.Stage;
+                _sent = value.Percent;
+            }
+            _ = Task.Factory.StartNew(() => target.ReportProgress(attempt, value.Stage, value.Percent), CancellationToken.None,
+                TaskCreationOptions.None, scheduler).Unwrap();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace InnerEye.Grains;
+
+/// <summary>How segmentation jobs are driven, retried and kept.</summary>
+public sealed class SegmentationOptions
+{
+    /// <summary>Period of the durable "redrive" reminder of an unfinished job (Orleans' minimum is 1 minute).</summary>
+    public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Due time of the timer that starts (or restarts) a job's run after submit or activation.</summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many times a transient fault (a lost silo, a failed call) is retried before the job fails.</summary>
+    public int MaxTransientRetries { get; set; } = 3;
+
+    /// <summary>Wait before a retry after a transient fault.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Wait before asking again when every replica's queue is full.</summary>
+    public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Replicas per model (<c>&lt;modelId&gt;/0</c> … <c>/N-1</c>); a job goes to the least loaded one.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>How long a finished job's result and state are kept.</summary>
+    public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Delete the uploaded zip once the job has completed.</summary>
+    public bool DeleteInputWhenScored { get; set; } = true;
+
+    /// <summary>Folder of the result keys: <c>&lt;prefix&gt;/&lt;segmentation id&gt;.dcm</c>.</summary>
+    public string ResultPrefix { get; set; } = "results";
+}
+
+/// <summary>Where model grains may be placed.</summary>
+public sealed class ModelPlacementOptions
+{
+    public const string AcceleratorKey = "accelerator";
+    public const string Gpu = "gpu";
+
+    /// <summary>
+    /// When no silo's metadata says <c>accelerator = gpu</c>, place model grains on any silo (the CPU). Off by default
+    /// for a cluster; the embedded single-process host turns it on.
+    /// </summary>
+    public bool AllowCpuFallback { get; set; }
+}
+
+/// <summary>How a model replica runs jobs.</summary>
+public sealed class ModelGrainOptions
+{
+    /// <summary>Jobs in the network stage at once.</summary>
+    public int Capacity { get; set; } = 1;
+
+    /// <summary>Jobs waiting (decoding, or decoded and waiting for the network) beyond <see cref="Capacity"/>.</summary>
+    public int MaxQueue { get; set; } = 8;
+
+    /// <summary>A pause at the start of the network stage; for tests that need a job to stay running.</summary>
+    public TimeSpan NetworkStageDelay { get; set; } = TimeSpan.Zero;
+}

@@ -1,0 +1,311 @@
+using InnerEye.Grains.Artifacts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InnerEye.Grains;
+
+/// <summary>
+/// Owns one segmentation job: Queued → Running(stage, percent) → Completed | Failed(code, detail) | Cancelled, the
+/// state written through <see cref="IPersistentState{T}"/> at every transition before the caller is answered.
+/// <para>
+/// The work runs off the grain's turns, in a one-shot timer that calls a model replica; calls (status, cancel,
+/// progress) interleave with it. A durable "redrive" reminder, registered at submit, reactivates the grain wherever it
+/// is placed after a deactivation or the loss of its silo; activation restarts an unfinished job (the model stages are
+/// pure functions of the upload, so a re-run is idempotent). Completion is written once: the state is checked before
+/// the result is recorded. Transient faults are retried <see cref="SegmentationOptions.MaxTransientRetries"/> times;
+/// input errors fail at once with the Imaging or Inference code and message.
+/// </para>
+/// <para>
+/// At a terminal state the reminder becomes a "retention" reminder due after
+/// <see cref="SegmentationOptions.RetentionPeriod"/>, which deletes the result (and the upload, if still there) and
+/// clears the state.
+/// </para>
+/// </summary>
+public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
+{
+    public const string RedriveReminder = "redrive";
+    public const string RetentionReminder = "retention";
+
+    private readonly IPersistentState<SegmentationJobState> _state;
+    private readonly IArtifactStore _store;
+    private readonly SegmentationOptions _options;
+    private readonly ILogger<SegmentationGrain> _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TimeProvider _time = TimeProvider.System;
+    private IGrainTimer? _timer;
+    private CancellationTokenSource? _run;
+    private int _persistedProgress;
+
+    public SegmentationGrain([PersistentState("segmentation", "jobs")] IPersistentState<SegmentationJobState> state, IArtifactStore store,
+        IOptions<SegmentationOptions> options, ILogger<SegmentationGrain> logger)
+    {
+        _state = state;
+        _store = store;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private SegmentationJobState Job => _state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A job left Queued or Running has no runner here: start it again.
+        if (Job.Submitted && !Job.IsTerminal) ScheduleRun();
+        return Task.CompletedTask;
+    }
+
+    public async Task<SegmentationStatus> Submit(SubmitSegmentation request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelId);
+        ArgumentNullException.ThrowIfNull(request.Input);
+        if (Job.Submitted)
+        {
+            if (Job.ModelId == request.ModelId && Job.Input == request.Input) return Status();
+            throw new ArgumentException($"Segmentation '{Id}' was submitted with model '{Job.ModelId}' and input '{Job.Input?.Key}'.",
+                nameof(request));
+        }
+        var now = _time.GetUtcNow();
+        Job.ModelId = request.ModelId;
+        Job.Input = request.Input;
+        Job.State = JobState.Queued;
+        Job.CreatedAt = now;
+        Job.UpdatedAt = now;
+        Job.Stages = [new StageTime("queued", now)];
+        await PersistAsync();
+        await this.RegisterOrUpdateReminder(RedriveReminder, _options.RedriveInterval, _options.RedriveInterval);
+        ScheduleRun();
+        return Status();
+    }
+
+    public Task<SegmentationStatus?> GetStatus(CancellationToken ct = default) =>
+        Task.FromResult(Job.Submitted ? Status() : null);
+
+    public async Task<SegmentationStatus?> Cancel(CancellationToken ct = default)
+    {
+        if (!Job.Submitted) return null;
+        if (Job.IsTerminal) return Status();
+        await EndAsync(JobState.Cancelled, null, null, null);
+        _run?.Cancel();
+        return Status();
+    }
+
+    public async Task ReportProgress(int attempt, string stage, int percent)
+    {
+        if (!Job.Submitted || Job.IsTerminal || attempt != Job.Attempts) return;
+        var now = _time.GetUtcNow();
+        var changed = Job.State != JobState.Running || Job.Stage != stage;
+        Job.State = JobState.Running;
+        if (Job.Stage != stage)
+        {
+            Job.Stage = stage;
+            Job.Stages.Add(new StageTime(stage, now));
+        }
+        Job.Progress = Math.Clamp(percent, 0, 100);
+        Job.UpdatedAt = now;
+        if (changed || Job.Progress >= _persistedProgress + 10 || Job.Progress == 100) await PersistAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Job.Submitted)
+        {
+            await UnregisterAsync(reminderName);
+            return;
+        }
+        if (!Job.IsTerminal)
+        {
+            ScheduleRun();
+            return;
+        }
+        if (reminderName == RedriveReminder)
+        {
+            await SwitchToRetentionAsync();
+            return;
+        }
+        if (_time.GetUtcNow() >= Job.UpdatedAt + _options.RetentionPeriod) await ExpireAsync();
+    }
+
+    /// <summary>Deletes the job's artifacts and state and its reminders (the retention period is over).</summary>
+    internal async Task ExpireAsync()
+    {
+        if (Job.Result is { } result) await _store.DeleteAsync(result);
+        if (Job.Input is { } input) await _store.DeleteAsync(input);
+        await _writeLock.WaitAsync();
+        try
+        {
+            await _state.ClearStateAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        await UnregisterAsync(RetentionReminder);
+        await UnregisterAsync(RedriveReminder);
+        _logger.LogInformation("Segmentation {Id} expired; its result and state are removed.", Id);
+        DeactivateOnIdle();
+    }
+
+    private SegmentationStatus Status() => new(Id, Job.ModelId ?? "", Job.State, Job.Stage, Job.Progress, Job.ErrorCode, Job.ErrorDetail,
+        Job.CreatedAt, Job.UpdatedAt, Job.Result, [.. Job.Stages]);
+
+    private void ScheduleRun()
+    {
+        if (_timer is not null || _run is not null) return;
+        _timer = this.RegisterGrainTimer(RunAsync, new GrainTimerCreationOptions
+        {
+            DueTime = _options.StartDelay,
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = true,
+            KeepAlive = true,
+        });
+    }
+
+    /// <summary>Runs the job on a model replica until it ends, is cancelled or this activation goes.</summary>
+    private async Task RunAsync(CancellationToken timerToken)
+    {
+        if (_run is not null || !Job.Submitted || Job.IsTerminal) return;
+        using var run = new CancellationTokenSource();
+        _run = run;
+        try
+        {
+            while (!Job.IsTerminal)
+            {
+                var attempt = ++Job.Attempts;
+                if (Job.State == JobState.Running || attempt > 1)
+                {
+                    // A new run after a lost runner or a fault: back in the queue until the replica reports.
+                    Job.State = JobState.Queued;
+                    Job.Stage = null;
+                    Job.Progress = 0;
+                    Job.Stages.Add(new StageTime("queued", _time.GetUtcNow()));
+                }
+                Job.UpdatedAt = _time.GetUtcNow();
+                await PersistAsync();
+                var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm");
+                ModelJobResult result;
+                try
+                {
+                    var replica = await ChooseReplicaAsync(run.Token);
+                    result = await replica.Run(job, run.Token);
+                }
+                catch (OperationCanceledException) when (run.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (ReplicaBusyException e)
+                {
+                    _logger.LogInformation("Segmentation {Id}: {Message} Asking again.", Id, e.Message);
+                    await Task.Delay(_options.BusyRetryDelay, run.Token);
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    if (Job.IsTerminal) return;
+                    Job.TransientFailures++;
+                    if (Job.TransientFailures > _options.MaxTransientRetries)
+                    {
+                        _logger.LogWarning(e, "Segmentation {Id} failed after {Count} transient faults.", Id, Job.TransientFailures);
+                        await EndAsync(JobState.Failed, null, "TransientFaultsExhausted",
+                            $"The job failed {Job.TransientFailures} times with transient faults; the last: {e.GetType().Name}: {e.Message}");
+                        return;
+                    }
+                    _logger.LogWarning(e, "Segmentation {Id} attempt {Attempt} hit a transient fault; retrying.", Id, attempt);
+                    await PersistAsync();
+                    await Task.Delay(_options.RetryDelay, run.Token);
+                    continue;
+                }
+
+                if (Job.IsTerminal) return; // cancelled while the replica ran: the state stays as it is
+                if (result.Result is { } artifact) await EndAsync(JobState.Completed, artifact, null, null);
+                else await EndAsync(JobState.Failed, null, result.ErrorCode ?? "Unknown", result.ErrorDetail ?? "");
+            }
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _run = null;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    private async Task<IModelGrain> ChooseReplicaAsync(CancellationToken ct)
+    {
+        var replicas = Enumerable.Range(0, Math.Max(1, _options.Replicas))
+            .Select(i => GrainFactory.GetGrain<IModelGrain>($"{Job.ModelId}/{i}")).ToList();
+        if (replicas.Count == 1) return replicas[0];
+        var loads = await Task.WhenAll(replicas.Select(async r =>
+        {
+            try
+            {
+                return (await r.GetLoad().WaitAsync(ct)).Total;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return int.MaxValue;
+            }
+        }));
+        var best = 0;
+        for (var i = 1; i < loads.Length; i++)
+        {
+            if (loads[i] < loads[best]) best = i;
+        }
+        return replicas[best];
+    }
+
+    /// <summary>Writes a terminal state once, then swaps the redrive reminder for the retention one.</summary>
+    private async Task EndAsync(JobState state, ArtifactRef? result, string? code, string? detail)
+    {
+        if (Job.IsTerminal) return;
+        var now = _time.GetUtcNow();
+        Job.State = state;
+        Job.Result = result;
+        Job.ErrorCode = code;
+        Job.ErrorDetail = detail;
+        if (state == JobState.Completed) Job.Progress = 100;
+        Job.Stage = null;
+        Job.UpdatedAt = now;
+        Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
+        await PersistAsync();
+        _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
+        if (state == JobState.Completed && _options.DeleteInputWhenScored && Job.Input is { } input && !Job.InputDeleted)
+        {
+            await _store.DeleteAsync(input);
+            Job.InputDeleted = true;
+            await PersistAsync();
+        }
+        await SwitchToRetentionAsync();
+    }
+
+    private async Task SwitchToRetentionAsync()
+    {
+        var due = Job.UpdatedAt + _options.RetentionPeriod - _time.GetUtcNow();
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        await this.RegisterOrUpdateReminder(RetentionReminder, due, _options.RedriveInterval);
+        await UnregisterAsync(RedriveReminder);
+    }
+
+    private async Task UnregisterAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private async Task PersistAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await _state.WriteStateAsync();
+            _persistedProgress = Job.Progress;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace InnerEye.Grains;
+
+/// <summary>The persisted state of a segmentation job.</summary>
+[GenerateSerializer, Alias("InnerEye.SegmentationJobState")]
+public sealed class SegmentationJobState
+{
+    /// <summary>The model as requested; null until a job is submitted.</summary>
+    [Id(0)] public string? ModelId { get; set; }
+    [Id(1)] public ArtifactRef? Input { get; set; }
+    [Id(2)] public JobState State { get; set; }
+    [Id(3)] public string? Stage { get; set; }
+    [Id(4)] public int Progress { get; set; }
+    [Id(5)] public string? ErrorCode { get; set; }
+    [Id(6)] public string? ErrorDetail { get; set; }
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(9)] public ArtifactRef? Result { get; set; }
+    [Id(10)] public List<StageTime> Stages { get; set; } = [];
+
+    /// <summary>Model runs started, 1-based; progress from an older run is ignored.</summary>
+    [Id(11)] public int Attempts { get; set; }
+
+    /// <summary>Transient faults so far.</summary>
+    [Id(12)] public int TransientFailures { get; set; }
+
+    [Id(13)] public bool InputDeleted { get; set; }
+
+    public bool Submitted => ModelId is not null;
+
+    public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
+}
