@@ -1,0 +1,193 @@
+using InnerEye.Imaging;
+using InnerEye.Imaging.Dicom;
+using InnerEye.Imaging.Rt;
+using InnerEye.Imaging.Series;
+using InnerEye.Inference;
+using InnerEye.Grains.Tests.Support;
+
+namespace InnerEye.Grains.Tests;
+
+[Trait("Category", "Cluster")]
+public sealed class SegmentationGrainTests(GpuClusterFixture fixture) : IClassFixture<GpuClusterFixture>
+{
+    private const string ModelId = "PassThroughModel:1729";
+    private GrainCluster Grains => fixture.Grains;
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task ModelGrainActivationsLandOnlyOnTheGpuSilo()
+    {
+        var gpu = Assert.Single(Grains.Cluster.Silos, s => s.Name == "Silo_1").SiloAddress.ToParsableString();
+        for (var i = 0; i < 6; i++)
+        {
+            var silo = await Grains.Client.GetGrain<IModelGrain>($"PlacementProbe{i}/0").GetSilo();
+            Assert.Equal(gpu, silo);
+        }
+    }
+
+    [Fact]
+    public async Task ASegmentationCompletesWithAnRtStructureSet()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        var submitted = await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        Assert.Equal(JobState.Queued, submitted.State);
+        Assert.Equal(ModelId, submitted.ModelId);
+
+        var done = await Grains.WaitTerminalAsync(id);
+        Assert.True(done.State == JobState.Completed, done.ToString());
+        Assert.Equal(100, done.Progress);
+        Assert.NotNull(done.Result);
+        Assert.Equal(1, Grains.Store.Writes(done.Result!.Key));
+        Assert.False(Grains.Store.Exists(input)); // the upload is deleted once scored
+
+        await using var rtStream = Grains.Store.OpenRead(done.Result);
+        using var buffer = new MemoryStream();
+        await rtStream.CopyToAsync(buffer);
+        var file = DicomReader.Read(buffer.ToArray());
+        Assert.Equal(ModelId, file.Dataset.GetString(DicomTags.SoftwareVersions));
+        var rt = RtStructureSetReader.Read(file);
+        Assert.Equal(["SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus"], rt.Rois.Select(r => r.Name));
+
+        var stages = done.Stages.Select(s => s.Stage).ToList();
+        Assert.Equal(["queued", PipelineStages.Decode, PipelineStages.Resample, PipelineStages.Inference, PipelineStages.Postprocess,
+            PipelineStages.Contour, "completed"], stages);
+        Assert.True(done.Stages.Zip(done.Stages.Skip(1)).All(p => p.First.At <= p.Second.At));
+    }
+
+    [Fact]
+    public async Task SubmitIsIdempotentAndRefusesAnotherRequestUnderTheSameId()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        var first = await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var again = await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        Assert.Equal(first.CreatedAt, again.CreatedAt);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Grains.Segmentation(id).Submit(new SubmitSegmentation("ThoraxCT", input)));
+
+        var done = await Grains.WaitTerminalAsync(id);
+        Assert.Equal(JobState.Completed, done.State);
+        Assert.Single(done.Stages, s => s.Stage == "queued");
+        Assert.Equal(1, Grains.Store.Writes(done.Result!.Key));
+        var after = await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        Assert.Equal(JobState.Completed, after.State);
+    }
+
+    [Fact]
+    public async Task UnknownIdHasNoStatus()
+    {
+        Assert.Null(await Grains.Segmentation(NewId()).GetStatus());
+        Assert.Null(await Grains.Segmentation(NewId()).Cancel());
+    }
+
+    [Fact]
+    public async Task StateSurvivesDeactivation()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var done = await Grains.WaitTerminalAsync(id);
+        Assert.Equal(JobState.Completed, done.State);
+
+        await Grains.Cluster.DeactivateAsync(Grains.Segmentation(id));
+        var reactivated = await Grains.Segmentation(id).GetStatus();
+        Assert.NotNull(reactivated);
+        Assert.Equal(done.State, reactivated!.State);
+        Assert.Equal(done.Result, reactivated.Result);
+        Assert.Equal(done.CreatedAt, reactivated.CreatedAt);
+        Assert.Equal(done.Stages, reactivated.Stages);
+    }
+
+    [Fact]
+    public async Task AJobDeactivatedWhileRunningIsRedrivenAndCompletesOnce()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        await Grains.WaitAsync(id, s => s.State == JobState.Running);
+
+        await Grains.Cluster.DeactivateAsync(Grains.Segmentation(id));
+        var done = await Grains.WaitTerminalAsync(id);
+        Assert.True(done.State == JobState.Completed, done.ToString());
+        Assert.Equal(1, Grains.Store.Writes(done.Result!.Key));
+        Assert.Single(done.Stages, s => s.Stage == "completed");
+    }
+
+    [Fact]
+    public async Task CancelWhileQueuedStaysCancelled()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        var submitted = await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        Assert.Equal(JobState.Queued, submitted.State);
+        var cancelled = await Grains.Segmentation(id).Cancel();
+        Assert.Equal(JobState.Cancelled, cancelled!.State);
+        Assert.Equal(JobState.Cancelled, (await Grains.Segmentation(id).Cancel())!.State);
+
+        await Task.Delay(Grains.Options.NetworkStageDelay + TimeSpan.FromSeconds(1));
+        var later = await Grains.Segmentation(id).GetStatus();
+        Assert.Equal(JobState.Cancelled, later!.State);
+        Assert.Null(later.Result);
+        Assert.Equal(0, Grains.Store.Writes($"results/{id}.dcm"));
+    }
+
+    [Fact]
+    public async Task CancelWhileRunningStopsTheModelAndStaysCancelled()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var running = await Grains.WaitAsync(id, s => s.State == JobState.Running);
+        Assert.NotNull(running.Stage);
+
+        var cancelled = await Grains.Segmentation(id).Cancel();
+        Assert.Equal(JobState.Cancelled, cancelled!.State);
+        await Task.Delay(Grains.Options.NetworkStageDelay + TimeSpan.FromSeconds(1));
+        var later = await Grains.Segmentation(id).GetStatus();
+        Assert.Equal(JobState.Cancelled, later!.State);
+        Assert.Null(later.Result);
+        Assert.Equal(0, Grains.Store.Writes($"results/{id}.dcm"));
+        var load = await Grains.Client.GetGrain<IModelGrain>($"{ModelId}/0").GetLoad();
+        Assert.Equal(0, load.Running);
+    }
+
+    [Fact]
+    public async Task ABadZipFailsAtOnceWithTheImagingErrorCode()
+    {
+        var id = NewId();
+        var input = await Grains.UploadBytesAsync(id, "PK\u0003\u0004 this is not a zip"u8.ToArray());
+        string? expected = null;
+        try
+        {
+            SegmentationPipeline.SelectChannels(VolumeLoader.Load(Grains.Store.LocalPath(input)), Grains.Model);
+        }
+        catch (ImagingException e)
+        {
+            expected = e.Code;
+        }
+        catch (InferenceException e)
+        {
+            expected = e.Code;
+        }
+        Assert.NotNull(expected);
+
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var failed = await Grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(20));
+        Assert.True(failed.State == JobState.Failed, failed.ToString());
+        Assert.Equal(expected, failed.ErrorCode);
+        Assert.False(string.IsNullOrEmpty(failed.ErrorDetail));
+        Assert.Single(failed.Stages, s => s.Stage == "queued"); // no retries
+    }
+
+    [Fact]
+    public async Task AnUnknownModelFailsWithModelNotFound()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation("NoSuchModel", input));
+        var failed = await Grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(20));
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Equal("ModelNotFound", failed.ErrorCode);
+    }
+}
