@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace InnerEye.Grains;
 
 /// <summary>One segmentation job, keyed by the segmentation id.</summary>
@@ -20,8 +18,10 @@ public interface ISegmentationGrain : IGrainWithStringKey
     /// </summary>
     Task<SegmentationStatus?> Cancel(CancellationToken ct = default);
 
-    /// <summary>Progress of a model run, sent by the model grain running attempt <paramref name="attempt"/>.</summary>
-    [OneWay]
+    /// <summary>
+    /// Progress of a model run, sent by the model grain running attempt <paramref name="attempt"/>, one call after
+    /// another (so in order).
+    /// </summary>
     Task ReportProgress(int attempt, string stage, int percent);
 }
 

@@ -14,8 +14,8 @@ namespace InnerEye.Grains;
 /// model's ONNX session (shared by the silo's <see cref="ModelSessionCache"/>) and writes the RT Structure Set to the
 /// artifact store. Reentrant: decoding a job (a CPU stage) and contouring it run beside the network stage of another,
 /// which at most <see cref="ModelGrainOptions.Capacity"/> jobs hold at once; a job past the bounded queue is refused
-/// with <see cref="ReplicaBusyException"/>. Progress goes back to the segmentation grain as one-way calls, on stage
-/// changes and every 10 %.
+/// with <see cref="ReplicaBusyException"/>. Progress goes back to the segmentation grain on stage changes and every
+/// 10 %, one call at a time so that it arrives in order, and all of it before the job's result.
 /// </summary>
 [Reentrant]
 [Immovable]
@@ -31,6 +31,8 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly SemaphoreSlim _network;
     private int _waiting;
     private int _running;
+
+    private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
     public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
         ILocalSiloDetails silo, ILogger<ModelGrain> logger)
@@ -103,6 +105,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             using var rt = new MemoryStream();
             await SegmentationPipeline.WriteRtAsync(result, rt, model, job.ModelId, progress, ct);
             rt.Position = 0;
+            await progress.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
@@ -127,25 +130,47 @@ public sealed class ModelGrain : Grain, IModelGrain
 
     /// <summary>
     /// Sends progress to the segmentation grain from the grain's own scheduler (the pipeline reports from worker
-    /// threads): each stage change, then every 10 % and 100 %.
+    /// threads): each stage change, then every 10 % and 100 %. Each call waits for the one before, so the reports
+    /// arrive in order; a failed report is dropped (progress is advisory).
     /// </summary>
     private sealed class ProgressSender(ISegmentationGrain target, int attempt, TaskScheduler scheduler) : IProgress<PipelineProgress>
     {
         private readonly Lock _lock = new();
         private string? _stage;
         private int _sent = -1;
+        private Task _chain = Task.CompletedTask;
 
         public void Report(PipelineProgress value)
         {
             lock (_lock)
             {
-                if (value.Stage == _stage && value.Percent < 100 && value.Percent < _sent + 10) return;
-                if (value.Stage == _stage && value.Percent == _sent) return;
+                if (value.Stage == _stage && (value.Percent == _sent || (value.Percent < 100 && value.Percent < _sent + 10))) return;
                 _stage = value.Stage;
                 _sent = value.Percent;
+                var previous = _chain;
+                _chain = Task.Factory.StartNew(() => SendAfter(previous, value), CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
             }
-            _ = Task.Factory.StartNew(() => target.ReportProgress(attempt, value.Stage, value.Percent), CancellationToken.None,
-                TaskCreationOptions.None, scheduler).Unwrap();
+        }
+
+        /// <summary>Waits (at most <paramref name="timeout"/>) until every report so far has been delivered.</summary>
+        public Task DrainAsync(TimeSpan timeout)
+        {
+            Task chain;
+            lock (_lock) chain = _chain;
+            return Task.WhenAny(chain, Task.Delay(timeout));
+        }
+
+        private async Task SendAfter(Task previous, PipelineProgress value)
+        {
+            await previous;
+            try
+            {
+                await target.ReportProgress(attempt, value.Stage, value.Percent);
+            }
+            catch (Exception)
+            {
+                // The segmentation grain is moving or gone; it re-drives the job itself if it must.
+            }
         }
     }
 }

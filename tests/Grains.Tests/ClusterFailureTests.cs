@@ -1,0 +1,70 @@
+using InnerEye.Grains.Tests.Support;
+
+namespace InnerEye.Grains.Tests;
+
+/// <summary>Tests that need a cluster of their own (other placement options, or a silo killed).</summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterFailureTests
+{
+    private const string ModelId = "PassThroughModel:1729";
+
+    [Fact]
+    public async Task WithoutGpuSilosTheFallbackPlacesModelGrainsOnCpuSilos()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            GpuSilos = new HashSet<string>(), AllowCpuFallback = true, NetworkStageDelay = TimeSpan.Zero,
+        });
+        var silos = grains.Cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToHashSet();
+        Assert.Contains(await grains.Client.GetGrain<IModelGrain>($"{ModelId}/0").GetSilo(), silos);
+
+        var id = Guid.NewGuid().ToString("N");
+        var input = await grains.UploadPhantomAsync(id);
+        await grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var done = await grains.WaitTerminalAsync(id);
+        Assert.True(done.State == JobState.Completed, done.ToString());
+    }
+
+    [Fact]
+    public async Task WithoutGpuSilosOrFallbackModelGrainsAreNotPlaced()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            Silos = 2, GpuSilos = new HashSet<string>(), AllowCpuFallback = false,
+        });
+        await Assert.ThrowsAnyAsync<Exception>(() => grains.Client.GetGrain<IModelGrain>($"{ModelId}/0").GetSilo());
+    }
+
+    [Fact]
+    public async Task KillingTheSiloRunningAJobCompletesItElsewhereWithOneResult()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            GpuSilos = new HashSet<string> { "Silo_1", "Silo_2" }, NetworkStageDelay = TimeSpan.FromSeconds(4),
+        });
+        var id = Guid.NewGuid().ToString("N");
+        var input = await grains.UploadPhantomAsync(id);
+        await grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        await grains.WaitAsync(id, s => s.State == JobState.Running);
+
+        // Wait until the job holds the replica's network stage (the model grain pauses there for 4 s).
+        var replica = grains.Client.GetGrain<IModelGrain>($"{ModelId}/0");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await replica.GetLoad()).Running == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(1, (await replica.GetLoad()).Running);
+        var address = await replica.GetSilo();
+        var victim = Assert.Single(grains.Cluster.Silos, s => s.SiloAddress.ToParsableString() == address);
+        Assert.NotEqual("Silo_0", victim.Name);
+        await grains.Cluster.KillSiloAsync(victim);
+
+        var done = await grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(120));
+        Assert.True(done.State == JobState.Completed, done.ToString());
+        Assert.Equal(1, grains.Store.Writes(done.Result!.Key));
+        Assert.Single(done.Stages, s => s.Stage == "completed");
+        Assert.NotEqual(address, await replica.GetSilo());
+        // Still completed, once, a while later.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Equal(done.Result, (await grains.Segmentation(id).GetStatus())!.Result);
+        Assert.Equal(1, grains.Store.Writes(done.Result.Key));
+    }
+}
