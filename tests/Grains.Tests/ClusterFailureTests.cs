@@ -67,4 +67,26 @@ public sealed class ClusterFailureTests
         Assert.Equal(done.Result, (await grains.Segmentation(id).GetStatus())!.Result);
         Assert.Equal(1, grains.Store.Writes(done.Result.Key));
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task AfterTheRetentionPeriodTheResultAndTheStateAreRemoved()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            NetworkStageDelay = TimeSpan.Zero, RetentionPeriod = TimeSpan.Zero,
+        });
+        var id = Guid.NewGuid().ToString("N");
+        var input = await grains.UploadPhantomAsync(id);
+        await grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var done = await grains.WaitTerminalAsync(id);
+        Assert.True(done.State == JobState.Completed, done.ToString());
+
+        // The retention reminder is due at once; the in-memory reminder service delivers its first tick within about a
+        // minute.
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (await grains.Segmentation(id).GetStatus() is not null && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Null(await grains.Segmentation(id).GetStatus());
+        Assert.False(grains.Store.Exists(done.Result!));
+    }
 }

@@ -23,6 +23,8 @@ public sealed record GrainClusterOptions
     public TimeSpan NetworkStageDelay { get; init; } = TimeSpan.FromSeconds(1.5);
 
     public int Replicas { get; init; } = 1;
+
+    public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>
@@ -56,6 +58,7 @@ public sealed class GrainCluster : IAsyncDisposable
                     s.RetryDelay = TimeSpan.FromMilliseconds(500);
                     s.BusyRetryDelay = TimeSpan.FromMilliseconds(200);
                     s.Replicas = options.Replicas;
+                    s.RetentionPeriod = options.RetentionPeriod;
                 },
                 m => m.NetworkStageDelay = options.NetworkStageDelay,
                 p => p.AllowCpuFallback = options.AllowCpuFallback);
