@@ -358,6 +358,10 @@ def main():
     parser.add_argument("--seed", type=int, default=1729, help="seed for torch and numpy")
     parser.add_argument("--val-every", type=int, default=0, help="also validate every N epochs (0: only at the end)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--train-patch", help="z,y,x size of training patches (default: the inference patch size; "
+                                               "y and x must be multiples of 8)")
+    parser.add_argument("--init-from", help="continue from a state dict saved by an earlier run (its record is kept "
+                                             "in the new .md)")
     parser.add_argument("--fake-data", action="store_true",
                         help="SMOKE TEST ONLY: draw crude phantoms with numpy instead of running innereye phantom")
     args = parser.parse_args()
@@ -376,14 +380,17 @@ def main():
     train = [load_case(s, args) for s in train_seeds]
     val = [load_case(s, args) for s in val_seeds]
 
-    sampler = PatchSampler(train, tm.PATCH_SIZE, rng)
+    train_patch = tuple(int(v) for v in args.train_patch.split(",")) if args.train_patch else tuple(tm.PATCH_SIZE)
+    sampler = PatchSampler(train, train_patch, rng)
     model = tm.ThoraxUNet().to(args.device)
+    if args.init_from:
+        model.load_state_dict(torch.load(args.init_from, map_location=args.device))
     steps_per_epoch = max(1, len(train) * args.patches_per_case // args.batch_size)
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=args.epochs * steps_per_epoch,
                                                           eta_min=args.lr / 100)
     print(f"{tm.parameter_count(model)} parameters, {steps_per_epoch} steps of {args.batch_size} patches "
-          f"{tm.PATCH_SIZE} per epoch, device {args.device}, {torch.get_num_threads()} threads", flush=True)
+          f"{list(train_patch)} per epoch, device {args.device}, {torch.get_num_threads()} threads", flush=True)
     history = []
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -423,6 +430,10 @@ def main():
     tm.write_config(stem + ".json", onnx_file=os.path.basename(out))
 
     elapsed = time.time() - started
+    earlier = ""
+    if args.init_from and os.path.exists(stem + ".md"):
+        with open(stem + ".md", encoding="utf-8") as f:
+            earlier = f.read()
     with open(stem + ".md", "w", encoding="utf-8", newline="\n") as f:
         f.write(f"# {os.path.basename(out)}\n\n")
         if args.fake_data:
@@ -434,7 +445,7 @@ def main():
         f.write(f"- training seeds: {args.train_seeds} ({len(train_seeds)} cases); validation seeds: "
                 f"{args.val_seeds} ({len(val_seeds)} cases)\n")
         f.write(f"- epochs: {args.epochs} x {steps_per_epoch} steps of {args.batch_size} patches "
-                f"{tm.PATCH_SIZE} (z, y, x); Adam lr {args.lr}, cosine decay; loss CE + soft Dice; seed {args.seed}\n")
+                f"{list(train_patch)} (z, y, x); Adam lr {args.lr}, cosine decay; loss CE + soft Dice; seed {args.seed}\n")
         f.write(f"- model grid: spacing {tm.TARGET_SPACING} mm (x, y, z); window {tm.WINDOW}\n")
         f.write(f"- network: tools/thorax_model.py, {tm.parameter_count(model)} parameters; ONNX opset 13, "
                 f"{size} bytes\n")
@@ -446,6 +457,9 @@ def main():
         for n, d in zip(NAMES, dice):
             f.write(f"| {n} | {d:.4f} |\n")
         f.write(f"| mean | {np.nanmean(dice):.4f} |\n")
+        if earlier:
+            f.write(f"\nThis run continued from `{os.path.relpath(args.init_from, REPO)}`, the weights of the run below.\n\n"
+                    + earlier.replace("\n# ", "\n## ").replace("# ", "## ", 1))
     print(f"wrote {stem}.json and {stem}.md", flush=True)
 
 

@@ -99,7 +99,7 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         var watch = Stopwatch.StartNew();
         progress?.Report(new PipelineProgress(PipelineStages.Resample, 0));
         var spacing = model.Preprocessing.TargetSpacing;
-        var modelGrid = spacing is null ? referenceGrid : Resampler.TargetGrid(referenceGrid, spacing);
+        var modelGrid = spacing is null ? referenceGrid : referenceGrid.PatientAligned(spacing);
         var channels = new ImageVolume[series.Count];
         for (var c = 0; c < series.Count; c++)
         {
@@ -112,8 +112,8 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
             }
             else
             {
-                // Later channels go straight onto the model grid (the first channel's grid, or that grid at the target
-                // spacing) through patient coordinates: one interpolation, not two.
+                // Later channels go straight onto the model grid (the first channel's grid, or a patient-aligned grid
+                // at the target spacing) through patient coordinates: one interpolation, not two.
                 channels[c] = Resampler.Resample(volume, modelGrid, null, cancellationToken);
                 IntensityWindow.ApplyInPlace(channels[c], window);
             }

@@ -41,6 +41,39 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
         return new GridGeometry(Size(SizeX, 0), Size(SizeY, 1), Size(SizeZ, 2), [.. spacing], [.. Origin], [.. Direction]);
     }
 
+    /// <summary>
+    /// A grid along the patient axes (LPS: +x left, +y posterior, +z head) at <paramref name="spacing"/> that covers
+    /// this grid's voxels. Networks trained on head-first axial scans then see every scan the same way round, whatever
+    /// its orientation (feet-first, prone, oblique).
+    /// </summary>
+    public GridGeometry PatientAligned(double[] spacing)
+    {
+        ArgumentNullException.ThrowIfNull(spacing);
+        if (spacing.Length != 3 || spacing.Any(s => !(s > 0))) throw new ArgumentException("Spacing must be 3 positive numbers.", nameof(spacing));
+        double[] min = [double.MaxValue, double.MaxValue, double.MaxValue], max = [double.MinValue, double.MinValue, double.MinValue];
+        foreach (var i in new[] { -0.5, SizeX - 0.5 })
+        foreach (var j in new[] { -0.5, SizeY - 0.5 })
+        foreach (var k in new[] { -0.5, SizeZ - 0.5 })
+        {
+            var (x, y, z) = ToPatient(i, j, k);
+            double[] p = [x, y, z];
+            for (var a = 0; a < 3; a++)
+            {
+                min[a] = Math.Min(min[a], p[a]);
+                max[a] = Math.Max(max[a], p[a]);
+            }
+        }
+        var size = new int[3];
+        var origin = new double[3];
+        for (var a = 0; a < 3; a++)
+        {
+            size[a] = Math.Max(1, (int)Math.Round((max[a] - min[a]) / spacing[a] - 1e-9, MidpointRounding.AwayFromZero));
+            // Centre the new voxels on the covered extent.
+            origin[a] = (min[a] + max[a]) / 2 - (size[a] - 1) * spacing[a] / 2;
+        }
+        return new GridGeometry(size[0], size[1], size[2], [.. spacing], origin, [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    }
+
     /// <summary>An empty volume on this grid (one array per slice).</summary>
     public ImageVolume NewVolume()
     {
