@@ -51,12 +51,15 @@ public sealed class ImageVolume(int sizeX, int sizeY, double[] spacing, double[]
     }
 
     /// <summary>Maps continuous voxel coordinates to patient coordinates.</summary>
-    public (double X, double Y, double Z) ToPatient(double i, double j, double k)
+    public (double X, double Y, double Z) ToPatient(double i, double j, double k) => ToPatient(Origin, Spacing, Direction, i, j, k);
+
+    /// <summary>Voxel (i, j, k) of any grid given by origin, spacing and direction cosines, in patient coordinates.</summary>
+    public static (double X, double Y, double Z) ToPatient(double[] origin, double[] spacing, double[] direction, double i, double j, double k)
     {
-        var d = Direction;
-        double a = i * Spacing[0], b = j * Spacing[1], c = k * Spacing[2];
-        return (Origin[0] + a * d[0] + b * d[3] + c * d[6],
-                Origin[1] + a * d[1] + b * d[4] + c * d[7],
-                Origin[2] + a * d[2] + b * d[5] + c * d[8]);
+        var d = direction;
+        double a = i * spacing[0], b = j * spacing[1], c = k * spacing[2];
+        return (origin[0] + a * d[0] + b * d[3] + c * d[6],
+                origin[1] + a * d[1] + b * d[4] + c * d[7],
+                origin[2] + a * d[2] + b * d[5] + c * d[8]);
     }
 }

@@ -15,14 +15,7 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
 
     public int SliceLength => SizeX * SizeY;
 
-    public (double X, double Y, double Z) ToPatient(double i, double j, double k)
-    {
-        var d = Direction;
-        double a = i * Spacing[0], b = j * Spacing[1], c = k * Spacing[2];
-        return (Origin[0] + a * d[0] + b * d[3] + c * d[6],
-                Origin[1] + a * d[1] + b * d[4] + c * d[7],
-                Origin[2] + a * d[2] + b * d[5] + c * d[8]);
-    }
+    public (double X, double Y, double Z) ToPatient(double i, double j, double k) => ImageVolume.ToPatient(Origin, Spacing, Direction, i, j, k);
 
     /// <summary>Continuous voxel coordinates of a patient-coordinate point (the inverse of <see cref="ToPatient"/>).</summary>
     public (double I, double J, double K) ToVoxel(double x, double y, double z)
