@@ -2,6 +2,8 @@
 """The ThoraxCT network: a small anisotropic U-Net for thoracic organs at risk on CT.
 
 Input  float32 [N, 1, Z, Y, X]: CT windowed to [-1, 1] on the model grid (1.5 x 1.5 x 3.0 mm, x y z).
+The graph derives a second, soft-tissue channel from it (level 40, width 400 HU, clipped to [-1, 1]): heart,
+oesophagus, cord and muscle differ by a few tens of HU, which the wide input window squeezes into a few hundredths.
 Output float32 [N, 6, Z, Y, X]: softmax probabilities; 0 background, 1 SpinalCord, 2 Lung_R, 3 Lung_L, 4 Heart,
 5 Esophagus.
 
@@ -10,7 +12,7 @@ they are cheap (quarter and eighth in-plane resolution). Down-sampling is in-pla
 convolutions; up-sampling is a (1, 1, 1) channel reduction, nearest-neighbour (1, 2, 2) up-sampling, concatenation
 with the skip and one (1, 3, 3) convolution. Three levels below full
 resolution, channels 16-32-64-64. Batch normalisation is folded into the convolutions when exported in eval mode,
-so the ONNX graph holds only Conv, Relu, Resize, Concat and Softmax.
+so the ONNX graph holds only Mul, Add, Clip, Conv, Relu, Resize, Concat and Softmax.
 
 Y and X of each input must be multiples of 8 (three halvings); Z is free. The inference pipeline pads every patch to
 the configured patch size (16 x 160 x 160), which satisfies this.
@@ -43,9 +45,20 @@ WINDOW = {"level": -300, "width": 1800, "outputMin": -1, "outputMax": 1}
 TARGET_SPACING = [1.5, 1.5, 3.0]  # x, y, z in mm
 PATCH_SIZE = [16, 160, 160]  # z, y, x voxels on the model grid; Y and X multiples of 8
 PATCH_OVERLAP = [4, 32, 32]  # z, y, x
+# The derived channel, as an affine map of the windowed input: HU = lo + (x - outputMin) * width / 2.
+SOFT_TISSUE = {"level": 40, "width": 400}
 CHANNELS = (16, 32, 64, 64)
 INPLANE = (1, 3, 3)
 FULL = (3, 3, 3)
+
+
+def soft_tissue_affine(w=WINDOW, soft=SOFT_TISSUE):
+    """(scale, offset) with soft = clip(scale * x + offset, -1, 1) for x the input windowed by `w`."""
+    hu_per_unit = w["width"] / (w["outputMax"] - w["outputMin"])
+    hu_at_zero = w["level"] - w["width"] / 2 - w["outputMin"] * hu_per_unit
+    scale = hu_per_unit * 2 / soft["width"]
+    offset = (hu_at_zero - soft["level"]) * 2 / soft["width"]
+    return scale, offset
 
 
 def conv_block(cin, cout, kernel, stride=(1, 1, 1)):
@@ -75,7 +88,8 @@ class ThoraxUNet(nn.Module):
     def __init__(self, in_channels=1, num_classes=NUM_CLASSES, channels=CHANNELS):
         super().__init__()
         c0, c1, c2, c3 = channels
-        self.enc0 = nn.Sequential(conv_block(in_channels, c0, INPLANE), conv_block(c0, c0, INPLANE))
+        self.soft_scale, self.soft_offset = soft_tissue_affine()
+        self.enc0 = nn.Sequential(conv_block(2 * in_channels, c0, INPLANE), conv_block(c0, c0, INPLANE))
         self.enc1 = nn.Sequential(conv_block(c0, c1, INPLANE, stride=(1, 2, 2)), conv_block(c1, c1, INPLANE))
         self.enc2 = nn.Sequential(conv_block(c1, c2, INPLANE, stride=(1, 2, 2)), conv_block(c2, c2, FULL))
         self.enc3 = nn.Sequential(conv_block(c2, c3, INPLANE, stride=(1, 2, 2)), conv_block(c3, c3, FULL),
@@ -86,7 +100,8 @@ class ThoraxUNet(nn.Module):
         self.head = nn.Conv3d(c0, num_classes, kernel_size=1)
 
     def logits(self, x):
-        s0 = self.enc0(x)
+        soft = torch.clamp(x * self.soft_scale + self.soft_offset, -1.0, 1.0)
+        s0 = self.enc0(torch.cat([x, soft], dim=1))
         s1 = self.enc1(s0)
         s2 = self.enc2(s1)
         b = self.enc3(s2)
@@ -182,6 +197,12 @@ def run_onnx_with_torch(model_proto, x):
             assert pads[:3] == pads[3:], pads
             out = F.conv3d(ins[0], ins[1], ins[2] if len(ins) > 2 else None, stride=attrs.get("strides", 1),
                            padding=tuple(pads[:3]))
+        elif op == "Mul":
+            out = ins[0] * ins[1]
+        elif op == "Add":
+            out = ins[0] + ins[1]
+        elif op == "Clip":
+            out = torch.clamp(ins[0], float(ins[1]), float(ins[2]))
         elif op == "Relu":
             out = torch.relu(ins[0])
         elif op == "Identity":
