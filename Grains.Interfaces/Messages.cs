@@ -76,13 +76,16 @@ public sealed record ModelJobResult(
 }
 
 /// <summary>
-/// A model replica's load: jobs waiting for the network stage (decoding included), jobs in it, and how many may run it
-/// at once.
+/// A model replica's load: jobs waiting for the network stage (decoding included), jobs in it, how many may run it
+/// at once, and how many jobs it takes in all before it refuses more.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.ModelGrainLoad")]
-public sealed record ModelGrainLoad([property: Id(0)] int Queued, [property: Id(1)] int Running, [property: Id(2)] int Capacity)
+public sealed record ModelGrainLoad([property: Id(0)] int Queued, [property: Id(1)] int Running, [property: Id(2)] int Capacity,
+    [property: Id(3)] int Limit)
 {
     public int Total => Queued + Running;
+
+    public bool IsFull => Total >= Limit;
 }
 
 /// <summary>A model replica's queue is full; the caller tries again later or elsewhere.</summary>

@@ -29,6 +29,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<ModelGrain> _logger;
     private readonly SemaphoreSlim _network;
+    private readonly SemaphoreSlim _decode;
     private int _waiting;
     private int _running;
 
@@ -44,9 +45,11 @@ public sealed class ModelGrain : Grain, IModelGrain
         _silo = silo;
         _logger = logger;
         _network = new SemaphoreSlim(Math.Max(1, _options.Capacity));
+        _decode = new SemaphoreSlim(Math.Max(1, _options.DecodeAhead));
     }
 
-    public Task<ModelGrainLoad> GetLoad() => Task.FromResult(new ModelGrainLoad(_waiting, _running, Math.Max(1, _options.Capacity)));
+    public Task<ModelGrainLoad> GetLoad() => Task.FromResult(new ModelGrainLoad(_waiting, _running, Math.Max(1, _options.Capacity),
+        Math.Max(1, _options.Capacity) + Math.Max(0, _options.MaxQueue)));
 
     public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());
 
@@ -60,8 +63,13 @@ public sealed class ModelGrain : Grain, IModelGrain
         ModelConfig model;
         SeriesLoadResult input;
         _waiting++;
+        var decodeSlot = false;
         try
         {
+            // Decoded volumes are the memory a job holds: only DecodeAhead jobs decode, or wait decoded, beyond
+            // those in the network stage.
+            await _decode.WaitAsync(ct);
+            decodeSlot = true;
             try
             {
                 model = _catalog.Find(job.ModelId);
@@ -80,6 +88,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         }
         finally
         {
+            if (decodeSlot) _decode.Release();
             _waiting--;
         }
 

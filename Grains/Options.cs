@@ -50,8 +50,14 @@ public sealed class ModelGrainOptions
     /// <summary>Jobs in the network stage at once.</summary>
     public int Capacity { get; set; } = 1;
 
-    /// <summary>Jobs waiting (decoding, or decoded and waiting for the network) beyond <see cref="Capacity"/>.</summary>
-    public int MaxQueue { get; set; } = 8;
+    /// <summary>Jobs waiting beyond <see cref="Capacity"/>; one more is refused (the API answers 503).</summary>
+    public int MaxQueue { get; set; } = 32;
+
+    /// <summary>
+    /// Waiting jobs that may decode their upload (and hold the volume) before the network stage is free, so that
+    /// the CPU stages of the next job overlap the network stage of the current one while memory stays bounded.
+    /// </summary>
+    public int DecodeAhead { get; set; } = 1;
 
     /// <summary>A pause at the start of the network stage; for tests that need a job to stay running.</summary>
     public TimeSpan NetworkStageDelay { get; set; } = TimeSpan.Zero;

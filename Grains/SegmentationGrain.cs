@@ -131,7 +131,11 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     /// <summary>Deletes the job's artifacts and state and its reminders (the retention period is over).</summary>
     internal async Task ExpireAsync()
     {
-        if (Job.Result is { } result) await _store.DeleteAsync(result);
+        if (Job.Result is { } result)
+        {
+            await _store.DeleteAsync(result);
+            await _store.DeleteAsync(ResultArtifacts.ZipOf(result));
+        }
         if (Job.Input is { } input) await _store.DeleteAsync(input);
         await _writeLock.WaitAsync();
         try

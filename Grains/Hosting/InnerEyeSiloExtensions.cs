@@ -1,0 +1,60 @@
+using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Storage;
+using InnerEye.Inference;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
+
+namespace InnerEye.Grains.Hosting;
+
+public static class InnerEyeSiloExtensions
+{
+    /// <summary>
+    /// Everything a silo of this service needs apart from clustering and where grain state lives: the model catalog
+    /// and its ONNX sessions, the artifact store on <see cref="SiloSettings.StoragePath"/>, the silo's role as
+    /// metadata (<c>accelerator = gpu</c> on GPU silos), and the grains with their options bound from the
+    /// <c>Segmentation</c>, <c>ModelGrain</c> and <c>Placement</c> sections of <paramref name="configuration"/>.
+    /// </summary>
+    public static ISiloBuilder AddInnerEyeSilo(this ISiloBuilder builder, SiloSettings settings, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(sp => new ModelSessionCache(settings.Inference, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelSessionCache>()));
+        builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, sp.GetRequiredService<ModelSessionCache>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts")));
+
+        var metadata = new Dictionary<string, string> { ["role"] = settings.Role.ToString().ToLowerInvariant() };
+        if (settings.Role == SiloRole.Gpu) metadata[ModelPlacementOptions.AcceleratorKey] = ModelPlacementOptions.Gpu;
+        builder.UseSiloMetadata(metadata);
+
+        builder.AddSegmentationGrains(
+            s => configuration.GetSection("Segmentation").Bind(s),
+            m => configuration.GetSection("ModelGrain").Bind(m),
+            p =>
+            {
+                p.AllowCpuFallback = settings.Role == SiloRole.All;
+                configuration.GetSection("Placement").Bind(p);
+            });
+        return builder;
+    }
+
+    /// <summary>
+    /// Grain state ("jobs") and reminders in files under <paramref name="root"/>: the embedded single-process host,
+    /// whose jobs and their reminders survive a restart.
+    /// </summary>
+    public static ISiloBuilder UseLocalDiskState(this ISiloBuilder builder, string root)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        builder.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(Path.Combine(root, "grains"), sp.GetRequiredService<Serializer>()));
+        builder.AddReminders();
+        builder.Services.AddSingleton<IReminderTable>(new FileReminderTable(Path.Combine(root, "reminders")));
+        return builder;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace InnerEye.Grains.Storage;
+
+/// <summary>
+/// Grain state as one file per grain and state name under a folder on local disk (the embedded single-process host):
+/// state survives a restart of the process. A write goes to a temporary file that is flushed and renamed over the
+/// old one, so a crash leaves the old state or the new one. ETags are checked as a database would.
+/// </summary>
+public sealed class FileGrainStorage : IGrainStorage
+{
+    private const uint Magic = 0x31534749; // "IGS1"
+    private readonly string _root;
+    private readonly Serializer _serializer;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    public FileGrainStorage(string root, Serializer serializer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        _root = Path.GetFullPath(root);
+        _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
+        Directory.CreateDirectory(_root);
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        var gate = Lock(path);
+        await gate.WaitAsync();
+        try
+        {
+            if (await ReadRecordAsync(path) is not { } record) return;
+            grainState.State = _serializer.Deserialize<T>(record.Data);
+            grainState.ETag = record.ETag;
+            grainState.RecordExists = true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        var gate = Lock(path);
+        await gate.WaitAsync();
+        try
+        {
+            var stored = (await ReadRecordAsync(path))?.ETag;
+            if (stored != grainState.ETag)
+                throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}: stored {stored}, given {grainState.ETag}.",
+                    stored, grainState.ETag);
+            var etag = Guid.NewGuid().ToString("N");
+            await WriteRecordAsync(path, etag, _serializer.SerializeToArray(grainState.State));
+            grainState.ETag = etag;
+            grainState.RecordExists = true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        var gate = Lock(path);
+        await gate.WaitAsync();
+        try
+        {
+            var stored = (await ReadRecordAsync(path))?.ETag;
+            if (stored is not null && stored != grainState.ETag)
+                throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}: stored {stored}, given {grainState.ETag}.",
+                    stored, grainState.ETag);
+            File.Delete(path);
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The file of a grain's state: the state name's folder, and a hash of the grain id (ids may hold any character).</summary>
+    public string PathOf(string stateName, GrainId grainId)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grainId.ToString())));
+        return Path.Combine(_root, Sanitize(stateName), hash[..2], hash + ".state");
+    }
+
+    private SemaphoreSlim Lock(string path) => _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+
+    private static string Sanitize(string name) =>
+        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    // Record: magic (4), ETag length (4) and UTF-8 ETag, then the serialized state.
+    private static async Task<(string ETag, byte[] Data)?> ReadRecordAsync(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        if (bytes.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
+            throw new InvalidDataException($"{path} is not a grain state file.");
+        var etagLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
+        if (etagLength < 0 || etagLength > bytes.Length - 8) throw new InvalidDataException($"{path} is truncated.");
+        return (Encoding.UTF8.GetString(bytes, 8, etagLength), bytes[(8 + etagLength)..]);
+    }
+
+    private static async Task WriteRecordAsync(string path, string etag, byte[] data)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+        var etagBytes = Encoding.UTF8.GetBytes(etag);
+        var header = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), etagBytes.Length);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            {
+                await file.WriteAsync(header);
+                await file.WriteAsync(etagBytes);
+                await file.WriteAsync(data);
+                await file.FlushAsync();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}
