@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+using InnerEye.Gateway.Api.Health;
+using InnerEye.Gateway.Api.Jobs;
+using InnerEye.Gateway.Api.Routes;
+using InnerEye.Gateway.Api.Security;
+using InnerEye.Grains;
+using InnerEye.Grains.Hosting;
+using InnerEye.Inference;
+using Orleans.Dashboard;
+
+namespace InnerEye.Gateway.Api.Hosting;
+
+public static class GatewayHosting
+{
+    public const string DefaultUrl = "http://localhost:5000";
+
+    /// <summary>
+    /// The front end, and the silo co-hosted with it (the embedded service: localhost clustering, state and artifacts
+    /// on local disk, models on the CPU unless a GPU is configured).
+    /// </summary>
+    public static WebApplicationBuilder AddInnerEyeGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var config = builder.Configuration;
+        if (!HasUrls(config)) builder.WebHost.UseUrls(DefaultUrl);
+
+        var mode = ServiceModes.From(config);
+        var dataPath = Path.GetFullPath(config["Storage:Path"] is { Length: > 0 } p ? p : Path.Combine(builder.Environment.ContentRootPath, ".data"));
+        var secret = ApiSecretResolver.Resolve(config, builder.Environment, mode == ServiceMode.Embedded, dataPath, Console.Out);
+        builder.Services.AddSingleton(new ApiSecret(secret));
+        builder.Services.Configure<ApiOptions>(config.GetSection("Api"));
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var settings = SiloSettings.FromConfiguration(config, dataPath, SiloSettings.FindModelsFolder()) with { StoragePath = dataPath };
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(config.GetValue("Orleans:SiloPort", 11111), config.GetValue("Orleans:GatewayPort", 30000));
+            silo.UseLocalDiskState(Path.Combine(dataPath, "state"));
+            silo.AddInnerEyeSilo(settings, config);
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddSingleton<SegmentationService>();
+        builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HealthRoutes.ReadyTag]);
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        return builder;
+    }
+
+    public static WebApplication UseInnerEyeGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // A missing or corrupt model stops the service here, at start, not on the first request.
+        var catalog = app.Services.GetRequiredService<ModelCatalog>();
+        app.Logger.LogInformation("Models: {Models}.", string.Join(", ", catalog.Models.Select(m => m.FullId)));
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapHealthRoutes();
+        app.MapSeedRoutes();
+        app.MapInnerEyeRoutes();
+        app.MapOpenApi();
+        app.MapOrleansDashboard("/dashboard");
+        return app;
+    }
+
+    /// <summary>Whether listening addresses were given (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>*_HTTP_PORTS</c>, Kestrel endpoints).</summary>
+    private static bool HasUrls(IConfiguration config) =>
+        !string.IsNullOrEmpty(config["urls"]) || !string.IsNullOrEmpty(config["http_ports"]) || !string.IsNullOrEmpty(config["https_ports"]) ||
+        config.GetSection("Kestrel:Endpoints").Exists();
+}

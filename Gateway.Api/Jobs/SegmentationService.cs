@@ -1,0 +1,130 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Uploads;
+using InnerEye.Grains;
+using InnerEye.Grains.Artifacts;
+using InnerEye.Imaging;
+using InnerEye.Inference;
+using Microsoft.Extensions.Options;
+
+namespace InnerEye.Gateway.Api.Jobs;
+
+/// <summary>
+/// What both route families do, as grain calls: an upload streams into the artifact store and becomes a segmentation
+/// grain's job; status, cancel and result read from that grain. The grain answers Submit only once the job is
+/// persisted, so an id the API has returned is never lost.
+/// </summary>
+public sealed partial class SegmentationService(IGrainFactory grains, ModelCatalog catalog, IArtifactStore store,
+    IOptions<ApiOptions> api, IOptions<SegmentationOptions> segmentation, ILogger<SegmentationService> logger)
+{
+    public IReadOnlyList<ModelConfig> Models => catalog.Models;
+
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ModelVersionMismatchException">The model is loaded in another version.</exception>
+    public ModelConfig FindModel(string modelId) => catalog.Find(modelId);
+
+    /// <summary>Segmentation ids are made here and only these characters reach a grain key or a store key.</summary>
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
+    /// <summary>
+    /// Stores the upload and queues its job. With <paramref name="checkZip"/> a body that is not a zip is refused at
+    /// once (an <see cref="ImagingException"/> with code InvalidZip); without, the job fails with it later, as the
+    /// InnerEye service did.
+    /// </summary>
+    /// <exception cref="QueueFullException">Every replica's queue is full.</exception>
+    /// <exception cref="UploadTooLargeException">The upload is over the limit.</exception>
+    public async Task<SegmentationStatus> SubmitAsync(string modelId, HttpRequest request, bool checkZip, CancellationToken ct)
+    {
+        FindModel(modelId);
+        await EnsureCapacityAsync(modelId);
+        var id = Guid.CreateVersion7().ToString("N");
+        ArtifactRef input;
+        await using (var body = await UploadReader.OpenAsync(request, api.Value.MaxUploadBytes, ct))
+        {
+            input = await store.PutAsync($"inputs/{id}.zip", body, ct);
+        }
+        if (checkZip && ZipProblem(store.LocalPath(input)) is { } problem)
+        {
+            await store.DeleteAsync(input, CancellationToken.None);
+            throw new ImagingException("InvalidZip", problem);
+        }
+        var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
+        logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, new FileInfo(store.LocalPath(input)).Length);
+        return status;
+    }
+
+    public Task<SegmentationStatus?> GetAsync(string id, CancellationToken ct) =>
+        IsValidId(id) ? grains.GetGrain<ISegmentationGrain>(id).GetStatus(ct) : Task.FromResult<SegmentationStatus?>(null);
+
+    public Task<SegmentationStatus?> CancelAsync(string id, CancellationToken ct) =>
+        IsValidId(id) ? grains.GetGrain<ISegmentationGrain>(id).Cancel(ct) : Task.FromResult<SegmentationStatus?>(null);
+
+    /// <summary>The RT Structure Set of a completed job.</summary>
+    public Stream OpenResult(SegmentationStatus status) =>
+        store.OpenRead(status.Result ?? throw new InvalidOperationException($"Segmentation {status.SegmentationId} has no result."));
+
+    /// <summary>
+    /// The zip the InnerEye gateway expects (one entry, <c>segmentation.dcm</c>), made on the first download and kept
+    /// beside the RT file, so that every download returns the same bytes.
+    /// </summary>
+    public async Task<Stream> OpenResultZipAsync(SegmentationStatus status, CancellationToken ct)
+    {
+        var rt = status.Result ?? throw new InvalidOperationException($"Segmentation {status.SegmentationId} has no result.");
+        var zip = ResultArtifacts.ZipOf(rt);
+        if (!store.Exists(zip))
+        {
+            using var buffer = new MemoryStream();
+            using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                var entry = archive.CreateEntry(ResultArtifacts.ZipEntryName, CompressionLevel.Optimal);
+                entry.LastWriteTime = status.UpdatedAt;
+                await using var target = entry.Open();
+                await using var source = store.OpenRead(rt);
+                await source.CopyToAsync(target, ct);
+            }
+            buffer.Position = 0;
+            await store.PutIfAbsentAsync(zip.Key, buffer, ct);
+        }
+        return store.OpenRead(zip);
+    }
+
+    /// <summary>Refuses a job when every replica of the model is at its limit (the grain would only queue it).</summary>
+    private async Task EnsureCapacityAsync(string modelId)
+    {
+        var replicas = Math.Max(1, segmentation.Value.Replicas);
+        var loads = await Task.WhenAll(Enumerable.Range(0, replicas).Select(async i =>
+        {
+            try
+            {
+                return await grains.GetGrain<IModelGrain>($"{modelId}/{i}").GetLoad().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Replica {Replica} of {Model} cannot be reached.", i, modelId);
+                return null;
+            }
+        }));
+        if (loads.All(l => l is null))
+            throw new QueueFullException($"No silo can run model '{modelId}' now (none with a GPU, and CPU fallback off); try again later.");
+        if (loads.All(l => l is null || l.IsFull))
+            throw new QueueFullException($"Every replica of model '{modelId}' has a full queue ({loads.Sum(l => l?.Total ?? 0)} jobs); try again later.");
+    }
+
+    /// <summary>Why the file is not a zip archive, or null when its central directory reads.</summary>
+    private static string? ZipProblem(string path)
+    {
+        try
+        {
+            using var archive = ZipFile.OpenRead(path);
+            return archive.Entries.Count == 0 ? "The upload is an empty zip archive." : null;
+        }
+        catch (InvalidDataException e)
+        {
+            return $"The upload is not a zip archive: {e.Message}";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+}

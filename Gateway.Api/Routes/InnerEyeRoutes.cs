@@ -1,0 +1,81 @@
+using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Jobs;
+using InnerEye.Grains;
+using Microsoft.Extensions.Options;
+
+namespace InnerEye.Gateway.Api.Routes;
+
+/// <summary>
+/// The routes of Microsoft's InnerEye-Inference service, exactly as the stock InnerEye gateway calls them: it reads
+/// only the status code, the bare id of a start, whether a 202 body is empty, and the single entry of a result zip.
+/// </summary>
+public static class InnerEyeRoutes
+{
+    private const string HtmlUtf8 = "text/html; charset=utf-8";
+
+    /// <summary>Failure codes that are faults of the service, not of the upload: 500 rather than 400.</summary>
+    private static readonly HashSet<string> ServiceFaults = new(StringComparer.Ordinal)
+    {
+        "TransientFaultsExhausted", "InputMissing", "Unknown", "ModelNotFound", "ModelVersionMismatch", "ExecutionProviderUnavailable",
+    };
+
+    public static IEndpointRouteBuilder MapInnerEyeRoutes(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("innereye-inference");
+        v1.MapGet("/ping", () => Results.Content("", HtmlUtf8)).WithSummary("Checks the API secret (the gateway calls it every minute).");
+        v1.MapPost("/model/start/{modelId}", StartAsync)
+            .Produces<string>(StatusCodes.Status201Created, "text/plain")
+            .WithSummary("Starts a segmentation of the raw zip body; answers its id as bare text.");
+        v1.MapGet("/model/results/{runId}", ResultsAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces(StatusCodes.Status202Accepted)
+            .WithSummary("202 with an empty body while the job runs; 200 with a zip holding segmentation.dcm when done.");
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(string modelId, HttpRequest request, SegmentationService jobs, IOptions<ApiOptions> options,
+        CancellationToken ct)
+    {
+        try
+        {
+            var status = await jobs.SubmitAsync(modelId, request, checkZip: false, ct);
+            return new BareTextCreated(status.SegmentationId);
+        }
+        catch (Exception e) when (SubmitErrors.ToResult(e, options.Value.RetryAfterSeconds) is { } result)
+        {
+            return result;
+        }
+    }
+
+    private static async Task<IResult> ResultsAsync(string runId, SegmentationService jobs, CancellationToken ct)
+    {
+        var status = await jobs.GetAsync(runId, ct);
+        if (status is null)
+            return ApiErrors.Result(StatusCodes.Status404NotFound, "ResourceNotFound", $"No run '{runId}'.", ApiErrors.InvalidRunId);
+        switch (status.State)
+        {
+            case JobState.Queued or JobState.Running:
+                return Results.Content("", HtmlUtf8, statusCode: StatusCodes.Status202Accepted);
+            case JobState.Completed:
+                return Results.Stream(await jobs.OpenResultZipAsync(status, ct), "application/zip");
+            case JobState.Cancelled:
+                return ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", "The run was cancelled.", ApiErrors.RunCancelled);
+            default:
+                var code = status.ErrorCode ?? "Unknown";
+                return ServiceFaults.Contains(code)
+                    ? ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", $"{code}: {status.ErrorDetail}")
+                    : ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidInput", $"{code}: {status.ErrorDetail}", ApiErrors.InvalidZipFile);
+        }
+    }
+
+    /// <summary>201 whose body is the id alone: no JSON, no quotes, no newline (the gateway reads the body as the id).</summary>
+    private sealed class BareTextCreated(string id) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status201Created;
+            httpContext.Response.ContentType = "text/plain";
+            return httpContext.Response.WriteAsync(id);
+        }
+    }
+}

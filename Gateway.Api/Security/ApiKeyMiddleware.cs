@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using System.Text;
+using InnerEye.Gateway.Api.Routes;
+
+namespace InnerEye.Gateway.Api.Security;
+
+/// <summary>
+/// Every route needs the <c>API_AUTH_SECRET</c> header except <c>GET /ping</c>, <c>GET /</c> and <c>/health/*</c>:
+/// missing → 401, wrong → 403 (the InnerEye gateway stops itself on 403). The dashboard, opened in a browser that
+/// cannot add headers, also takes the secret as the password of HTTP Basic authentication.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (IsOpen(context.Request))
+        {
+            await next(context);
+            return;
+        }
+        var dashboard = context.Request.Path.StartsWithSegments("/dashboard");
+        string? given = context.Request.Headers.TryGetValue(ApiSecret.HeaderName, out var values) ? values.ToString() : null;
+        if (given is null && dashboard) given = BasicPassword(context.Request);
+        if (given is null)
+        {
+            if (dashboard) context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye dashboard\", charset=\"UTF-8\"";
+            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "NoAuthenticationInformation",
+                $"Server failed to authenticate the request. Make sure the value of the {ApiSecret.HeaderName} header is populated.");
+            return;
+        }
+        if (!secret.Matches(given))
+        {
+            await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "AuthenticationFailed",
+                $"Server failed to authenticate the request. Make sure the value of the {ApiSecret.HeaderName} header is correct.");
+            return;
+        }
+        await next(context);
+    }
+
+    private static bool IsOpen(HttpRequest request)
+    {
+        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        if (request.Path.StartsWithSegments("/health")) return true;
+        return read && (request.Path == "/" || request.Path == "/ping");
+    }
+
+    private static string? BasicPassword(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)) return null;
+        if (!"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase) || header.Parameter is null) return null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : text[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace InnerEye.Gateway.Api.Uploads;
+
+/// <summary>
+/// The uploaded zip as a stream read straight off the request: the raw body (<c>application/zip</c>, as the InnerEye
+/// gateway sends it, or any other type), or the first file of a <c>multipart/form-data</c> body. Nothing is buffered
+/// whole; more than <paramref name="limit"/> bytes throws <see cref="UploadTooLargeException"/>.
+/// </summary>
+public static class UploadReader
+{
+    public static async Task<Stream> OpenAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > limit) throw new UploadTooLargeException(limit);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit + 1; // our own stream reports the overrun first, as a typed error
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
+            !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return new LimitedReadStream(request.Body, limit);
+
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary)) throw new InvalidUploadException("The multipart body has no boundary.");
+        var reader = new MultipartReader(boundary, new LimitedReadStream(request.Body, limit)) { BodyLengthLimit = limit };
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) &&
+                disposition.IsFileDisposition())
+                return section.Body;
+        }
+        throw new InvalidUploadException("The multipart body holds no file; send the zip as its one file part, or as the raw body.");
+    }
+}
