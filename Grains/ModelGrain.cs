@@ -59,7 +59,8 @@ public sealed class ModelGrain : Grain, IModelGrain
         var capacity = Math.Max(1, _options.Capacity);
         if (_waiting + _running >= capacity + Math.Max(0, _options.MaxQueue))
             throw new ReplicaBusyException($"Replica {this.GetPrimaryKeyString()} has {_waiting + _running} jobs; its limit is {capacity + _options.MaxQueue}.");
-        var progress = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
+        var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
+        IProgress<PipelineProgress> pipelineProgress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
         ModelConfig model;
         SeriesLoadResult input;
         _waiting++;
@@ -75,10 +76,11 @@ public sealed class ModelGrain : Grain, IModelGrain
                 model = _catalog.Find(job.ModelId);
                 if (!_store.Exists(job.Input))
                     return ModelJobResult.Failure("InputMissing", $"The upload '{job.Input.Key}' is not in the artifact store.");
-                progress.Report(new PipelineProgress(PipelineStages.Decode, 0));
+                sender.Report(new PipelineProgress(PipelineStages.Decode, 0));
+                if (_options.StagePause > TimeSpan.Zero) await Task.Delay(_options.StagePause, ct);
                 var path = _store.LocalPath(job.Input);
                 input = await Task.Run(() => VolumeLoader.Load(path, null, ct), ct);
-                progress.Report(new PipelineProgress(PipelineStages.Decode, 100));
+                sender.Report(new PipelineProgress(PipelineStages.Decode, 100));
             }
             catch (Exception e) when (Permanent(e) is { } failure)
             {
@@ -97,7 +99,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         try
         {
             if (_options.NetworkStageDelay > TimeSpan.Zero) await Task.Delay(_options.NetworkStageDelay, ct);
-            result = await _pipeline.RunAsync(input, model, null, progress, ct);
+            result = await _pipeline.RunAsync(input, model, null, pipelineProgress, ct);
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {
@@ -112,9 +114,10 @@ public sealed class ModelGrain : Grain, IModelGrain
         try
         {
             using var rt = new MemoryStream();
-            await SegmentationPipeline.WriteRtAsync(result, rt, model, job.ModelId, progress, ct);
+            // Off the grain's scheduler, like the other stages: progress is sent from that scheduler while the stage runs.
+            await Task.Run(() => SegmentationPipeline.WriteRtAsync(result, rt, model, job.ModelId, pipelineProgress, ct), ct);
             rt.Position = 0;
-            await progress.DrainAsync(ProgressDrainTimeout);
+            await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))

@@ -61,4 +61,10 @@ public sealed class ModelGrainOptions
 
     /// <summary>A pause at the start of the network stage; for tests that need a job to stay running.</summary>
     public TimeSpan NetworkStageDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// A pause at the start of every pipeline stage (decode, resample, inference, postprocess, contour), cut short by
+    /// cancellation; for tests and demonstrations that need a job to sit in a given stage.
+    /// </summary>
+    public TimeSpan StagePause { get; set; } = TimeSpan.Zero;
 }

@@ -22,6 +22,8 @@ public sealed record GrainClusterOptions
 
     public TimeSpan NetworkStageDelay { get; init; } = TimeSpan.FromSeconds(1.5);
 
+    public TimeSpan StagePause { get; init; } = TimeSpan.Zero;
+
     public int Replicas { get; init; } = 1;
 
     public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromDays(7);
@@ -60,7 +62,11 @@ public sealed class GrainCluster : IAsyncDisposable
                     s.Replicas = options.Replicas;
                     s.RetentionPeriod = options.RetentionPeriod;
                 },
-                m => m.NetworkStageDelay = options.NetworkStageDelay,
+                m =>
+                {
+                    m.NetworkStageDelay = options.NetworkStageDelay;
+                    m.StagePause = options.StagePause;
+                },
                 p => p.AllowCpuFallback = options.AllowCpuFallback);
             sb.Services.AddSingleton(_sessions);
             sb.Services.AddSingleton(catalog);
