@@ -27,66 +27,33 @@ public sealed class FileGrainStorage : IGrainStorage
         Directory.CreateDirectory(_root);
     }
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        var path = PathOf(stateName, grainId);
-        var gate = Lock(path);
-        await gate.WaitAsync();
-        try
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        LockedAsync(PathOf(stateName, grainId), async path =>
         {
             if (await ReadRecordAsync(path) is not { } record) return;
             grainState.State = _serializer.Deserialize<T>(record.Data);
             grainState.ETag = record.ETag;
             grainState.RecordExists = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        });
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        var path = PathOf(stateName, grainId);
-        var gate = Lock(path);
-        await gate.WaitAsync();
-        try
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        LockedAsync(PathOf(stateName, grainId), async path =>
         {
-            var stored = (await ReadRecordAsync(path))?.ETag;
-            if (stored != grainState.ETag)
-                throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}: stored {stored}, given {grainState.ETag}.",
-                    stored, grainState.ETag);
+            await CheckETagAsync(path, stateName, grainId, grainState.ETag, allowMissing: false);
             var etag = Guid.NewGuid().ToString("N");
             await WriteRecordAsync(path, etag, _serializer.SerializeToArray(grainState.State));
             grainState.ETag = etag;
             grainState.RecordExists = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        });
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        var path = PathOf(stateName, grainId);
-        var gate = Lock(path);
-        await gate.WaitAsync();
-        try
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        LockedAsync(PathOf(stateName, grainId), async path =>
         {
-            var stored = (await ReadRecordAsync(path))?.ETag;
-            if (stored is not null && stored != grainState.ETag)
-                throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}: stored {stored}, given {grainState.ETag}.",
-                    stored, grainState.ETag);
+            await CheckETagAsync(path, stateName, grainId, grainState.ETag, allowMissing: true);
             File.Delete(path);
             grainState.ETag = null;
             grainState.RecordExists = false;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        });
 
     /// <summary>The file of a grain's state: the state name's folder, and a hash of the grain id (ids may hold any character).</summary>
     public string PathOf(string stateName, GrainId grainId)
@@ -95,7 +62,27 @@ public sealed class FileGrainStorage : IGrainStorage
         return Path.Combine(_root, Sanitize(stateName), hash[..2], hash + ".state");
     }
 
-    private SemaphoreSlim Lock(string path) => _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+    private async Task LockedAsync(string path, Func<string, Task> action)
+    {
+        var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
+        {
+            await action(path);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The caller's ETag must be the stored one (none for a new record; clearing a missing record is fine).</summary>
+    private static async Task CheckETagAsync(string path, string stateName, GrainId grainId, string? given, bool allowMissing)
+    {
+        var stored = (await ReadRecordAsync(path))?.ETag;
+        if (stored == given || (allowMissing && stored is null)) return;
+        throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}: stored {stored}, given {given}.", stored, given);
+    }
 
     private static string Sanitize(string name) =>
         string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
