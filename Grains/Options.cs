@@ -15,6 +15,12 @@ public sealed class SegmentationOptions
     /// <summary>Wait before a retry after a transient fault.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a job waits for a silo that can host its model (none with a GPU, or the one there was lost) before it
+    /// fails with NoModelSilo. Waiting counts no transient fault.
+    /// </summary>
+    public TimeSpan MaxWaitForModel { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Wait before asking again when every replica's queue is full.</summary>
     public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 

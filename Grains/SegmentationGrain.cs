@@ -21,10 +21,12 @@ namespace InnerEye.Grains;
 /// clears the state.
 /// </para>
 /// </summary>
+[JobPlacementFilter]
 public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 {
     public const string RedriveReminder = "redrive";
     public const string RetentionReminder = "retention";
+    private static readonly TimeSpan MaxWaitDelay = TimeSpan.FromSeconds(15);
 
     private readonly IPersistentState<SegmentationJobState> _state;
     private readonly IArtifactStore _store;
@@ -53,6 +55,20 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         // A job left Queued or Running has no runner here: start it again.
         if (Job.Submitted && !Job.IsTerminal) ScheduleRun();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Leaving this silo (shutdown, rebalancing, idle collection): the run stops here and the replica drops the job;
+    /// the redrive reminder or the next status call reactivates the grain wherever it is placed, and it starts again.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_run is { } run && !Job.IsTerminal)
+        {
+            _logger.LogInformation("Segmentation {Id} hands its run back ({Reason}).", Id, reason.Description);
+            run.Cancel();
+        }
         return Task.CompletedTask;
     }
 
@@ -173,12 +189,14 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (_run is not null || !Job.Submitted || Job.IsTerminal) return;
         using var run = new CancellationTokenSource();
         _run = run;
+        DateTimeOffset? waitingSince = null;
+        var waitDelay = _options.RetryDelay;
         try
         {
             while (!Job.IsTerminal)
             {
                 var attempt = ++Job.Attempts;
-                if (Job.State == JobState.Running || attempt > 1)
+                if (Job.State == JobState.Running)
                 {
                     // A new run after a lost runner or a fault: back in the queue until the replica reports.
                     Job.State = JobState.Queued;
@@ -208,6 +226,24 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 catch (Exception e)
                 {
                     if (Job.IsTerminal) return;
+                    if (Job.State != JobState.Running)
+                    {
+                        // The job never reached a replica (no silo can host the model now: none with a GPU, or the
+                        // one there was is lost and not yet declared dead). Wait for one; that is no fault of the job.
+                        waitingSince ??= _time.GetUtcNow();
+                        if (_time.GetUtcNow() - waitingSince > _options.MaxWaitForModel)
+                        {
+                            await EndAsync(JobState.Failed, null, "NoModelSilo",
+                                $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: {e.GetType().Name}: {e.Message}");
+                            return;
+                        }
+                        _logger.LogInformation("Segmentation {Id}: no replica of {Model} reachable ({Error}); waiting.", Id, Job.ModelId, e.Message);
+                        await Task.Delay(waitDelay, run.Token);
+                        waitDelay = TimeSpan.FromTicks(Math.Min(waitDelay.Ticks * 2, MaxWaitDelay.Ticks));
+                        continue;
+                    }
+                    waitingSince = null;
+                    waitDelay = _options.RetryDelay;
                     Job.TransientFailures++;
                     if (Job.TransientFailures > _options.MaxTransientRetries)
                     {

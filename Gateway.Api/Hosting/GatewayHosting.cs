@@ -4,6 +4,7 @@ using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Routes;
 using InnerEye.Gateway.Api.Security;
 using InnerEye.Grains;
+using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.Hosting;
 using InnerEye.Inference;
 using Orleans.Dashboard;
@@ -15,8 +16,9 @@ public static class GatewayHosting
     public const string DefaultUrl = "http://localhost:5000";
 
     /// <summary>
-    /// The front end, and the silo co-hosted with it (the embedded service: localhost clustering, state and artifacts
-    /// on local disk, models on the CPU unless a GPU is configured).
+    /// The front end, with a co-hosted silo when no cluster is configured (the embedded service: localhost clustering,
+    /// state and artifacts on local disk, models on the CPU unless a GPU is configured), else as a client of the Redis
+    /// cluster.
     /// </summary>
     public static WebApplicationBuilder AddInnerEyeGateway(this WebApplicationBuilder builder)
     {
@@ -24,21 +26,24 @@ public static class GatewayHosting
         var config = builder.Configuration;
         if (!HasUrls(config)) builder.WebHost.UseUrls(DefaultUrl);
 
-        var mode = ServiceModes.From(config);
+        var cluster = ClusterSettings.FromConfiguration(config);
         var dataPath = Path.GetFullPath(config["Storage:Path"] is { Length: > 0 } p ? p : Path.Combine(builder.Environment.ContentRootPath, ".data"));
-        var secret = ApiSecretResolver.Resolve(config, builder.Environment, mode == ServiceMode.Embedded, dataPath, Console.Out);
+        var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, dataPath, Console.Out);
         builder.Services.AddSingleton(new ApiSecret(secret));
         builder.Services.Configure<ApiOptions>(config.GetSection("Api"));
         builder.Services.AddSingleton(TimeProvider.System);
 
         var settings = SiloSettings.FromConfiguration(config, dataPath, SiloSettings.FindModelsFolder()) with { StoragePath = dataPath };
-        builder.UseOrleans(silo =>
+        if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
+        else
         {
-            silo.UseLocalhostClustering(config.GetValue("Orleans:SiloPort", 11111), config.GetValue("Orleans:GatewayPort", 30000));
-            silo.UseLocalDiskState(Path.Combine(dataPath, "state"));
-            silo.AddInnerEyeSilo(settings, config);
-            silo.AddDashboard();
-        });
+            builder.UseOrleans(silo =>
+            {
+                silo.UseInnerEyeCluster(cluster, Path.Combine(dataPath, "state"));
+                silo.AddInnerEyeSilo(settings, config);
+                silo.AddDashboard();
+            });
+        }
 
         builder.Services.AddSingleton<SegmentationService>();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HealthRoutes.ReadyTag]);
@@ -60,6 +65,22 @@ public static class GatewayHosting
         app.MapOpenApi();
         app.MapOrleansDashboard("/dashboard");
         return app;
+    }
+
+    /// <summary>
+    /// Cluster mode: an Orleans client of the Redis cluster (no silo here). The front end reads the model
+    /// configurations (no ONNX sessions) to list and check model ids, and shares the artifact volume with the silos.
+    /// </summary>
+    private static void AddClusterClient(WebApplicationBuilder builder, ClusterSettings cluster, SiloSettings settings)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.UseInnerEyeCluster(cluster);
+            client.AddDashboard();
+        });
+        builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts")));
+        builder.Services.AddOptions<SegmentationOptions>().Bind(builder.Configuration.GetSection("Segmentation"));
     }
 
     /// <summary>Whether listening addresses were given (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>*_HTTP_PORTS</c>, Kestrel endpoints).</summary>

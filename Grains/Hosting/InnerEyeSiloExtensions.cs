@@ -29,7 +29,7 @@ public static class InnerEyeSiloExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts")));
 
-        var metadata = new Dictionary<string, string> { ["role"] = settings.Role.ToString().ToLowerInvariant() };
+        var metadata = new Dictionary<string, string> { [JobPlacementFilterDirector.RoleKey] = settings.Role.ToString().ToLowerInvariant() };
         if (settings.Role == SiloRole.Gpu) metadata[ModelPlacementOptions.AcceleratorKey] = ModelPlacementOptions.Gpu;
         builder.UseSiloMetadata(metadata);
 

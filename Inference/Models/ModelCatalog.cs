@@ -26,12 +26,12 @@ public sealed class ModelCatalog
 
     /// <summary>
     /// Loads every <c>*.json</c> in <paramref name="folder"/>, checks each ONNX file and keeps its session in
-    /// <paramref name="sessions"/>. Throws one <see cref="ModelLoadException"/> naming every file at fault.
+    /// <paramref name="sessions"/>; without sessions (a front end that runs no model) only the configurations are
+    /// read and checked. Throws one <see cref="ModelLoadException"/> naming every file at fault.
     /// </summary>
-    public static ModelCatalog Load(string folder, ModelSessionCache sessions, ILogger? logger = null)
+    public static ModelCatalog Load(string folder, ModelSessionCache? sessions, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        ArgumentNullException.ThrowIfNull(sessions);
         logger ??= NullLogger.Instance;
         if (!Directory.Exists(folder))
             throw new ModelLoadException("ModelFolderMissing", folder, $"The model folder {folder} does not exist.");
@@ -43,7 +43,8 @@ public sealed class ModelCatalog
             {
                 var model = ModelConfigLoader.Load(file, sessions);
                 models.Add(model);
-                logger.LogInformation("Loaded model {Model} from {File} on {Device}.", model.FullId, file, sessions.Get(model).Device);
+                if (sessions is null) logger.LogInformation("Read model {Model} from {File}.", model.FullId, file);
+                else logger.LogInformation("Loaded model {Model} from {File} on {Device}.", model.FullId, file, sessions.Get(model).Device);
             }
             catch (ModelLoadException e)
             {

@@ -69,6 +69,30 @@ public sealed class ClusterFailureTests
     }
 
     [Fact]
+    public async Task AJobWaitsForAGpuSiloInsteadOfFailing()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            Silos = 2, GpuSilos = new HashSet<string> { "Silo_2" }, AllowCpuFallback = false, NetworkStageDelay = TimeSpan.Zero,
+        });
+        var id = Guid.NewGuid().ToString("N");
+        var input = await grains.UploadPhantomAsync(id);
+        await grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+
+        // Far longer than the transient-fault retries (3 × 0.5 s) would take to fail it.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var waiting = await grains.Segmentation(id).GetStatus();
+        Assert.True(waiting!.State == JobState.Queued, waiting.ToString());
+        Assert.Single(waiting.Stages, s => s.Stage == "queued");
+
+        var gpu = await grains.Cluster.StartAdditionalSiloAsync();
+        Assert.Equal("Silo_2", gpu.Name);
+        var done = await grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(120));
+        Assert.True(done.State == JobState.Completed, done.ToString());
+        Assert.Equal(gpu.SiloAddress.ToParsableString(), await grains.Client.GetGrain<IModelGrain>($"{ModelId}/0").GetSilo());
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public async Task AfterTheRetentionPeriodTheResultAndTheStateAreRemoved()
     {
