@@ -1,30 +1,32 @@
 using InnerEye.Grains.Hosting;
 using InnerEye.Inference;
+using InnerEye.Silo;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 
-// A silo process: its role (Silo:Role = gpu | cpu | all) becomes silo metadata, so that model grains are placed only
-// on GPU silos. It serves /health/live and /health/ready for its orchestrator.
+// A silo process. Its role (Silo:Role = gpu | cpu | all) becomes silo metadata: model grains go to GPU silos, job grains
+// to the others. With Cluster:Mode = Redis it joins the cluster there; otherwise it is a one-silo cluster on
+// localhost. /health/live, /health/ready and /health/startup serve its orchestrator.
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
 if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"])) builder.WebHost.UseUrls("http://localhost:5100");
 var dataPath = Path.GetFullPath(config["Storage:Path"] is { Length: > 0 } p ? p : Path.Combine(builder.Environment.ContentRootPath, ".data"));
 var settings = SiloSettings.FromConfiguration(config, dataPath, SiloSettings.FindModelsFolder());
+var cluster = ClusterSettings.FromConfiguration(config);
 
 builder.UseOrleans(silo =>
 {
-    var clustering = config["Orleans:Clustering"];
-    if (clustering is not (null or "" or "Localhost" or "localhost"))
-        throw new InvalidOperationException($"Orleans:Clustering '{clustering}' is not supported; leave it unset for a single-silo cluster on localhost.");
-    silo.UseLocalhostClustering(config.GetValue("Orleans:SiloPort", 11111), config.GetValue("Orleans:GatewayPort", 30000));
-    silo.UseLocalDiskState(Path.Combine(dataPath, "state"));
+    silo.UseInnerEyeCluster(cluster, Path.Combine(dataPath, "state"));
     silo.AddInnerEyeSilo(settings, config);
     silo.AddDashboard();
 });
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
 var app = builder.Build();
 var catalog = app.Services.GetRequiredService<ModelCatalog>();
-app.Logger.LogInformation("Silo role {Role}; models: {Models}.", settings.Role, string.Join(", ", catalog.Models.Select(m => m.FullId)));
-app.MapHealthChecks("/health/live");
-app.MapHealthChecks("/health/ready");
+app.Logger.LogInformation("Silo role {Role}, {Clustering} clustering; models: {Models}.", settings.Role,
+    cluster.UsesRedis ? "Redis" : "localhost", string.Join(", ", catalog.Models.Select(m => m.FullId)));
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 await app.RunAsync();

@@ -25,8 +25,8 @@ stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "
 trap stop_server EXIT
 start_server() { # extra environment as NAME=VALUE arguments
   rm -rf "$out/api-data"
-  env ASPNETCORE_ENVIRONMENT=Production Api__AuthSecret=$secret Storage__Path="$out/api-data" Orleans__SiloPort=11311 \
-    Orleans__GatewayPort=30300 Inference__Device=Cpu "$@" \
+  env ASPNETCORE_ENVIRONMENT=Production Api__AuthSecret=$secret Storage__Path="$out/api-data" Cluster__SiloPort=11311 \
+    Cluster__GatewayPort=30300 Inference__Device=Cpu "$@" \
     dotnet Gateway.Api/bin/Release/net10.0/InnerEye.Gateway.Api.dll --urls "http://127.0.0.1:$port" >"$out/api-server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return; sleep 0.5; done

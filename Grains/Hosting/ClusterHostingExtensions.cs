@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -17,6 +18,8 @@ public static class ClusterHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
+        // Liveness tuning (probe timeout, missed probes, votes) from Cluster:Membership, e.g. for quicker failure detection.
+        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Cluster:Membership");
         if (!cluster.UsesRedis)
         {
             builder.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
@@ -51,7 +54,7 @@ public static class ClusterHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
-        if (!cluster.UsesRedis) throw new InvalidOperationException("An Orleans client needs Orleans:Clustering = Redis.");
+        if (!cluster.UsesRedis) throw new InvalidOperationException("An Orleans client needs Cluster:Mode = Redis.");
         builder.Configure<ClusterOptions>(o =>
         {
             o.ServiceId = cluster.ServiceId;

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Configuration;
 namespace InnerEye.Grains.Hosting;
 
 /// <summary>
-/// How a process joins the cluster, from configuration: <c>Orleans:Clustering</c> (unset or <c>Localhost</c>: one
+/// How a process joins the cluster, from configuration: <c>Cluster:Mode</c> (unset or <c>Localhost</c>: one
 /// process on this machine; <c>Redis</c>: a real cluster with membership, grain state and reminders in Redis at
-/// <c>Orleans:Redis</c>), the service and cluster ids (<c>ORLEANS_SERVICE_ID</c>, <c>ORLEANS_CLUSTER_ID</c>), the silo's
-/// name and advertised address (<c>POD_NAME</c>, <c>POD_IP</c>, or <c>Orleans:SiloName</c>, <c>Orleans:AdvertisedIP</c>)
-/// and its ports (<c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>).
+/// <c>Cluster:Redis</c>), the service and cluster ids (<c>ORLEANS_SERVICE_ID</c>, <c>ORLEANS_CLUSTER_ID</c>), the silo's
+/// name and advertised address (<c>POD_NAME</c>, <c>POD_IP</c>, or <c>Cluster:SiloName</c>, <c>Cluster:AdvertisedIP</c>)
+/// and its ports (<c>Cluster:SiloPort</c>, <c>Cluster:GatewayPort</c>). The section is not called <c>Orleans</c>: Orleans
+/// reads that section itself, as provider settings by kind (<c>Orleans:Clustering</c> …), and would take ours for its own.
 /// </summary>
 public sealed record ClusterSettings
 {
@@ -32,30 +33,30 @@ public sealed record ClusterSettings
     public static ClusterSettings FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var clustering = configuration["Orleans:Clustering"];
+        var clustering = configuration["Cluster:Mode"];
         var redis = clustering switch
         {
             null or "" => false,
             _ when clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase) => false,
             _ when clustering.Equals("Redis", StringComparison.OrdinalIgnoreCase) => true,
-            _ => throw new InvalidOperationException($"Orleans:Clustering is '{clustering}'; expected Redis, or Localhost (the default)."),
+            _ => throw new InvalidOperationException($"Cluster:Mode is '{clustering}'; expected Redis, or Localhost (the default)."),
         };
-        var connection = configuration["Orleans:Redis"];
+        var connection = configuration["Cluster:Redis"];
         if (redis && string.IsNullOrWhiteSpace(connection))
-            throw new InvalidOperationException("Orleans:Clustering is Redis but Orleans:Redis (e.g. redis:6379) is not set.");
-        var advertised = First(configuration["Orleans:AdvertisedIP"], configuration["POD_IP"]);
+            throw new InvalidOperationException("Cluster:Mode is Redis but Cluster:Redis (e.g. redis:6379) is not set.");
+        var advertised = First(configuration["Cluster:AdvertisedIP"], configuration["POD_IP"]);
         return new ClusterSettings
         {
             UsesRedis = redis,
             RedisConfiguration = connection,
-            ServiceId = First(configuration["ORLEANS_SERVICE_ID"], configuration["Orleans:ServiceId"]) ?? "innereye",
-            ClusterId = First(configuration["ORLEANS_CLUSTER_ID"], configuration["Orleans:ClusterId"]) ?? "innereye",
-            SiloName = First(configuration["Orleans:SiloName"], configuration["POD_NAME"]),
+            ServiceId = First(configuration["ORLEANS_SERVICE_ID"], configuration["Cluster:ServiceId"]) ?? "innereye",
+            ClusterId = First(configuration["ORLEANS_CLUSTER_ID"], configuration["Cluster:ClusterId"]) ?? "innereye",
+            SiloName = First(configuration["Cluster:SiloName"], configuration["POD_NAME"]),
             AdvertisedAddress = advertised is null ? null
                 : IPAddress.TryParse(advertised, out var ip) ? ip
                 : throw new InvalidOperationException($"The advertised address '{advertised}' is not an IP address."),
-            SiloPort = configuration.GetValue("Orleans:SiloPort", 11111),
-            GatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000),
+            SiloPort = configuration.GetValue("Cluster:SiloPort", 11111),
+            GatewayPort = configuration.GetValue("Cluster:GatewayPort", 30000),
         };
     }
 

@@ -21,8 +21,8 @@ public class GatewayFactory : WebApplicationFactory<Program>
         {
             ["Storage:Path"] = _dir.Path,
             ["Models:Path"] = Phantoms.RepositoryModels,
-            ["Orleans:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Api:AuthSecret"] = Secret,
             ["Inference:Device"] = "Cpu",
             ["Inference:IntraOpThreads"] = "1",

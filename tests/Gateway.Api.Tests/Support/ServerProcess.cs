@@ -29,28 +29,40 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static string ProgramPath
+    public static string ProgramPath => ProjectProgram("Gateway.Api", "InnerEye.Gateway.Api.dll");
+
+    public static string SiloProgramPath => ProjectProgram("Silo", "InnerEye.Silo.dll");
+
+    /// <summary>A project's program in the same build configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
+    private static string ProjectProgram(string project, string dll)
     {
-        get
-        {
-            // The same build configuration as this test assembly (…/bin/<Configuration>/net10.0/).
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            return Path.Combine(ExternalProcess.RepositoryRoot, "Gateway.Api", "bin", configuration, "net10.0", "InnerEye.Gateway.Api.dll");
-        }
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        return Path.Combine(ExternalProcess.RepositoryRoot, project, "bin", configuration, "net10.0", dll);
     }
 
-    public static async Task<ServerProcess> StartAsync(int httpPort, string dataPath, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The embedded service (Gateway.Api with its co-hosted silo) on fresh silo ports.</summary>
+    public static Task<ServerProcess> StartAsync(int httpPort, string dataPath, IReadOnlyDictionary<string, string> environment)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["Storage__Path"] = dataPath,
+            ["Cluster__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in environment) env[k] = v;
+        return StartProgramAsync(ProgramPath, httpPort, env);
+    }
+
+    /// <summary>A program of this repository (Gateway.Api or Silo) with the repository's models on the CPU; returns once it is ready.</summary>
+    public static async Task<ServerProcess> StartProgramAsync(string program, int httpPort, IReadOnlyDictionary<string, string> environment)
     {
         var address = new Uri($"http://127.0.0.1:{httpPort}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ProgramPath);
+        info.ArgumentList.Add(program);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(address.ToString().TrimEnd('/'));
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Storage__Path"] = dataPath;
         info.Environment["Models__Path"] = Phantoms.RepositoryModels;
-        info.Environment["Orleans__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Inference__Device"] = "Cpu";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info };
@@ -62,6 +74,17 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await server.WaitReadyAsync(TimeSpan.FromSeconds(90));
         return server;
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Asks the process to stop (SIGTERM, as Kubernetes does) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        ExternalProcess.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
     }
 
     /// <summary>Ends the process at once, as a crash or <c>kill -9</c> would.</summary>

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using InnerEye.Gateway.Api.Tests.Support;
+using InnerEye.Imaging.Tests.Support;
+using Xunit.Abstractions;
+
+namespace InnerEye.Gateway.Api.Tests;
+
+/// <summary>
+/// The production topology on one machine: a real redis-server, a GPU silo (GPU metadata, CPU provider here), a CPU
+/// silo and the front end as an Orleans client, each its own process on loopback ports.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Model = "PassThroughModel:1729";
+    private const string Secret = "cluster-secret";
+    private readonly TempDirectory _dir = new();
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = new RedisServer(_dir.Combine("redis"), FreePorts.Next());
+        if (ExternalProcess.Available(RedisServer.Program)) await _redis.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private Dictionary<string, string> Common() => new()
+    {
+        ["Cluster__Mode"] = "Redis",
+        ["Cluster__Redis"] = _redis.Configuration,
+        ["ORLEANS_SERVICE_ID"] = "innereye-test",
+        ["ORLEANS_CLUSTER_ID"] = "cluster-test",
+        ["Cluster__AdvertisedIP"] = "127.0.0.1",
+        ["Storage__Path"] = _dir.Combine("shared"),
+        ["Inference__IntraOpThreads"] = "1",
+        ["Segmentation__RetryDelay"] = "00:00:00.500",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    private Task<ServerProcess> StartSiloAsync(string role, string name)
+    {
+        var env = Common();
+        env["Silo__Role"] = role;
+        env["Cluster__SiloName"] = name;
+        env["Cluster__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        env["Cluster__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        env["ModelGrain__StagePause"] = "00:00:00.300";
+        // Membership declares a killed silo dead within seconds rather than the production default's half minute.
+        env["Cluster__Membership__ProbeTimeout"] = "00:00:01";
+        return ServerProcess.StartProgramAsync(ServerProcess.SiloProgramPath, FreePorts.Next(), env);
+    }
+
+    private Task<ServerProcess> StartGatewayAsync()
+    {
+        var env = Common();
+        env["Api__AuthSecret"] = Secret;
+        return ServerProcess.StartProgramAsync(ServerProcess.ProgramPath, FreePorts.Next(), env);
+    }
+
+    private static HttpClient Client(ServerProcess gateway)
+    {
+        var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("API_AUTH_SECRET", Secret);
+        return client;
+    }
+
+    private static async Task<string> SubmitAsync(HttpClient client, byte[] zip)
+    {
+        var response = await client.PostAsync($"/v1/model/start/{Model}", new ByteArrayContent(zip));
+        var id = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {id}");
+        return id;
+    }
+
+    private static async Task<JsonElement> StatusAsync(HttpClient client, string id) =>
+        JsonDocument.Parse(await client.GetStringAsync($"/api/v1/models/{Model}/segmentation/{id}")).RootElement;
+
+    /// <summary>Polls every job until each has ended; every one must complete, exactly once.</summary>
+    private static async Task AllCompleteOnceAsync(HttpClient client, IReadOnlyList<string> ids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var pending = ids.ToHashSet();
+        while (pending.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var id in pending.ToList())
+            {
+                var status = await StatusAsync(client, id);
+                var state = status.GetProperty("status").GetString();
+                Assert.True(state is "queued" or "running" or "completed", status.ToString());
+                if (state != "completed") continue;
+                Assert.Single(status.GetProperty("stages").EnumerateArray(), s => s.GetProperty("stage").GetString() == "completed");
+                pending.Remove(id);
+            }
+            await Task.Delay(500);
+        }
+        Assert.True(pending.Count == 0, $"not completed: {string.Join(", ", pending)}");
+    }
+
+    private static async Task AllDownloadAsync(HttpClient client, IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            var response = await client.GetAsync($"/v1/model/results/{id}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{id}: {response.StatusCode}");
+            HttpAssertions.AssertSingleEntryRtZip(await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
+    public async Task KillingTheModelSiloLosesNoJobAndAFullRestartKeepsEveryResult()
+    {
+        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        var zip = Phantoms.Zip(seed: 3, size: 64, slices: 6);
+        var gpu = await StartSiloAsync("gpu", "gpu-0");
+        var cpu = await StartSiloAsync("cpu", "cpu-0");
+        var gateway = await StartGatewayAsync();
+        ServerProcess? replacement = null;
+        try
+        {
+            using var client = Client(gateway);
+            var ids = new List<string>();
+            for (var i = 0; i < 10; i++) ids.Add(await SubmitAsync(client, zip));
+
+            // Kill -9 the GPU silo (it hosts the model grain) once the jobs are running through it.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await StatusAsync(client, ids[1])).GetProperty("status").GetString() == "queued" && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
+            await gpu.KillAsync();
+            output.WriteLine($"killed the GPU silo; statuses: {string.Join(" ", await Task.WhenAll(ids.Select(async id => (await StatusAsync(client, id)).GetProperty("status").GetString())))}");
+            replacement = await StartSiloAsync("gpu", "gpu-1");
+
+            await AllCompleteOnceAsync(client, ids, TimeSpan.FromMinutes(4));
+            await AllDownloadAsync(client, ids);
+
+            // Stop everything, Redis included, and start it all again: every result still downloads.
+            await gateway.StopAsync(TimeSpan.FromSeconds(60));
+            await replacement.StopAsync(TimeSpan.FromSeconds(60));
+            await cpu.StopAsync(TimeSpan.FromSeconds(60));
+            await _redis.StopAsync();
+            await _redis.StartAsync();
+            await using var cpu2 = await StartSiloAsync("cpu", "cpu-1");
+            await using var gpu2 = await StartSiloAsync("gpu", "gpu-2");
+            await using var gateway2 = await StartGatewayAsync();
+            using var client2 = Client(gateway2);
+            await AllCompleteOnceAsync(client2, ids, TimeSpan.FromSeconds(30));
+            await AllDownloadAsync(client2, ids);
+        }
+        catch
+        {
+            output.WriteLine("--- gateway ---\n" + gateway.Output);
+            output.WriteLine("--- cpu silo ---\n" + cpu.Output);
+            output.WriteLine("--- replacement gpu silo ---\n" + replacement?.Output);
+            throw;
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+            await gpu.DisposeAsync();
+            await cpu.DisposeAsync();
+            if (replacement is not null) await replacement.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StoppingASiloGracefullyWhileJobsRunFailsNone()
+    {
+        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        var zip = Phantoms.Zip(seed: 4, size: 64, slices: 6);
+        await using var gpu = await StartSiloAsync("gpu", "gpu-0");
+        var cpu = await StartSiloAsync("cpu", "cpu-0");
+        await using var gateway = await StartGatewayAsync();
+        using var client = Client(gateway);
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++) ids.Add(await SubmitAsync(client, zip));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await StatusAsync(client, ids[0])).GetProperty("status").GetString() == "queued" && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        // A rolling restart of the CPU silo, which holds the jobs' grains: the new one starts, the old one stops.
+        await using var cpu2 = await StartSiloAsync("cpu", "cpu-1");
+        await cpu.StopAsync(TimeSpan.FromSeconds(90));
+        output.WriteLine(cpu.Output);
+        await cpu.DisposeAsync();
+
+        await AllCompleteOnceAsync(client, ids, TimeSpan.FromMinutes(4));
+        await AllDownloadAsync(client, ids);
+    }
+}
