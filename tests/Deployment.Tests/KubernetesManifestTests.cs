@@ -57,16 +57,16 @@ public class KubernetesManifestTests
         Assert.Equal("gpu", EnvValue(MainContainer(render.Single("Deployment", "silo-gpu")), "Silo__Role"));
         Assert.Null(EnvValue(MainContainer(render.Single("Deployment", "gateway-api")), "Silo__Role"));
 
-        var config = render.OfKind("ConfigMap").Select(c => c.Get("data").StringMap()).SingleOrDefault(d => d.ContainsKey("Orleans__Clustering"));
+        var config = render.OfKind("ConfigMap").Select(c => c.Get("data").StringMap()).SingleOrDefault(d => d.ContainsKey("Cluster__Mode"));
         Assert.NotNull(config);
-        Assert.Equal("Redis", config["Orleans__Clustering"]);
-        Assert.Equal("redis:6379", config["Orleans__Redis"]);
+        Assert.Equal("Redis", config["Cluster__Mode"]);
+        Assert.Equal("redis:6379", config["Cluster__Redis"]);
         Assert.Equal("/data", config["Storage__Path"]);
         foreach (var name in DeploymentNames)
         {
             var deployment = render.Single("Deployment", name);
             var configMaps = MainContainer(deployment).Get("envFrom").Items().Select(e => e.Get("configMapRef").Str("name")).ToArray();
-            var sharedConfig = render.OfKind("ConfigMap").Single(c => c.Get("data").StringMap().ContainsKey("Orleans__Clustering")).Name();
+            var sharedConfig = render.OfKind("ConfigMap").Single(c => c.Get("data").StringMap().ContainsKey("Cluster__Mode")).Name();
             Assert.Contains(sharedConfig, configMaps);
 
             // Orleans' Kubernetes integration finds silo pods by these labels; their values are the configured ids.
