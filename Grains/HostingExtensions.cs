@@ -17,6 +17,7 @@ public static class GrainsHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddPlacementFilter<GpuPlacementFilterStrategy, GpuPlacementFilterDirector>(ServiceLifetime.Singleton);
         builder.Services.AddPlacementFilter<JobPlacementFilterStrategy, JobPlacementFilterDirector>(ServiceLifetime.Singleton);
+        builder.Services.AddPlacementDirector<ReplicaSpreadPlacement, ReplicaSpreadPlacementDirector>();
         var s = builder.Services.AddOptions<SegmentationOptions>();
         if (segmentation is not null) s.Configure(segmentation);
         var m = builder.Services.AddOptions<ModelGrainOptions>();

@@ -20,6 +20,7 @@ namespace InnerEye.Grains;
 [Reentrant]
 [Immovable]
 [GpuPlacementFilter]
+[ReplicaSpreadPlacement]
 public sealed class ModelGrain : Grain, IModelGrain
 {
     private readonly ModelCatalog _catalog;

@@ -69,6 +69,19 @@ public sealed class ClusterFailureTests
     }
 
     [Fact]
+    public async Task ReplicasOfAModelLandOnDifferentGpuSilos()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            Silos = 3, GpuSilos = new HashSet<string> { "Silo_1", "Silo_2" }, Replicas = 2,
+        });
+        var gpus = grains.Cluster.Silos.Where(s => s.Name is "Silo_1" or "Silo_2").Select(s => s.SiloAddress.ToParsableString()).ToHashSet();
+        var placed = new HashSet<string>();
+        for (var i = 0; i < 4; i++) placed.Add(await grains.Client.GetGrain<IModelGrain>($"{ModelId}/{i}").GetSilo());
+        Assert.Equal(gpus, placed);
+    }
+
+    [Fact]
     public async Task AJobWaitsForAGpuSiloInsteadOfFailing()
     {
         await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
