@@ -5,6 +5,8 @@ api_bench.py polls --url U --secret S --zip Z --duration D
     parks a job, then runs wrk on /ping (bare), GET /v1/model/results/{id} (202) and the seed status route (JSON).
 api_bench.py jobs --url U --secret S --pid P --big-zip Z --small-zip Z --concurrent N
     one PassThroughModel job on the big zip, timed by phase (3 runs, median), then N concurrent jobs on the small zip.
+api_bench.py throughput --url U --secret S --model M --zip Z --count N
+    N jobs submitted at once; prints jobs per minute from the first submit to the last completion.
 """
 import argparse
 import concurrent.futures
@@ -149,6 +151,20 @@ def jobs(args):
     print(f"server peak RSS: {peak_rss_mb(args.pid):.0f} MB (after one 512x512x200 job: {single_peak:.0f} MB)")
 
 
+def throughput(args):
+    global MODEL
+    MODEL = args.model
+    with open(args.zip, "rb") as f:
+        data = f.read()
+    t0 = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(args.count) as pool:
+        ids = list(pool.map(lambda _: start(args, data), range(args.count)))
+    finals = [wait(args, j, lambda s: s["status"] in ("completed", "failed", "cancelled"), interval=0.25) for j in ids]
+    wall = time.perf_counter() - t0
+    completed = sum(1 for s in finals if s["status"] == "completed")
+    print(f"{args.model}: {completed}/{args.count} completed in {wall:.1f} s = {completed / wall * 60:.1f} jobs/min")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,8 +180,14 @@ def main():
     j.add_argument("--big-zip", required=True)
     j.add_argument("--small-zip", required=True)
     j.add_argument("--concurrent", type=int, default=20)
+    t = sub.add_parser("throughput")
+    t.add_argument("--url", required=True)
+    t.add_argument("--secret", required=True)
+    t.add_argument("--model", required=True)
+    t.add_argument("--zip", required=True)
+    t.add_argument("--count", type=int, default=10)
     args = parser.parse_args()
-    polls(args) if args.command == "polls" else jobs(args)
+    {"polls": polls, "jobs": jobs, "throughput": throughput}[args.command](args)
 
 
 if __name__ == "__main__":
