@@ -133,6 +133,13 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
                     $"Model '{Model.FullId}' failed on an input of shape [{string.Join(", ", shape)}]: {FirstLine(e.Message)}", e);
             }
         }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled after ONNX Runtime's last check of the terminate flag: the run completed, but a cancelled run
+            // never hands back a result.
+            outputs.Dispose();
+            throw new OperationCanceledException($"Model '{Model.FullId}': the run was cancelled.", cancellationToken);
+        }
         return new PatchOutput(outputs);
     }
 
