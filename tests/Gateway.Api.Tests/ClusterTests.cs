@@ -125,6 +125,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         try
         {
             using var client = Client(gateway);
+            // The dashboard in the front end, a client, shows the cluster's silos.
+            var silos = await client.GetAsync("/dashboard/ClusterStats");
+            Assert.True(silos.StatusCode == HttpStatusCode.OK, $"{silos.StatusCode}: {await silos.Content.ReadAsStringAsync()}");
+
             var ids = new List<string>();
             for (var i = 0; i < 10; i++) ids.Add(await SubmitAsync(client, zip));
 
