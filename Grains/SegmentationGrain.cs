@@ -290,12 +290,11 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 return int.MaxValue;
             }
         }));
-        var best = 0;
-        for (var i = 1; i < loads.Length; i++)
-        {
-            if (loads[i] < loads[best]) best = i;
-        }
-        return replicas[best];
+        // Ties go to a random one of the least loaded: jobs that start together all see the same loads, and would
+        // otherwise all pick the first replica.
+        var least = loads.Min();
+        var candidates = Enumerable.Range(0, loads.Length).Where(i => loads[i] == least).ToArray();
+        return replicas[candidates[Random.Shared.Next(candidates.Length)]];
     }
 
     /// <summary>Writes a terminal state once, then swaps the redrive reminder for the retention one.</summary>

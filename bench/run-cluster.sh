@@ -18,6 +18,9 @@ secret=bench-secret
 pids=()
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 trap stop_all EXIT
+cpu_seconds() { # user + system CPU seconds of each process (dotnet is the child of taskset's exec, so the same pid)
+  for p in "$@"; do awk -v t="$(getconf CLK_TCK)" '{ printf "%.0f ", ($14 + $15) / t }' "/proc/$p/stat"; done
+}
 wait_ready() { for _ in $(seq 1 120); do curl -sf "$1/health/ready" >/dev/null && return; sleep 0.5; done; echo "not ready: $1" >&2; exit 1; }
 
 run_cluster() { # $1 = number of model silos
@@ -33,10 +36,12 @@ run_cluster() { # $1 = number of model silos
     dotnet Silo/bin/Release/net10.0/InnerEye.Silo.dll --urls http://127.0.0.1:5500 >"$data/silo-cpu.log" 2>&1 &
   pids+=($!)
   wait_ready http://127.0.0.1:5500
+  gpu_pids=()
   for i in $(seq 0 $((n - 1))); do
     Silo__Role=gpu Cluster__SiloPort=$((11510 + i)) Cluster__GatewayPort=$((30510 + i)) \
       taskset -c "$i" dotnet Silo/bin/Release/net10.0/InnerEye.Silo.dll --urls "http://127.0.0.1:$((5510 + i))" >"$data/silo-gpu-$i.log" 2>&1 &
     pids+=($!)
+    gpu_pids+=($!)
     wait_ready "http://127.0.0.1:$((5510 + i))"
   done
   dotnet Gateway.Api/bin/Release/net10.0/InnerEye.Gateway.Api.dll --urls http://127.0.0.1:5520 >"$data/gateway.log" 2>&1 &
@@ -46,7 +51,9 @@ run_cluster() { # $1 = number of model silos
   for model in PassThroughModel ThoraxCT; do
     # One job first, so that sessions are warm and the replicas are placed.
     /usr/bin/python3 bench/api_bench.py throughput --url http://127.0.0.1:5520 --secret $secret --model $model --zip "$zip" --count "$n" >/dev/null
+    before=$(cpu_seconds "${gpu_pids[@]}")
     /usr/bin/python3 bench/api_bench.py throughput --url http://127.0.0.1:5520 --secret $secret --model $model --zip "$zip" --count "$jobs"
+    echo "  CPU seconds used by each model silo: $(cpu_seconds "${gpu_pids[@]}") (before: $before)"
   done
   stop_all
 }
