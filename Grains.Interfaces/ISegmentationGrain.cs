@@ -43,3 +43,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>The address of the silo this replica is activated on.</summary>
     Task<string> GetSilo();
 }
+
+/// <summary>
+/// Picks the replica for each new job of one model (key: the model id as requested), one call at a time, so that jobs
+/// submitted together spread over the replicas instead of all seeing the same idle loads.
+/// </summary>
+public interface IModelDispatcherGrain : IGrainWithStringKey
+{
+    /// <summary>The replica (0 … <paramref name="replicas"/> − 1) with the fewest jobs, counting those it has just handed out.</summary>
+    Task<int> ChooseReplica(int replicas);
+}

@@ -77,11 +77,11 @@ public sealed record ModelJobResult(
 
 /// <summary>
 /// A model replica's load: jobs waiting for the network stage (decoding included), jobs in it, how many may run it
-/// at once, and how many jobs it takes in all before it refuses more.
+/// at once, how many jobs it takes in all before it refuses more, and how many it has completed since it activated.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.ModelGrainLoad")]
 public sealed record ModelGrainLoad([property: Id(0)] int Queued, [property: Id(1)] int Running, [property: Id(2)] int Capacity,
-    [property: Id(3)] int Limit)
+    [property: Id(3)] int Limit, [property: Id(4)] int Completed = 0)
 {
     public int Total => Queued + Running;
 

@@ -33,6 +33,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly SemaphoreSlim _decode;
     private int _waiting;
     private int _running;
+    private int _completed;
 
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -50,7 +51,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     }
 
     public Task<ModelGrainLoad> GetLoad() => Task.FromResult(new ModelGrainLoad(_waiting, _running, Math.Max(1, _options.Capacity),
-        Math.Max(1, _options.Capacity) + Math.Max(0, _options.MaxQueue)));
+        Math.Max(1, _options.Capacity) + Math.Max(0, _options.MaxQueue), _completed));
 
     public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());
 
@@ -124,6 +125,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
+            _completed++;
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
         }
         catch (Exception e) when (Permanent(e) is { } failure)

@@ -276,25 +276,10 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
     private async Task<IModelGrain> ChooseReplicaAsync(CancellationToken ct)
     {
-        var replicas = Enumerable.Range(0, Math.Max(1, _options.Replicas))
-            .Select(i => GrainFactory.GetGrain<IModelGrain>($"{Job.ModelId}/{i}")).ToList();
-        if (replicas.Count == 1) return replicas[0];
-        var loads = await Task.WhenAll(replicas.Select(async r =>
-        {
-            try
-            {
-                return (await r.GetLoad().WaitAsync(ct)).Total;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return int.MaxValue;
-            }
-        }));
-        // Ties go to a random one of the least loaded: jobs that start together all see the same loads, and would
-        // otherwise all pick the first replica.
-        var least = loads.Min();
-        var candidates = Enumerable.Range(0, loads.Length).Where(i => loads[i] == least).ToArray();
-        return replicas[candidates[Random.Shared.Next(candidates.Length)]];
+        var replicas = Math.Max(1, _options.Replicas);
+        var index = replicas == 1 ? 0
+            : await GrainFactory.GetGrain<IModelDispatcherGrain>(Job.ModelId!).ChooseReplica(replicas).WaitAsync(ct);
+        return GrainFactory.GetGrain<IModelGrain>($"{Job.ModelId}/{index}");
     }
 
     /// <summary>Writes a terminal state once, then swaps the redrive reminder for the retention one.</summary>

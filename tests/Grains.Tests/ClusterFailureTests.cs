@@ -82,6 +82,23 @@ public sealed class ClusterFailureTests
     }
 
     [Fact]
+    public async Task JobsSubmittedTogetherSpreadEvenlyOverTheReplicas()
+    {
+        await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
+        {
+            Silos = 3, GpuSilos = new HashSet<string> { "Silo_1", "Silo_2" }, Replicas = 2, NetworkStageDelay = TimeSpan.FromSeconds(0.5),
+        });
+        var ids = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid().ToString("N")).ToList();
+        var inputs = new List<ArtifactRef>();
+        foreach (var id in ids) inputs.Add(await grains.UploadPhantomAsync(id));
+        await Task.WhenAll(ids.Zip(inputs).Select(p => grains.Segmentation(p.First).Submit(new SubmitSegmentation(ModelId, p.Second))));
+        foreach (var id in ids) Assert.Equal(JobState.Completed, (await grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(120))).State);
+
+        var completed = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i => (await grains.Client.GetGrain<IModelGrain>($"{ModelId}/{i}").GetLoad()).Completed));
+        Assert.Equal([4, 4], completed);
+    }
+
+    [Fact]
     public async Task AJobWaitsForAGpuSiloInsteadOfFailing()
     {
         await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions
