@@ -10,13 +10,12 @@ using Orleans.Dashboard;
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
 if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"])) builder.WebHost.UseUrls("http://localhost:5100");
-var dataPath = Path.GetFullPath(config["Storage:Path"] is { Length: > 0 } p ? p : Path.Combine(builder.Environment.ContentRootPath, ".data"));
-var settings = SiloSettings.FromConfiguration(config, dataPath, SiloSettings.FindModelsFolder());
+var settings = SiloSettings.FromConfiguration(config, builder.Environment.ContentRootPath);
 var cluster = ClusterSettings.FromConfiguration(config);
 
 builder.UseOrleans(silo =>
 {
-    silo.UseInnerEyeCluster(cluster, Path.Combine(dataPath, "state"));
+    silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"));
     silo.AddInnerEyeSilo(settings, config);
     silo.AddDashboard();
 });

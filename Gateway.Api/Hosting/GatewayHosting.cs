@@ -27,19 +27,18 @@ public static class GatewayHosting
         if (!HasUrls(config)) builder.WebHost.UseUrls(DefaultUrl);
 
         var cluster = ClusterSettings.FromConfiguration(config);
-        var dataPath = Path.GetFullPath(config["Storage:Path"] is { Length: > 0 } p ? p : Path.Combine(builder.Environment.ContentRootPath, ".data"));
-        var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, dataPath, Console.Out);
+        var settings = SiloSettings.FromConfiguration(config, builder.Environment.ContentRootPath);
+        var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, settings.StoragePath, Console.Out);
         builder.Services.AddSingleton(new ApiSecret(secret));
         builder.Services.Configure<ApiOptions>(config.GetSection("Api"));
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var settings = SiloSettings.FromConfiguration(config, dataPath, SiloSettings.FindModelsFolder()) with { StoragePath = dataPath };
         if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
         else
         {
             builder.UseOrleans(silo =>
             {
-                silo.UseInnerEyeCluster(cluster, Path.Combine(dataPath, "state"));
+                silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"));
                 silo.AddInnerEyeSilo(settings, config);
                 silo.AddDashboard();
             });

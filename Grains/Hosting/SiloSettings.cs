@@ -19,37 +19,27 @@ public sealed record SiloSettings
 
     public InferenceOptions Inference { get; init; } = new();
 
-    public static SiloSettings FromConfiguration(IConfiguration configuration, string defaultStoragePath, string? defaultModelsPath)
+    /// <summary>
+    /// Reads the settings; <c>Storage:Path</c> defaults to <c>&lt;contentRoot&gt;/.data</c> and <c>Models:Path</c> to the
+    /// nearest <c>models/</c> folder (<see cref="ModelsFolder.Find"/>). The storage path is made absolute.
+    /// </summary>
+    public static SiloSettings FromConfiguration(IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var role = configuration["Silo:Role"] is { Length: > 0 } r
             ? Enum.TryParse<SiloRole>(r, ignoreCase: true, out var parsed) ? parsed
                 : throw new InvalidOperationException($"Silo:Role is '{r}'; expected all, gpu or cpu.")
             : SiloRole.All;
-        var models = configuration["Models:Path"] is { Length: > 0 } m ? m
-            : defaultModelsPath ?? throw new InvalidOperationException("No models folder: set Models:Path (env Models__Path).");
+        var models = ModelsFolder.Find(configuration["Models:Path"] is { Length: > 0 } m ? m : null)
+            ?? throw new InvalidOperationException("No models folder: set Models:Path (env Models__Path).");
         var inference = new InferenceOptions();
         configuration.GetSection("Inference").Bind(inference, o => o.ErrorOnUnknownConfiguration = true);
         return new SiloSettings
         {
             Role = role,
-            StoragePath = configuration["Storage:Path"] is { Length: > 0 } s ? s : defaultStoragePath,
+            StoragePath = Path.GetFullPath(configuration["Storage:Path"] is { Length: > 0 } s ? s : Path.Combine(contentRoot, ".data")),
             ModelsPath = models,
             Inference = inference,
         };
-    }
-
-    /// <summary>The nearest <c>models/</c> folder holding model configurations, above the working directory or the program.</summary>
-    public static string? FindModelsFolder()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "models");
-                if (Directory.Exists(candidate) && Directory.EnumerateFiles(candidate, "*.json").Any()) return candidate;
-            }
-        }
-        return null;
     }
 }

@@ -1,4 +1,4 @@
-namespace InnerEye.Cli;
+namespace InnerEye.Inference;
 
 /// <summary>Finds the <c>models/</c> folder: given explicitly, else the nearest one above the working directory or the program.</summary>
 public static class ModelsFolder
