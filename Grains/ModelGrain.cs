@@ -50,17 +50,21 @@ public sealed class ModelGrain : Grain, IModelGrain
         _decode = new SemaphoreSlim(Math.Max(1, _options.DecodeAhead));
     }
 
-    public Task<ModelGrainLoad> GetLoad() => Task.FromResult(new ModelGrainLoad(_waiting, _running, Math.Max(1, _options.Capacity),
-        Math.Max(1, _options.Capacity) + Math.Max(0, _options.MaxQueue), _completed));
+    public Task<ModelGrainLoad> GetLoad() => Task.FromResult(Load());
+
+    private ModelGrainLoad Load()
+    {
+        var capacity = Math.Max(1, _options.Capacity);
+        return new ModelGrainLoad(_waiting, _running, capacity, capacity + Math.Max(0, _options.MaxQueue), _completed);
+    }
 
     public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());
 
     public async Task<ModelJobResult> Run(ModelJob job, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var capacity = Math.Max(1, _options.Capacity);
-        if (_waiting + _running >= capacity + Math.Max(0, _options.MaxQueue))
-            throw new ReplicaBusyException($"Replica {this.GetPrimaryKeyString()} has {_waiting + _running} jobs; its limit is {capacity + _options.MaxQueue}.");
+        if (Load() is { IsFull: true } load)
+            throw new ReplicaBusyException($"Replica {this.GetPrimaryKeyString()} has {load.Total} jobs; its limit is {load.Limit}.");
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
         IProgress<PipelineProgress> pipelineProgress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
         ModelConfig model;
@@ -77,7 +81,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             {
                 model = _catalog.Find(job.ModelId);
                 if (!_store.Exists(job.Input))
-                    return ModelJobResult.Failure("InputMissing", $"The upload '{job.Input.Key}' is not in the artifact store.");
+                    return ModelJobResult.Failure(FailureCodes.InputMissing, $"The upload '{job.Input.Key}' is not in the artifact store.");
                 sender.Report(new PipelineProgress(PipelineStages.Decode, 0));
                 if (_options.StagePause > TimeSpan.Zero) await Task.Delay(_options.StagePause, ct);
                 var path = _store.LocalPath(job.Input);
