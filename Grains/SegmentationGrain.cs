@@ -233,7 +233,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                         waitingSince ??= _time.GetUtcNow();
                         if (_time.GetUtcNow() - waitingSince > _options.MaxWaitForModel)
                         {
-                            await EndAsync(JobState.Failed, null, "NoModelSilo",
+                            await EndAsync(JobState.Failed, null, FailureCodes.NoModelSilo,
                                 $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: {e.GetType().Name}: {e.Message}");
                             return;
                         }
@@ -248,7 +248,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                     if (Job.TransientFailures > _options.MaxTransientRetries)
                     {
                         _logger.LogWarning(e, "Segmentation {Id} failed after {Count} transient faults.", Id, Job.TransientFailures);
-                        await EndAsync(JobState.Failed, null, "TransientFaultsExhausted",
+                        await EndAsync(JobState.Failed, null, FailureCodes.TransientFaultsExhausted,
                             $"The job failed {Job.TransientFailures} times with transient faults; the last: {e.GetType().Name}: {e.Message}");
                         return;
                     }
@@ -260,7 +260,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
                 if (Job.IsTerminal) return; // cancelled while the replica ran: the state stays as it is
                 if (result.Result is { } artifact) await EndAsync(JobState.Completed, artifact, null, null);
-                else await EndAsync(JobState.Failed, null, result.ErrorCode ?? "Unknown", result.ErrorDetail ?? "");
+                else await EndAsync(JobState.Failed, null, result.ErrorCode ?? FailureCodes.Unknown, result.ErrorDetail ?? "");
             }
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)

@@ -13,12 +13,6 @@ public static class InnerEyeRoutes
 {
     private const string HtmlUtf8 = "text/html; charset=utf-8";
 
-    /// <summary>Failure codes that are faults of the service, not of the upload: 500 rather than 400.</summary>
-    private static readonly HashSet<string> ServiceFaults = new(StringComparer.Ordinal)
-    {
-        "TransientFaultsExhausted", "InputMissing", "Unknown", "ModelNotFound", "ModelVersionMismatch", "ExecutionProviderUnavailable",
-    };
-
     public static IEndpointRouteBuilder MapInnerEyeRoutes(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("innereye-inference");
@@ -61,8 +55,8 @@ public static class InnerEyeRoutes
             case JobState.Cancelled:
                 return ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", "The run was cancelled.", ApiErrors.RunCancelled);
             default:
-                var code = status.ErrorCode ?? "Unknown";
-                return ServiceFaults.Contains(code)
+                var code = status.ErrorCode ?? FailureCodes.Unknown;
+                return FailureCodes.IsServiceFault(code)
                     ? ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", $"{code}: {status.ErrorDetail}")
                     : ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidInput", $"{code}: {status.ErrorDetail}", ApiErrors.InvalidZipFile);
         }
