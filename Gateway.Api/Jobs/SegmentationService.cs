@@ -5,6 +5,7 @@ using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Imaging;
+using InnerEye.Imaging.Series;
 using InnerEye.Inference;
 using Microsoft.Extensions.Options;
 
@@ -44,10 +45,19 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         {
             input = await store.PutAsync($"inputs/{id}.zip", body, ct);
         }
-        if (checkZip && ZipProblem(store.LocalPath(input)) is { } problem)
+        if (checkZip)
         {
-            await store.DeleteAsync(input, CancellationToken.None);
-            throw new ImagingException("InvalidZip", problem);
+            try
+            {
+                // The Imaging reader's own opening of the zip: central directory, entry names and sizes.
+                if (new ZipSeriesSource(store.LocalPath(input), SeriesLoadOptions.Default).Entries.Count == 0)
+                    throw new ImagingException("InvalidZip", "The upload is an empty zip archive.");
+            }
+            catch (ImagingException)
+            {
+                await store.DeleteAsync(input, CancellationToken.None);
+                throw;
+            }
         }
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
         logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, new FileInfo(store.LocalPath(input)).Length);
@@ -109,20 +119,6 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
             throw new QueueFullException($"No silo can run model '{modelId}' now (none with a GPU, and CPU fallback off); try again later.");
         if (loads.All(l => l is null || l.IsFull))
             throw new QueueFullException($"Every replica of model '{modelId}' has a full queue ({loads.Sum(l => l?.Total ?? 0)} jobs); try again later.");
-    }
-
-    /// <summary>Why the file is not a zip archive, or null when its central directory reads.</summary>
-    private static string? ZipProblem(string path)
-    {
-        try
-        {
-            using var archive = ZipFile.OpenRead(path);
-            return archive.Entries.Count == 0 ? "The upload is an empty zip archive." : null;
-        }
-        catch (InvalidDataException e)
-        {
-            return $"The upload is not a zip archive: {e.Message}";
-        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
