@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using InnerEye.Grains.Storage;
 
 namespace InnerEye.Grains.Artifacts;
 
@@ -8,8 +9,6 @@ namespace InnerEye.Grains.Artifacts;
 /// </summary>
 public sealed class FileSystemArtifactStore : IArtifactStore
 {
-    private const string TempSuffix = ".partial";
-
     public FileSystemArtifactStore(string root)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
@@ -47,7 +46,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
         {
             ct.ThrowIfCancellationRequested();
-            if (file.EndsWith(TempSuffix, StringComparison.Ordinal)) continue;
+            if (file.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)) continue;
             var info = new FileInfo(file);
             if (!info.Exists) continue;
             var written = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
@@ -57,43 +56,10 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         }
     }
 
-    private async Task<bool> WriteAsync(string key, Stream content, bool overwrite, CancellationToken ct)
+    private Task<bool> WriteAsync(string key, Stream content, bool overwrite, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var target = PathOf(key);
-        var folder = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(folder);
-        if (!overwrite && File.Exists(target)) return false;
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{TempSuffix}");
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-            {
-                await content.CopyToAsync(file, ct).ConfigureAwait(false);
-                await file.FlushAsync(ct).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-            if (overwrite)
-            {
-                File.Move(temp, target, overwrite: true);
-                return true;
-            }
-            try
-            {
-                // Without overwrite the move fails when the target exists (on Unix .NET links, then unlinks the source), so
-                // of two concurrent writers one wins and the other leaves the winner's blob in place.
-                File.Move(temp, target, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                return false;
-            }
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        return AtomicFile.WriteAsync(PathOf(key), content.CopyToAsync, overwrite, ct);
     }
 
     /// <summary>The file for <paramref name="key"/>, after checking that the key stays inside the root.</summary>
@@ -114,8 +80,8 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         {
             if (segment.Length == 0 || segment == "." || segment == "..")
                 throw new ArgumentException($"Artifact key '{key}' has an empty, '.' or '..' segment (keys are relative).", nameof(key));
-            if (segment.EndsWith(TempSuffix, StringComparison.Ordinal) || segment.StartsWith('.'))
-                throw new ArgumentException($"Artifact key '{key}' has a segment starting with '.' or ending in '{TempSuffix}'.", nameof(key));
+            if (segment.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) || segment.StartsWith('.'))
+                throw new ArgumentException($"Artifact key '{key}' has a segment starting with '.' or ending in '{AtomicFile.TempSuffix}'.", nameof(key));
             foreach (var c in segment)
             {
                 if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))

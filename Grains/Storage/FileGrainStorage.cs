@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -58,7 +57,7 @@ public sealed class FileGrainStorage : IGrainStorage
     /// <summary>The file of a grain's state: the state name's folder, and a hash of the grain id (ids may hold any character).</summary>
     public string PathOf(string stateName, GrainId grainId)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grainId.ToString())));
+        var hash = GrainFileName.Of(grainId);
         return Path.Combine(_root, Sanitize(stateName), hash[..2], hash + ".state");
     }
 
@@ -106,30 +105,17 @@ public sealed class FileGrainStorage : IGrainStorage
         return (Encoding.UTF8.GetString(bytes, 8, etagLength), bytes[(8 + etagLength)..]);
     }
 
-    private static async Task WriteRecordAsync(string path, string etag, byte[] data)
+    private static Task WriteRecordAsync(string path, string etag, byte[] data)
     {
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
         var etagBytes = Encoding.UTF8.GetBytes(etag);
         var header = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), etagBytes.Length);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
-        try
+        return AtomicFile.WriteAsync(path, async (file, ct) =>
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-            {
-                await file.WriteAsync(header);
-                await file.WriteAsync(etagBytes);
-                await file.WriteAsync(data);
-                await file.FlushAsync();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            await file.WriteAsync(header, ct);
+            await file.WriteAsync(etagBytes, ct);
+            await file.WriteAsync(data, ct);
+        });
     }
 }

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace InnerEye.Grains.Storage;
@@ -13,7 +10,7 @@ namespace InnerEye.Grains.Storage;
 public sealed class FileReminderTable : IReminderTable
 {
     private readonly string _root;
-    private readonly ConcurrentDictionary<GrainId, Dictionary<string, ReminderEntry>> _rows = new();
+    private readonly Dictionary<GrainId, Dictionary<string, ReminderEntry>> _rows = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _loaded;
 
@@ -36,7 +33,7 @@ public sealed class FileReminderTable : IReminderTable
                 foreach (var row in rows)
                 {
                     var entry = row.ToEntry();
-                    _rows.GetOrAdd(entry.GrainId, _ => new Dictionary<string, ReminderEntry>(StringComparer.Ordinal))[entry.ReminderName] = entry;
+                    RowOf(entry.GrainId)[entry.ReminderName] = entry;
                 }
             }
             _loaded = true;
@@ -98,7 +95,7 @@ public sealed class FileReminderTable : IReminderTable
         await _gate.WaitAsync();
         try
         {
-            var row = _rows.GetOrAdd(entry.GrainId, _ => new Dictionary<string, ReminderEntry>(StringComparer.Ordinal));
+            var row = RowOf(entry.GrainId);
             var stored = Copy(entry);
             stored.ETag = Guid.NewGuid().ToString("N");
             var before = row.TryGetValue(entry.ReminderName, out var old) ? old : null;
@@ -138,7 +135,7 @@ public sealed class FileReminderTable : IReminderTable
                 row[reminderName] = entry;
                 throw;
             }
-            if (row.Count == 0) _rows.TryRemove(grainId, out _);
+            if (row.Count == 0) _rows.Remove(grainId);
             return true;
         }
         finally
@@ -164,6 +161,12 @@ public sealed class FileReminderTable : IReminderTable
         }
     }
 
+    private Dictionary<string, ReminderEntry> RowOf(GrainId grainId)
+    {
+        if (!_rows.TryGetValue(grainId, out var row)) _rows[grainId] = row = new Dictionary<string, ReminderEntry>(StringComparer.Ordinal);
+        return row;
+    }
+
     internal static bool InRange(uint hash, uint begin, uint end) =>
         begin < end ? hash > begin && hash <= end : hash > begin || hash <= end;
 
@@ -174,27 +177,14 @@ public sealed class FileReminderTable : IReminderTable
 
     private async Task SaveAsync(GrainId grainId, Dictionary<string, ReminderEntry> row)
     {
-        var path = Path.Combine(_root, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grainId.ToString()))) + ".json");
+        var path = Path.Combine(_root, GrainFileName.Of(grainId) + ".json");
         if (row.Count == 0)
         {
             File.Delete(path);
             return;
         }
-        var temp = path + $".{Guid.NewGuid():N}.partial";
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-            {
-                await JsonSerializer.SerializeAsync(file, row.Values.Select(StoredReminder.From).ToList());
-                await file.FlushAsync();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        var rows = row.Values.Select(StoredReminder.From).ToList();
+        await AtomicFile.WriteAsync(path, (file, ct) => JsonSerializer.SerializeAsync(file, rows, cancellationToken: ct));
     }
 
     private static ReminderEntry Copy(ReminderEntry e) => new()
