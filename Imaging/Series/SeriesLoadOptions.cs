@@ -1,3 +1,5 @@
+using InnerEye.Imaging.Zip;
+
 namespace InnerEye.Imaging.Series;
 
 public sealed record SeriesLoadOptions
@@ -10,9 +12,16 @@ public sealed record SeriesLoadOptions
     /// <summary>Direction cosines must be unit length and orthogonal to within this much.</summary>
     public double OrientationTolerance { get; init; } = 1e-3;
 
-    public long MaxEntryBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Largest file (zip entry) accepted. Each decoding thread holds at most one such file (and, for a zip, its
+    /// compressed bytes) at a time, so this bounds a load's working memory beside the volume.
+    /// </summary>
+    public long MaxEntryBytes { get; init; } = 256L << 20;
 
     public long MaxTotalBytes { get; init; } = 8L << 30;
 
+    /// <summary>Threads that read and decode files at once.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    public ZipLimits Zip { get; init; } = ZipLimits.Default;
 }

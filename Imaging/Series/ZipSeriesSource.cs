@@ -1,44 +1,40 @@
-using System.IO.Compression;
+using InnerEye.Imaging.Zip;
 
 namespace InnerEye.Imaging.Series;
 
 /// <summary>
-/// A zip in the gateway layout (<c>ct/0</c>, <c>ct/1</c>, …). Entry names are checked before anything is read, and
-/// no entry is inflated past the size its header declares or the configured limits.
+/// A zip in the gateway layout (<c>ct/0</c>, <c>ct/1</c>, …). The central directory is read once and checked (entry
+/// count, names, sizes, offsets) before any entry is inflated; each entry is then verified as it is read (local header,
+/// exact size, CRC-32), so that no damaged byte reaches the DICOM reader.
 /// </summary>
 public sealed class ZipSeriesSource : ISeriesSource
 {
     private readonly string _path;
-    private readonly SeriesLoadOptions _options;
-    private readonly List<int> _archiveIndex = [];
+    private readonly List<ZipEntryRecord> _records = [];
+    private readonly long _dataEnd;
 
     public ZipSeriesSource(string path, SeriesLoadOptions options)
     {
         _path = path;
-        _options = options;
+        var (records, dataEnd) = ZipCentralDirectory.Read(path, options.Zip);
+        _dataEnd = dataEnd;
         var entries = new List<SeriesEntry>();
-        try
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var record in records)
         {
-            using var archive = ZipFile.OpenRead(path);
-            long total = 0;
-            for (var i = 0; i < archive.Entries.Count; i++)
-            {
-                var entry = archive.Entries[i];
-                var name = entry.FullName.Replace('\\', '/');
-                if (name.EndsWith('/')) continue;
-                CheckName(name);
-                if (entry.Length > options.MaxEntryBytes)
-                    throw new ImagingException("EntryTooLarge", $"Zip entry '{name}' inflates to {entry.Length} bytes, more than the {options.MaxEntryBytes}-byte limit for one file.");
-                total += entry.Length;
-                if (total > options.MaxTotalBytes)
-                    throw new ImagingException("UploadTooLarge", $"The zip inflates to more than the {options.MaxTotalBytes}-byte limit.");
-                entries.Add(new SeriesEntry(SeriesSources.ChannelOf(name), name, entry.Length));
-                _archiveIndex.Add(i);
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ImagingException("InvalidZip", $"The upload is not a valid zip file: {ex.Message}", ex);
+            var name = record.Name.Replace('\\', '/');
+            if (record.IsDirectory) continue;
+            CheckName(name);
+            if (!names.Add(name))
+                throw new ImagingException("DuplicateEntryName", $"The zip holds two entries named '{name}'; which one is meant cannot be told.");
+            if (record.UncompressedSize > options.MaxEntryBytes)
+                throw new ImagingException("EntryTooLarge", $"Zip entry '{name}' inflates to {record.UncompressedSize} bytes, more than the {options.MaxEntryBytes}-byte limit for one file.");
+            total += record.UncompressedSize;
+            if (total > options.MaxTotalBytes)
+                throw new ImagingException("UploadTooLarge", $"The zip inflates to more than the {options.MaxTotalBytes}-byte limit.");
+            entries.Add(new SeriesEntry(SeriesSources.ChannelOf(name), name, record.UncompressedSize));
+            _records.Add(record);
         }
         Entries = entries;
     }
@@ -47,27 +43,12 @@ public sealed class ZipSeriesSource : ISeriesSource
 
     public void Read(int start, int end, Action<int, byte[], int> visit)
     {
-        try
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var reader = new ZipEntryReader(file, _dataEnd);
+        for (var i = start; i < end; i++)
         {
-            using var archive = ZipFile.OpenRead(_path);
-            var buffer = Array.Empty<byte>();
-            for (var i = start; i < end; i++)
-            {
-                var entry = archive.Entries[_archiveIndex[i]];
-                var declared = (int)entry.Length;
-                if (buffer.Length < declared) buffer = new byte[declared];
-                using (var stream = entry.Open())
-                {
-                    var read = stream.ReadAtLeast(buffer.AsSpan(0, declared), declared, throwOnEndOfStream: false);
-                    if (read != declared || stream.ReadByte() != -1)
-                        throw new ImagingException("InvalidZip", $"Zip entry '{Entries[i].Name}' does not inflate to the {declared} bytes its header declares.");
-                }
-                visit(i, buffer, declared);
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ImagingException("InvalidZip", $"The zip file is corrupt: {ex.Message}", ex);
+            var (buffer, length) = reader.Read(_records[i]);
+            visit(i, buffer, length);
         }
     }
 
