@@ -2,7 +2,7 @@ namespace InnerEye.Grains;
 
 /// <summary>
 /// The <see cref="SegmentationStatus.ErrorCode"/>s the service itself gives; every other code is an Imaging or
-/// Inference error about the upload.
+/// Inference error code (FailureClassifier, in Grains, tells the upload's faults from the service's).
 /// </summary>
 public static class FailureCodes
 {
@@ -17,13 +17,4 @@ public static class FailureCodes
 
     /// <summary>A failure that named no code.</summary>
     public const string Unknown = "Unknown";
-
-    // Inference's codes for a model that is not (or no longer) loaded: the service's configuration, not the upload.
-    private static readonly HashSet<string> ServiceFaults = new(StringComparer.Ordinal)
-    {
-        TransientFaultsExhausted, NoModelSilo, InputMissing, Unknown, "ModelNotFound", "ModelVersionMismatch", "ExecutionProviderUnavailable",
-    };
-
-    /// <summary>Whether a failure is the service's fault (HTTP 500) rather than the upload's (HTTP 400).</summary>
-    public static bool IsServiceFault(string? code) => code is null || ServiceFaults.Contains(code);
 }

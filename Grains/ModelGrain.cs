@@ -138,13 +138,11 @@ public sealed class ModelGrain : Grain, IModelGrain
         }
     }
 
-    /// <summary>Input errors, as a failed result; anything else (a transient fault) is rethrown.</summary>
-    private static ModelJobResult? Permanent(Exception e) => e switch
+    /// <summary>Input and service faults, as a failed result; a transient fault is rethrown (the job retries it).</summary>
+    private static ModelJobResult? Permanent(Exception e) => FailureClassifier.Classify(e) switch
     {
-        ExecutionProviderUnavailableException => null,
-        ImagingException i => ModelJobResult.Failure(i.Code, i.Message),
-        InferenceException i => ModelJobResult.Failure(i.Code, i.Message),
-        _ => null,
+        { Kind: FailureKind.Transient } => null,
+        var failure => ModelJobResult.Failure(failure.Code, failure.Message),
     };
 
     /// <summary>

@@ -44,6 +44,7 @@ public static class ApiErrors
         409 => "CONFLICT",
         413 => "REQUEST_ENTITY_TOO_LARGE",
         415 => "UNSUPPORTED_MEDIA_TYPE",
+        422 => "UNPROCESSABLE_ENTITY",
         500 => "INTERNAL_SERVER_ERROR",
         503 => "SERVICE_UNAVAILABLE",
         _ => $"HTTP_{status}",

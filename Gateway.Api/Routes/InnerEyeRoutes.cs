@@ -56,9 +56,9 @@ public static class InnerEyeRoutes
                 return ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", "The run was cancelled.", ApiErrors.RunCancelled);
             default:
                 var code = status.ErrorCode ?? FailureCodes.Unknown;
-                return FailureCodes.IsServiceFault(code)
-                    ? ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", $"{code}: {status.ErrorDetail}")
-                    : ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidInput", $"{code}: {status.ErrorDetail}", ApiErrors.InvalidZipFile);
+                return FailureClassifier.IsInputFault(code)
+                    ? ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidInput", $"{code}: {status.ErrorDetail}", ApiErrors.InvalidZipFile)
+                    : ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", $"{code}: {status.ErrorDetail}");
         }
     }
 

@@ -30,16 +30,24 @@ public static class VolumeLoader
         var slices = new ParsedSlice?[entries.Count];
         var entryProblems = new VolumeProblem?[entries.Count];
         var workers = Math.Clamp(options.MaxDegreeOfParallelism, 1, entries.Count);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
+        try
         {
-            var start = (int)((long)entries.Count * w / workers);
-            var end = (int)((long)entries.Count * (w + 1) / workers);
-            source.Read(start, end, (i, bytes, length) =>
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                (slices[i], entryProblems[i]) = ReadSlice(entries[i], bytes, length);
+                var start = (int)((long)entries.Count * w / workers);
+                var end = (int)((long)entries.Count * (w + 1) / workers);
+                source.Read(start, end, (i, bytes, length) =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    (slices[i], entryProblems[i]) = ReadSlice(entries[i], bytes, length);
+                });
             });
-        });
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is ImagingException or OperationCanceledException) is { } first)
+        {
+            // A worker's own error, not the wrapper Parallel.For puts around it: callers classify failures by type.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
         problems.AddRange(Summarise(entryProblems.OfType<VolumeProblem>()));
 
         var loaded = new List<LoadedSeries>();
