@@ -30,9 +30,6 @@ public sealed class SegmentationOptions
     /// <summary>How long a finished job's result and state are kept.</summary>
     public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Delete the uploaded zip once the job has completed.</summary>
-    public bool DeleteInputWhenScored { get; set; } = true;
-
     /// <summary>Folder of the result keys: <c>&lt;prefix&gt;/&lt;segmentation id&gt;.dcm</c>.</summary>
     public string ResultPrefix { get; set; } = "results";
 }

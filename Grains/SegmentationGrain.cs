@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,9 @@ namespace InnerEye.Grains;
 /// input errors fail at once with the Imaging or Inference code and message.
 /// </para>
 /// <para>
-/// At a terminal state the reminder becomes a "retention" reminder due after
-/// <see cref="SegmentationOptions.RetentionPeriod"/>, which deletes the result (and the upload, if still there) and
-/// clears the state.
+/// At a terminal state the upload is deleted (unless a failed job's upload is kept for debugging, then until
+/// <see cref="StorageOptions.FailedUploadRetention"/>) and the reminder becomes a "retention" reminder due after
+/// <see cref="SegmentationOptions.RetentionPeriod"/>, which deletes the result and clears the state.
 /// </para>
 /// </summary>
 [JobPlacementFilter]
@@ -31,6 +32,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private readonly IPersistentState<SegmentationJobState> _state;
     private readonly IArtifactStore _store;
     private readonly SegmentationOptions _options;
+    private readonly StorageOptions _storage;
     private readonly ILogger<SegmentationGrain> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time = TimeProvider.System;
@@ -39,11 +41,12 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private int _persistedProgress;
 
     public SegmentationGrain([PersistentState("segmentation", "jobs")] IPersistentState<SegmentationJobState> state, IArtifactStore store,
-        IOptions<SegmentationOptions> options, ILogger<SegmentationGrain> logger)
+        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, ILogger<SegmentationGrain> logger)
     {
         _state = state;
         _store = store;
         _options = options.Value;
+        _storage = storage.Value;
         _logger = logger;
     }
 
@@ -141,7 +144,17 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             await SwitchToRetentionAsync();
             return;
         }
-        if (_time.GetUtcNow() >= Job.UpdatedAt + _options.RetentionPeriod) await ExpireAsync();
+        var now = _time.GetUtcNow();
+        if (now >= Job.UpdatedAt + _options.RetentionPeriod)
+        {
+            await ExpireAsync();
+            return;
+        }
+        if (!Job.InputDeleted && (!KeepsUpload || now >= Job.UpdatedAt + _storage.FailedUploadRetention))
+        {
+            await DeleteInputAsync();
+            await SwitchToRetentionAsync(); // next due: the end of the retention period
+        }
     }
 
     /// <summary>Deletes the job's artifacts and state and its reminders (the retention period is over).</summary>
@@ -226,6 +239,11 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 catch (Exception e)
                 {
                     if (Job.IsTerminal) return;
+                    if (FailureClassifier.Classify(e) is { Kind: not FailureKind.Transient } failure)
+                    {
+                        await EndAsync(JobState.Failed, null, failure.Code, failure.Message);
+                        return;
+                    }
                     if (Job.State != JobState.Running)
                     {
                         // The job never reached a replica (no silo can host the model now: none with a GPU, or the
@@ -297,18 +315,27 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
         await PersistAsync();
         _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
-        if (state == JobState.Completed && _options.DeleteInputWhenScored && Job.Input is { } input && !Job.InputDeleted)
-        {
-            await _store.DeleteAsync(input);
-            Job.InputDeleted = true;
-            await PersistAsync();
-        }
+        if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
+    }
+
+    /// <summary>An ended job's upload stays only when it did not complete and failed uploads are kept for debugging.</summary>
+    private bool KeepsUpload => Job.State != JobState.Completed && _storage.KeepFailedUploads;
+
+    private async Task DeleteInputAsync()
+    {
+        if (Job.Input is not { } input || Job.InputDeleted) return;
+        await _store.DeleteAsync(input);
+        Job.InputDeleted = true;
+        await PersistAsync();
     }
 
     private async Task SwitchToRetentionAsync()
     {
-        var due = Job.UpdatedAt + _options.RetentionPeriod - _time.GetUtcNow();
+        var keep = KeepsUpload && !Job.InputDeleted && _storage.FailedUploadRetention < _options.RetentionPeriod
+            ? _storage.FailedUploadRetention
+            : _options.RetentionPeriod;
+        var due = Job.UpdatedAt + keep - _time.GetUtcNow();
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         await this.RegisterOrUpdateReminder(RetentionReminder, due, _options.RedriveInterval);
         await UnregisterAsync(RedriveReminder);

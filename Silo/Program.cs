@@ -15,7 +15,7 @@ var cluster = ClusterSettings.FromConfiguration(config);
 
 builder.UseOrleans(silo =>
 {
-    silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"));
+    silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"), settings.Permissions);
     silo.AddInnerEyeSilo(settings, config);
     silo.AddDashboard();
 });

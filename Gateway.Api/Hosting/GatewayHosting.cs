@@ -38,7 +38,7 @@ public static class GatewayHosting
         {
             builder.UseOrleans(silo =>
             {
-                silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"));
+                silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"), settings.Permissions);
                 silo.AddInnerEyeSilo(settings, config);
                 silo.AddDashboard();
             });
@@ -78,7 +78,7 @@ public static class GatewayHosting
             client.AddDashboard();
         });
         builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
-        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts")));
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
         builder.Services.AddOptions<SegmentationOptions>().Bind(builder.Configuration.GetSection("Segmentation"));
     }
 

@@ -9,11 +9,14 @@ namespace InnerEye.Grains.Artifacts;
 /// </summary>
 public sealed class FileSystemArtifactStore : IArtifactStore
 {
-    public FileSystemArtifactStore(string root)
+    private readonly StoragePermissions _permissions;
+
+    public FileSystemArtifactStore(string root, StoragePermissions? permissions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Root);
+        _permissions = permissions ?? StoragePermissions.Default;
+        _permissions.EnsureFolder(Root);
     }
 
     public string Root { get; }
@@ -59,7 +62,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     private Task<bool> WriteAsync(string key, Stream content, bool overwrite, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return AtomicFile.WriteAsync(PathOf(key), content.CopyToAsync, overwrite, ct);
+        return AtomicFile.WriteAsync(PathOf(key), content.CopyToAsync, _permissions, overwrite, ct);
     }
 
     /// <summary>The file for <paramref name="key"/>, after checking that the key stays inside the root.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using InnerEye.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -14,7 +15,8 @@ public static class ClusterHostingExtensions
     /// Localhost: a one-process cluster whose grain state and reminders are files under
     /// <paramref name="localStatePath"/>.
     /// </summary>
-    public static ISiloBuilder UseInnerEyeCluster(this ISiloBuilder builder, ClusterSettings cluster, string localStatePath)
+    public static ISiloBuilder UseInnerEyeCluster(this ISiloBuilder builder, ClusterSettings cluster, string localStatePath,
+        StoragePermissions? permissions = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
@@ -23,7 +25,7 @@ public static class ClusterHostingExtensions
         if (!cluster.UsesRedis)
         {
             builder.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
-            return builder.UseLocalDiskState(localStatePath);
+            return builder.UseLocalDiskState(localStatePath, permissions);
         }
         builder.Configure<ClusterOptions>(o =>
         {

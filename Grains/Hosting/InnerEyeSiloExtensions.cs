@@ -3,6 +3,8 @@ using InnerEye.Grains.Storage;
 using InnerEye.Inference;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -27,7 +29,11 @@ public static class InnerEyeSiloExtensions
         builder.Services.AddSingleton(sp => new ModelSessionCache(settings.Inference, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelSessionCache>()));
         builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, sp.GetRequiredService<ModelSessionCache>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
-        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts")));
+        settings.Permissions.EnsureFolder(settings.StoragePath);
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
+        builder.Services.AddSingleton(Options.Create(settings.Storage));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StorageSweeper>(sp, settings.StoragePath));
 
         var metadata = new Dictionary<string, string> { [JobPlacementFilterDirector.RoleKey] = settings.Role.ToString().ToLowerInvariant() };
         if (settings.Role == SiloRole.Gpu) metadata[ModelPlacementOptions.AcceleratorKey] = ModelPlacementOptions.Gpu;
@@ -46,15 +52,17 @@ public static class InnerEyeSiloExtensions
 
     /// <summary>
     /// Grain state ("jobs") and reminders in files under <paramref name="root"/>: the embedded single-process host,
-    /// whose jobs and their reminders survive a restart.
+    /// whose jobs and their reminders survive a restart, and which alone writes its storage folder.
     /// </summary>
-    public static ISiloBuilder UseLocalDiskState(this ISiloBuilder builder, string root)
+    public static ISiloBuilder UseLocalDiskState(this ISiloBuilder builder, string root, StoragePermissions? permissions = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        builder.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(Path.Combine(root, "grains"), sp.GetRequiredService<Serializer>()));
+        permissions ??= StoragePermissions.Default;
+        builder.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(Path.Combine(root, "grains"), sp.GetRequiredService<Serializer>(), permissions));
         builder.AddReminders();
-        builder.Services.AddSingleton<IReminderTable>(new FileReminderTable(Path.Combine(root, "reminders")));
+        builder.Services.AddSingleton<IReminderTable>(new FileReminderTable(Path.Combine(root, "reminders"), permissions));
+        builder.Services.AddSingleton(new ExclusiveStorage());
         return builder;
     }
 }

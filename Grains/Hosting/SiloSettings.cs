@@ -1,3 +1,4 @@
+using InnerEye.Grains.Storage;
 using InnerEye.Inference;
 using Microsoft.Extensions.Configuration;
 
@@ -19,6 +20,11 @@ public sealed record SiloSettings
 
     public InferenceOptions Inference { get; init; } = new();
 
+    /// <summary>The <c>Storage</c> section: file modes, temporary-file sweeping, failed uploads.</summary>
+    public StorageOptions Storage { get; init; } = new();
+
+    public StoragePermissions Permissions => Storage.Permissions();
+
     /// <summary>
     /// Reads the settings; <c>Storage:Path</c> defaults to <c>&lt;contentRoot&gt;/.data</c> and <c>Models:Path</c> to the
     /// nearest <c>models/</c> folder (<see cref="ModelsFolder.Find"/>). The storage path is made absolute.
@@ -34,12 +40,16 @@ public sealed record SiloSettings
             ?? throw new InvalidOperationException("No models folder: set Models:Path (env Models__Path).");
         var inference = new InferenceOptions();
         configuration.GetSection("Inference").Bind(inference, o => o.ErrorOnUnknownConfiguration = true);
+        var storage = new StorageOptions();
+        configuration.GetSection("Storage").Bind(storage, o => o.ErrorOnUnknownConfiguration = true);
+        if (storage.Validate().ToList() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join(" ", problems));
         return new SiloSettings
         {
             Role = role,
             StoragePath = Path.GetFullPath(configuration["Storage:Path"] is { Length: > 0 } s ? s : Path.Combine(contentRoot, ".data")),
             ModelsPath = models,
             Inference = inference,
+            Storage = storage,
         };
     }
 }

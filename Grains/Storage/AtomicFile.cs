@@ -10,19 +10,19 @@ internal static class AtomicFile
     public const string TempSuffix = ".partial";
 
     /// <summary>
-    /// Writes <paramref name="path"/> with <paramref name="write"/>. Without <paramref name="overwrite"/> an existing
+    /// Writes <paramref name="path"/> with <paramref name="write"/>, as a file (and folders) with <paramref name="permissions"/>. Without <paramref name="overwrite"/> an existing
     /// file stays and the result is false; of two concurrent writers one wins.
     /// </summary>
-    public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, bool overwrite = true,
-        CancellationToken ct = default)
+    public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, StoragePermissions permissions,
+        bool overwrite = true, CancellationToken ct = default)
     {
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        if (!Directory.Exists(folder)) permissions.EnsureFolder(folder);
         if (!overwrite && File.Exists(path)) return false;
         var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            await using (var file = permissions.CreateNew(temp))
             {
                 await write(file, ct).ConfigureAwait(false);
                 await file.FlushAsync(ct).ConfigureAwait(false);

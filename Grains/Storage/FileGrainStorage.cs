@@ -18,12 +18,15 @@ public sealed class FileGrainStorage : IGrainStorage
     private readonly Serializer _serializer;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
-    public FileGrainStorage(string root, Serializer serializer)
+    private readonly StoragePermissions _permissions;
+
+    public FileGrainStorage(string root, Serializer serializer, StoragePermissions? permissions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _root = Path.GetFullPath(root);
         _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
-        Directory.CreateDirectory(_root);
+        _permissions = permissions ?? StoragePermissions.Default;
+        _permissions.EnsureFolder(_root);
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -105,7 +108,7 @@ public sealed class FileGrainStorage : IGrainStorage
         return (Encoding.UTF8.GetString(bytes, 8, etagLength), bytes[(8 + etagLength)..]);
     }
 
-    private static Task WriteRecordAsync(string path, string etag, byte[] data)
+    private Task WriteRecordAsync(string path, string etag, byte[] data)
     {
         var etagBytes = Encoding.UTF8.GetBytes(etag);
         var header = new byte[8];
@@ -116,6 +119,6 @@ public sealed class FileGrainStorage : IGrainStorage
             await file.WriteAsync(header, ct);
             await file.WriteAsync(etagBytes, ct);
             await file.WriteAsync(data, ct);
-        });
+        }, _permissions);
     }
 }

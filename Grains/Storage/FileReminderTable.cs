@@ -14,10 +14,13 @@ public sealed class FileReminderTable : IReminderTable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _loaded;
 
-    public FileReminderTable(string root)
+    private readonly StoragePermissions _permissions;
+
+    public FileReminderTable(string root, StoragePermissions? permissions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _root = Path.GetFullPath(root);
+        _permissions = permissions ?? StoragePermissions.Default;
     }
 
     public async Task Init()
@@ -26,7 +29,7 @@ public sealed class FileReminderTable : IReminderTable
         try
         {
             if (_loaded) return;
-            Directory.CreateDirectory(_root);
+            _permissions.EnsureFolder(_root);
             foreach (var file in Directory.EnumerateFiles(_root, "*.json"))
             {
                 var rows = JsonSerializer.Deserialize<List<StoredReminder>>(await File.ReadAllBytesAsync(file)) ?? [];
@@ -184,7 +187,7 @@ public sealed class FileReminderTable : IReminderTable
             return;
         }
         var rows = row.Values.Select(StoredReminder.From).ToList();
-        await AtomicFile.WriteAsync(path, (file, ct) => JsonSerializer.SerializeAsync(file, rows, cancellationToken: ct));
+        await AtomicFile.WriteAsync(path, (file, ct) => JsonSerializer.SerializeAsync(file, rows, cancellationToken: ct), _permissions);
     }
 
     private static ReminderEntry Copy(ReminderEntry e) => new()
