@@ -23,7 +23,8 @@ public static class ImagingErrorCodes
         "UnsupportedTransferSyntax",
         // pixel data
         "NoPixelData", "MissingPixelModule", "PixelDataTooShort", "UnsupportedPixelFormat", "FrameTooLarge", "NotEncapsulated",
-        "UnexpectedEncapsulation", "NoFragments", "BadOffsetTable", "AmbiguousFrames", "CorruptPixelData", "CodecUnavailable",
+        "UnexpectedEncapsulation", "NoFragments", "BadOffsetTable", "AmbiguousFrames", "CorruptPixelData", "UnsupportedPixelData",
+        "CodecUnavailable",
         // series and geometry
         "NoImages", "NotAnImage", "MultipleSeries", "MissingAttribute", "InconsistentPixelFormat", "NotGrayscale", "MultiFrame",
         "MultipleFramesOfReference", "MissingGeometry", "InvalidPixelSpacing", "InconsistentPixelSpacing", "NonSquarePixels",
@@ -31,6 +32,7 @@ public static class ImagingErrorCodes
         "NonUniformSliceSpacing",
         // RT Structure Set reading
         "NotAStructureSet", "InvalidContour",
+        "InvalidNifti",
         "NotFound",
     };
 }
