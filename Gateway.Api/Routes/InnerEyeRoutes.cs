@@ -55,10 +55,7 @@ public static class InnerEyeRoutes
             case JobState.Cancelled:
                 return ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", "The run was cancelled.", ApiErrors.RunCancelled);
             default:
-                var code = status.ErrorCode ?? FailureCodes.Unknown;
-                return FailureClassifier.IsInputFault(code)
-                    ? ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidInput", $"{code}: {status.ErrorDetail}", ApiErrors.InvalidZipFile)
-                    : ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", $"{code}: {status.ErrorDetail}");
+                return FailureResponses.InnerEye(status);
         }
     }
 

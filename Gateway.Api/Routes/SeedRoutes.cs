@@ -54,7 +54,7 @@ public static class SeedRoutes
         CancellationToken ct)
     {
         if (await FindAsync(modelId, segmentationId, jobs, ct) is not { } status) return NotFound(segmentationId);
-        if (status.State == JobState.Failed) return FailedResult(status);
+        if (status.State == JobState.Failed) return FailureResponses.Seed(status);
         if (status.State != JobState.Completed || status.Result is null)
             return Results.Json(SegmentationView.From(status), statusCode: StatusCodes.Status409Conflict);
         var wantsDicom = request.Headers.Accept.Any(a => a is not null &&
@@ -70,15 +70,6 @@ public static class SeedRoutes
         return await jobs.CancelAsync(segmentationId, ct) is { } status
             ? Results.Json(SegmentationView.From(status), statusCode: StatusCodes.Status202Accepted)
             : NotFound(segmentationId);
-    }
-
-    /// <summary>A failed job's result: 422 naming the upload's fault, or 500 for the service's own; the title is the failure code.</summary>
-    private static IResult FailedResult(SegmentationStatus status)
-    {
-        var code = status.ErrorCode ?? FailureCodes.Unknown;
-        return FailureClassifier.IsInputFault(code)
-            ? ApiErrors.Result(StatusCodes.Status422UnprocessableEntity, code, status.ErrorDetail ?? "", code)
-            : ApiErrors.Result(StatusCodes.Status500InternalServerError, code, status.ErrorDetail ?? "", code);
     }
 
     /// <summary>The job, when it exists and belongs to the model in the path (named as submitted, or by its bare id).</summary>
