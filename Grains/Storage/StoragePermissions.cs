@@ -18,7 +18,10 @@ public sealed record StoragePermissions(UnixFileMode File, UnixFileMode Folder)
             Directory.CreateDirectory(path);
             return;
         }
-        Directory.CreateDirectory(path, Folder);
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!) missing.Push(folder);
+        // Created one by one: Directory.CreateDirectory gives missing parents the default mode.
+        while (missing.TryPop(out var folder)) Directory.CreateDirectory(folder, Folder);
         if (System.IO.File.GetUnixFileMode(path) != Folder) System.IO.File.SetUnixFileMode(path, Folder);
     }
 

@@ -148,6 +148,7 @@ public sealed class SegmentationGrainTests(GpuClusterFixture fixture) : IClassFi
         Assert.Equal(JobState.Cancelled, later!.State);
         Assert.Null(later.Result);
         Assert.Equal(0, Grains.Store.Writes($"results/{id}.dcm"));
+        Assert.False(Grains.Store.Exists(input), "the upload of a cancelled job stays behind");
         var load = await Grains.Client.GetGrain<IModelGrain>($"{ModelId}/0").GetLoad();
         Assert.Equal(0, load.Running);
     }
@@ -178,6 +179,56 @@ public sealed class SegmentationGrainTests(GpuClusterFixture fixture) : IClassFi
         Assert.Equal(expected, failed.ErrorCode);
         Assert.False(string.IsNullOrEmpty(failed.ErrorDetail));
         Assert.Single(failed.Stages, s => s.Stage == "queued"); // no retries
+        Assert.False(Grains.Store.Exists(input), "the upload of a failed job stays behind");
+    }
+
+    [Fact]
+    public async Task AZipWithAWrongCrcFailsAtOnceAsACorruptEntryAndItsUploadGoes()
+    {
+        var id = NewId();
+        var input = await Grains.UploadPhantomAsync(id);
+        var path = Grains.Store.LocalPath(input);
+        var bytes = File.ReadAllBytes(path);
+        var (entries, directory) = Imaging.Zip.ZipCentralDirectory.Read(path, Imaging.Zip.ZipLimits.Default);
+        Assert.True(entries.Count > 1);
+        bytes[directory + 16] ^= 0x20; // the first entry's CRC-32 in the central directory
+        File.WriteAllBytes(path, bytes);
+
+        await Grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
+        var failed = await Grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(20));
+        Assert.True(failed.State == JobState.Failed, failed.ToString());
+        Assert.Equal("CorruptEntry", failed.ErrorCode);
+        Assert.Contains(entries[0].Name, failed.ErrorDetail);
+        Assert.Single(failed.Stages, s => s.Stage == "queued");
+        Assert.Null(failed.Result);
+        Assert.False(Grains.Store.Exists(input));
+        Assert.Equal(0, Grains.Store.Writes($"results/{id}.dcm"));
+    }
+
+    [Fact]
+    public async Task TheSweepDeletesUploadsNoLiveJobOwnsAndKeepsTheOthers()
+    {
+        var orphan = await Grains.UploadPhantomAsync(NewId());
+        var finishedId = NewId();
+        var finished = await Grains.UploadPhantomAsync(finishedId);
+        await Grains.Segmentation(finishedId).Submit(new SubmitSegmentation("NoSuchModel", finished));
+        await Grains.WaitTerminalAsync(finishedId, TimeSpan.FromSeconds(20));
+        await Grains.UploadPhantomAsync(finishedId); // as if the process had stopped before deleting it
+        var liveId = NewId();
+        var live = await Grains.UploadPhantomAsync(liveId);
+        await Grains.Segmentation(liveId).Submit(new SubmitSegmentation(ModelId, live));
+        foreach (var upload in new[] { orphan, finished, live })
+            File.SetLastWriteTimeUtc(Grains.Store.LocalPath(upload), DateTime.UtcNow.AddHours(-2));
+
+        var sweeper = new Storage.StorageSweeper(Grains.TempPath, Grains.Store, Grains.Client,
+            Microsoft.Extensions.Options.Options.Create(new Storage.StorageOptions { TempFileMaxAge = TimeSpan.FromHours(1) }),
+            Grains.Cluster.Client.ServiceProvider, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.StorageSweeper>.Instance);
+        Assert.True(await sweeper.SweepOrphanUploadsAsync(CancellationToken.None) >= 2);
+        Assert.False(Grains.Store.Exists(orphan));
+        Assert.False(Grains.Store.Exists(finished));
+        Assert.True(Grains.Store.Exists(live) || (await Grains.Segmentation(liveId).GetStatus())!.IsTerminal);
+        await Grains.WaitTerminalAsync(liveId, TimeSpan.FromSeconds(30));
     }
 
     [Fact]
