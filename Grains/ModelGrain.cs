@@ -27,6 +27,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly SegmentationPipeline _pipeline;
     private readonly IArtifactStore _store;
     private readonly ModelGrainOptions _options;
+    private readonly SeriesLoadOptions _loadOptions;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<ModelGrain> _logger;
     private readonly SemaphoreSlim _network;
@@ -38,8 +39,9 @@ public sealed class ModelGrain : Grain, IModelGrain
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
     public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
-        ILocalSiloDetails silo, ILogger<ModelGrain> logger)
+        IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
     {
+        _loadOptions = decoding.Value.ToLoadOptions();
         _catalog = catalog;
         _pipeline = new SegmentationPipeline(sessions, logger);
         _store = store;
@@ -85,7 +87,7 @@ public sealed class ModelGrain : Grain, IModelGrain
                 sender.Report(new PipelineProgress(PipelineStages.Decode, 0));
                 if (_options.StagePause > TimeSpan.Zero) await Task.Delay(_options.StagePause, ct);
                 var path = _store.LocalPath(job.Input);
-                input = await Task.Run(() => VolumeLoader.Load(path, null, ct), ct);
+                input = await Task.Run(() => VolumeLoader.Load(path, _loadOptions, ct), ct);
                 sender.Report(new PipelineProgress(PipelineStages.Decode, 100));
             }
             catch (Exception e) when (Permanent(e) is { } failure)

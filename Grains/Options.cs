@@ -1,3 +1,6 @@
+using InnerEye.Imaging.Series;
+using InnerEye.Imaging.Zip;
+
 namespace InnerEye.Grains;
 
 /// <summary>How segmentation jobs are driven, retried and kept.</summary>
@@ -70,4 +73,40 @@ public sealed class ModelGrainOptions
     /// cancellation; for tests and demonstrations that need a job to sit in a given stage.
     /// </summary>
     public TimeSpan StagePause { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>
+/// How uploads are decoded (configuration section <c>Decoding</c>). A job's decode holds its volume (4 bytes a voxel)
+/// plus, per thread, at most one file of <see cref="MaxEntryBytes"/> and its compressed bytes.
+/// </summary>
+public sealed class DecodingOptions
+{
+    /// <summary>Threads that inflate and decode one upload's files at once; 0 = one per core.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Largest file in an upload, inflated.</summary>
+    public long MaxEntryBytes { get; set; } = 256L << 20;
+
+    /// <summary>Largest upload, inflated.</summary>
+    public long MaxInflatedBytes { get; set; } = 8L << 30;
+
+    /// <summary>Most files (and folders) in one upload's zip.</summary>
+    public int MaxEntries { get; set; } = 20_000;
+
+    public SeriesLoadOptions ToLoadOptions() => SeriesLoadOptions.Default with
+    {
+        MaxDegreeOfParallelism = Threads > 0 ? Threads : Environment.ProcessorCount,
+        MaxEntryBytes = MaxEntryBytes,
+        MaxTotalBytes = MaxInflatedBytes,
+        Zip = ZipLimits.Default with { MaxEntries = MaxEntries },
+    };
+
+    /// <summary>Every problem with the settings, each naming its setting.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Threads < 0) yield return $"Decoding:Threads is {Threads}; expected 0 (one per core) or more.";
+        if (MaxEntryBytes is < 1024 or > int.MaxValue - 1024) yield return $"Decoding:MaxEntryBytes is {MaxEntryBytes}; expected 1024 to {int.MaxValue - 1024}.";
+        if (MaxInflatedBytes < MaxEntryBytes) yield return "Decoding:MaxInflatedBytes must be at least Decoding:MaxEntryBytes.";
+        if (MaxEntries < 1) yield return $"Decoding:MaxEntries is {MaxEntries}; expected 1 or more.";
+    }
 }

@@ -32,6 +32,8 @@ public static class InnerEyeSiloExtensions
         settings.Permissions.EnsureFolder(settings.StoragePath);
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
         builder.Services.AddSingleton(Options.Create(settings.Storage));
+        builder.Services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding")).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DecodingOptions>, DecodingOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StorageSweeper>(sp, settings.StoragePath));
 
