@@ -3,10 +3,13 @@ using InnerEye.Gateway.Api.Health;
 using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Routes;
 using InnerEye.Gateway.Api.Security;
+using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.Hosting;
 using InnerEye.Inference;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace InnerEye.Gateway.Api.Hosting;
@@ -24,13 +27,19 @@ public static class GatewayHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         var config = builder.Configuration;
+        config.AddAppFolderSettings(AppContext.BaseDirectory, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
         if (!HasUrls(config)) builder.WebHost.UseUrls(DefaultUrl);
 
         var cluster = ClusterSettings.FromConfiguration(config);
         var settings = SiloSettings.FromConfiguration(config, builder.Environment.ContentRootPath);
         var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, settings.StoragePath, Console.Out);
         builder.Services.AddSingleton(new ApiSecret(secret));
-        builder.Services.Configure<ApiOptions>(config.GetSection("Api"));
+        builder.Services.AddOptions<ApiOptions>().Bind(config.GetSection(ApiOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+            kestrel.Limits.MinRequestBodyDataRate = api.Value.MinUploadBytesPerSecond > 0
+                ? new MinDataRate(api.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
+                : null);
         builder.Services.AddSingleton(TimeProvider.System);
 
         if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
@@ -57,12 +66,15 @@ public static class GatewayHosting
         // A missing or corrupt model stops the service here, at start, not on the first request.
         var catalog = app.Services.GetRequiredService<ModelCatalog>();
         app.Logger.LogInformation("Models: {Models}.", string.Join(", ", catalog.Models.Select(m => m.FullId)));
+        app.UseMiddleware<UnreadBodyDrain>();
+        app.UseMiddleware<MethodNotAllowedBody>();
         app.UseMiddleware<ApiKeyMiddleware>();
-        app.MapHealthRoutes();
-        app.MapSeedRoutes();
-        app.MapInnerEyeRoutes();
-        app.MapOpenApi();
-        app.MapOrleansDashboard("/dashboard");
+        var routes = app.MapGroup("").AllowHeadWhereGet();
+        routes.MapHealthRoutes();
+        routes.MapSeedRoutes();
+        routes.MapInnerEyeRoutes();
+        routes.MapOpenApi();
+        routes.MapOrleansDashboard("/dashboard").RequireKnownSilo();
         return app;
     }
 

@@ -35,16 +35,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
     /// </summary>
     /// <exception cref="QueueFullException">Every replica's queue is full.</exception>
     /// <exception cref="UploadTooLargeException">The upload is over the limit.</exception>
+    /// <exception cref="UploadTimeoutException">The upload took longer than <c>Api:UploadTimeout</c>.</exception>
     public async Task<SegmentationStatus> SubmitAsync(string modelId, HttpRequest request, bool checkZip, CancellationToken ct)
     {
         FindModel(modelId);
         await EnsureCapacityAsync(modelId);
         var id = Guid.CreateVersion7().ToString("N");
-        ArtifactRef input;
-        await using (var body = await UploadReader.OpenAsync(request, api.Value.MaxUploadBytes, ct))
-        {
-            input = await store.PutAsync($"inputs/{id}.zip", body, ct);
-        }
+        var input = await ReceiveAsync(request, $"inputs/{id}.zip", ct);
         if (checkZip)
         {
             try
@@ -62,6 +59,27 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
         logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, new FileInfo(store.LocalPath(input)).Length);
         return status;
+    }
+
+    /// <summary>
+    /// Streams the upload into the store within <c>Api:UploadTimeout</c>, however slowly the client sends it (Kestrel's
+    /// minimum data rate alone lets a body trickle for days); an unfinished upload leaves nothing in the store.
+    /// </summary>
+    private async Task<ArtifactRef> ReceiveAsync(HttpRequest request, string key, CancellationToken ct)
+    {
+        var timeout = api.Value.UploadTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await using var body = await UploadReader.OpenAsync(request, api.Value.MaxUploadBytes, deadline.Token);
+            return await store.PutAsync(key, body, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("An upload for {Key} did not finish within {Timeout}; refused.", key, timeout);
+            throw new UploadTimeoutException(timeout);
+        }
     }
 
     public Task<SegmentationStatus?> GetAsync(string id, CancellationToken ct) =>

@@ -27,9 +27,11 @@ public static class ApiErrors
 
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, string? extraDetails = null)
     {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new Body(CodeName(status), status, title, detail, extraDetails), Json);
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType(context.Request);
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new Body(CodeName(status), status, title, detail, extraDetails), Json));
+        context.Response.ContentLength = bytes.Length;
+        return context.Response.Body.WriteAsync(bytes).AsTask();
     }
 
     public static IResult Result(int status, string title, string detail, string? extraDetails = null) =>
@@ -41,6 +43,8 @@ public static class ApiErrors
         401 => "UNAUTHORIZED",
         403 => "FORBIDDEN",
         404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        408 => "REQUEST_TIMEOUT",
         409 => "CONFLICT",
         413 => "REQUEST_ENTITY_TOO_LARGE",
         415 => "UNSUPPORTED_MEDIA_TYPE",

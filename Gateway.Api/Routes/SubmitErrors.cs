@@ -14,11 +14,13 @@ public static class SubmitErrors
             ApiErrors.Result(StatusCodes.Status404NotFound, "ModelNotFound", e.Message, ApiErrors.InvalidModelId),
         QueueFullException => new RetryAfterResult(retryAfterSeconds,
             ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, "ServiceBusy", e.Message)),
+        UploadTimeoutException => ApiErrors.Result(StatusCodes.Status408RequestTimeout, "UploadTimeout", e.Message),
         UploadTooLargeException => ApiErrors.Result(StatusCodes.Status413RequestEntityTooLarge, "UploadTooLarge", e.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413RequestEntityTooLarge } =>
             ApiErrors.Result(StatusCodes.Status413RequestEntityTooLarge, "UploadTooLarge", e.Message),
         BadHttpRequestException => ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidUpload", e.Message),
         InvalidUploadException => ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidUpload", e.Message),
+        InvalidDataException => ApiErrors.Result(StatusCodes.Status400BadRequest, "InvalidUpload", $"The upload is malformed: {e.Message}"),
         ImagingException i => ApiErrors.Result(StatusCodes.Status400BadRequest, i.Code, i.Message, ApiErrors.InvalidZipFile),
         _ => null,
     };

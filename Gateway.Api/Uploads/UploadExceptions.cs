@@ -9,3 +9,10 @@ public sealed class UploadTooLargeException(long limit)
 
 /// <summary>The request body is not an upload this service understands (400).</summary>
 public sealed class InvalidUploadException(string message) : Exception(message);
+
+/// <summary>The upload did not finish within <c>Api:UploadTimeout</c> (408).</summary>
+public sealed class UploadTimeoutException(TimeSpan timeout)
+    : Exception($"The upload did not finish within {timeout} (Api:UploadTimeout); nothing was kept.")
+{
+    public TimeSpan Timeout { get; } = timeout;
+}

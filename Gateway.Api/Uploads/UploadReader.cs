@@ -7,7 +7,9 @@ namespace InnerEye.Gateway.Api.Uploads;
 /// <summary>
 /// The uploaded zip as a stream read straight off the request: the raw body (<c>application/zip</c>, as the InnerEye
 /// gateway sends it, or any other type), or the first file of a <c>multipart/form-data</c> body. Nothing is buffered
-/// whole; more than <paramref name="limit"/> bytes throws <see cref="UploadTooLargeException"/>.
+/// whole. The limit counts the request body's bytes exactly, chunked or not; for multipart it is the whole body
+/// (boundaries, part headers and other parts included). More than <paramref name="limit"/> bytes throws
+/// <see cref="UploadTooLargeException"/>.
 /// </summary>
 public static class UploadReader
 {
@@ -15,21 +17,23 @@ public static class UploadReader
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > limit) throw new UploadTooLargeException(limit);
+        // Kestrel counts chunk framing against its own limit and would refuse a chunked body short of ours.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = limit + 1; // our own stream reports the overrun first, as a typed error
+            size.MaxRequestBodySize = null;
 
+        var body = new LimitedReadStream(request.Body, limit);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
             !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return new LimitedReadStream(request.Body, limit);
+            return body;
 
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
         if (string.IsNullOrEmpty(boundary)) throw new InvalidUploadException("The multipart body has no boundary.");
-        var reader = new MultipartReader(boundary, new LimitedReadStream(request.Body, limit)) { BodyLengthLimit = limit };
+        var reader = new MultipartReader(boundary, body);
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) &&
                 disposition.IsFileDisposition())
-                return section.Body;
+                return new MultipartFileStream(section.Body, body);
         }
         throw new InvalidUploadException("The multipart body holds no file; send the zip as its one file part, or as the raw body.");
     }
