@@ -29,7 +29,9 @@ public sealed class AdversarialLoaderTests(ITestOutputHelper output)
     public void TheGeneratorGivesTheSameCasesForTheSameSeed()
     {
         Report();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var again = HostileUploads.Generate(Corpus.Seed);
+        output.WriteLine($"generated again in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(Corpus.Cases.Select(c => c.Name), again.Cases.Select(c => c.Name));
         var differing = Corpus.Cases.Zip(again.Cases).Where(p => !SHA256.HashData(p.First.Upload).AsSpan().SequenceEqual(SHA256.HashData(p.Second.Upload)))
             .Select(p => p.First.Name).ToList();
