@@ -22,7 +22,7 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
         foreach (var o in run.Outcomes)
         {
             violations.AddRange(o.ServerErrors.Select(e => $"{o.Case.Name} [{o.Route}] {e}"));
-            if (o.End == UploadEnd.Failed && FailureCodes.IsServiceFault(o.ErrorCode)) violations.Add($"{o} (a service-fault code)");
+            if (o.End == UploadEnd.Failed && !FailureClassifier.IsInputFault(o.ErrorCode)) violations.Add($"{o} (a service-fault code)");
             if (o.End == UploadEnd.Cancelled) violations.Add($"{o} (nobody cancelled it)");
         }
         Violations.AssertNone(output, "No input may get a response ≥ 500 or end as a service fault", violations, run.Outcomes.Count);
@@ -40,7 +40,7 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
             {
                 case Expectation.NeverCompletes:
                     judged++;
-                    var inputFailure = o.End == UploadEnd.Refused || (o.End == UploadEnd.Failed && !FailureCodes.IsServiceFault(o.ErrorCode));
+                    var inputFailure = o.End == UploadEnd.Refused || (o.End == UploadEnd.Failed && FailureClassifier.IsInputFault(o.ErrorCode));
                     if (!inputFailure) violations.Add($"{o} (must be refused or fail with an input code)");
                     break;
                 case Expectation.CompletesOnlyIfLoadable when o.End == UploadEnd.Completed:
