@@ -85,7 +85,7 @@ public sealed class DecodingOptions
     public int Threads { get; set; }
 
     /// <summary>Largest file in an upload, inflated.</summary>
-    public long MaxEntryBytes { get; set; } = 256L << 20;
+    public long MaxEntryBytes { get; set; } = 64L << 20;
 
     /// <summary>Largest upload, inflated.</summary>
     public long MaxInflatedBytes { get; set; } = 8L << 30;

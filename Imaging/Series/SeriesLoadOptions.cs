@@ -16,7 +16,7 @@ public sealed record SeriesLoadOptions
     /// Largest file (zip entry) accepted. Each decoding thread holds at most one such file (and, for a zip, its
     /// compressed bytes) at a time, so this bounds a load's working memory beside the volume.
     /// </summary>
-    public long MaxEntryBytes { get; init; } = 256L << 20;
+    public long MaxEntryBytes { get; init; } = 64L << 20;
 
     public long MaxTotalBytes { get; init; } = 8L << 30;
 
