@@ -67,6 +67,20 @@ public sealed class ModelGrain : Grain, IModelGrain
         ArgumentNullException.ThrowIfNull(job);
         if (Load() is { IsFull: true } load)
             throw new ReplicaBusyException($"Replica {this.GetPrimaryKeyString()} has {load.Total} jobs; its limit is {load.Limit}.");
+        if (!_options.ReleaseMemoryWhenIdle) return await RunJobAsync(job, ct);
+        IdleMemoryRelease.JobStarted();
+        try
+        {
+            return await RunJobAsync(job, ct);
+        }
+        finally
+        {
+            IdleMemoryRelease.JobEnded();
+        }
+    }
+
+    private async Task<ModelJobResult> RunJobAsync(ModelJob job, CancellationToken ct)
+    {
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
         IProgress<PipelineProgress> pipelineProgress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
         ModelConfig model;

@@ -65,6 +65,12 @@ public sealed class ModelGrainOptions
     /// </summary>
     public int DecodeAhead { get; set; } = 1;
 
+    /// <summary>
+    /// Once no job is left in the process, run one compacting collection that returns the pipeline's memory to the
+    /// system (a blocking pause of some 100 ms per GB of heap, taken only when idle).
+    /// </summary>
+    public bool ReleaseMemoryWhenIdle { get; set; } = true;
+
     /// <summary>A pause at the start of the network stage; for tests that need a job to stay running.</summary>
     public TimeSpan NetworkStageDelay { get; set; } = TimeSpan.Zero;
 
