@@ -82,9 +82,17 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         ArgumentNullException.ThrowIfNull(request.Input);
         if (Job.Submitted)
         {
-            if (Job.ModelId == request.ModelId && Job.Input == request.Input) return Status();
-            throw new ArgumentException($"Segmentation '{Id}' was submitted with model '{Job.ModelId}' and input '{Job.Input?.Key}'.",
-                nameof(request));
+            if (Job.ModelId != request.ModelId || Job.Input != request.Input)
+                throw new ArgumentException($"Segmentation '{Id}' was submitted with model '{Job.ModelId}' and input '{Job.Input?.Key}'.",
+                    nameof(request));
+            // The same submit again, perhaps after one that failed once the state was written (its reminder's silo was
+            // lost): the job must still run and be redriven.
+            if (!Job.IsTerminal)
+            {
+                ScheduleRun();
+                if (await this.GetReminder(RedriveReminder) is null) await RegisterRedriveAsync();
+            }
+            return Status();
         }
         var now = _time.GetUtcNow();
         Job.ModelId = request.ModelId;
@@ -94,10 +102,14 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.UpdatedAt = now;
         Job.Stages = [new StageTime("queued", now)];
         await PersistAsync();
-        await this.RegisterOrUpdateReminder(RedriveReminder, _options.RedriveInterval, _options.RedriveInterval);
+        // The run is scheduled before the reminder is registered, so that a failed registration still leaves a job that
+        // runs, ends and expires rather than a Queued state nothing would ever pick up.
         ScheduleRun();
+        await RegisterRedriveAsync();
         return Status();
     }
+
+    private Task RegisterRedriveAsync() => this.RegisterOrUpdateReminder(RedriveReminder, _options.RedriveInterval, _options.RedriveInterval);
 
     public Task<SegmentationStatus?> GetStatus(CancellationToken ct = default) =>
         Task.FromResult(Job.Submitted ? Status() : null);

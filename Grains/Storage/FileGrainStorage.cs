@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Text;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -14,9 +13,12 @@ namespace InnerEye.Grains.Storage;
 public sealed class FileGrainStorage : IGrainStorage
 {
     private const uint Magic = 0x31534749; // "IGS1"
+    private const int LockCount = 256;
     private readonly string _root;
     private readonly Serializer _serializer;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    // A fixed set of locks, one chosen by the file's path: a lock per path would be kept for every grain ever stored.
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockCount).Select(_ => new SemaphoreSlim(1, 1))];
 
     private readonly StoragePermissions _permissions;
 
@@ -66,7 +68,7 @@ public sealed class FileGrainStorage : IGrainStorage
 
     private async Task LockedAsync(string path, Func<string, Task> action)
     {
-        var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(path) % LockCount];
         await gate.WaitAsync();
         try
         {
