@@ -143,7 +143,9 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         if (!Job.Submitted)
         {
+            // A tick of an expired job's reminder: nothing to keep this activation for.
             await UnregisterAsync(reminderName);
+            DeactivateOnIdle();
             return;
         }
         if (!Job.IsTerminal)
