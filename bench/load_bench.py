@@ -213,6 +213,8 @@ def memory(args):
     finals = [wait(args, j, lambda s: s["status"] in ENDED, interval=0.25) for j in ids]
     wall = time.perf_counter() - t0
     mem = sampler.stop()
+    time.sleep(args.settle)
+    mem["rss_settled"] = proc_status_mb(args.pid)["VmRSS"]
     completed = sum(1 for s in finals if s["status"] == "completed")
     result = {"label": args.label, "jobs": args.jobs, "completed": completed, "wall_s": wall, "zip_mb": len(data) / 1e6,
               **mem}
@@ -227,7 +229,8 @@ def memory(args):
     with open(args.json, "w") as f:
         json.dump(sorted(runs, key=lambda r: r["jobs"]), f, indent=1)
     print(f"{args.jobs} job(s): {completed} completed in {wall:.1f} s; RSS before {mem['rss_before']:,.0f} MB, "
-          f"peak {max(mem['hwm'], mem['peak_rss']):,.0f} MB, growth {result['growth']:,.0f} MB")
+          f"peak {max(mem['hwm'], mem['peak_rss']):,.0f} MB, growth {result['growth']:,.0f} MB, "
+          f"{mem['rss_settled']:,.0f} MB {args.settle:g} s after the last job ended")
 
 
 def errors(w):
@@ -307,8 +310,9 @@ def print_memory(results):
         cells = []
         for runs in results:
             r = next((r for r in runs if r["jobs"] == n), None)
-            cells.append("–" if r is None else f"{r['rss_before']:,.0f} / {r['rss_after']:,.0f} MB")
-        print("| " + " | ".join([f"server RSS before / after the jobs, {n} job(s)"] + cells) + " |")
+            cells.append("–" if r is None else
+                         f"{r['rss_before']:,.0f} / {r['rss_after']:,.0f} / {r.get('rss_settled', r['rss_after']):,.0f} MB")
+        print("| " + " | ".join([f"server RSS before / at the end / 5 s after the jobs, {n} job(s)"] + cells) + " |")
 
 
 def report(args):
@@ -343,6 +347,7 @@ def main():
     m = sub.add_parser("memory", parents=[server])
     m.add_argument("--zip", required=True)
     m.add_argument("--jobs", type=int, default=1)
+    m.add_argument("--settle", type=float, default=5, help="seconds to wait after the last job before reading RSS again")
     r = sub.add_parser("report")
     r.add_argument("files", nargs="+")
     args = parser.parse_args()
