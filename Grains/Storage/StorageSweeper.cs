@@ -10,7 +10,7 @@ public sealed record ExclusiveStorage;
 
 /// <summary>
 /// Removes what a crash leaves in the storage folder: temporary (<c>.partial</c>) files not written to for
-/// <see cref="StorageOptions.TempFileMaxAge"/> (all of them at start when the storage is this process's alone), and
+/// <see cref="StorageOptions.TempFileMaxAge"/> (at start, when the storage is this process's alone, all those written before it started), and
 /// uploads that no live job owns — never submitted (the front end stopped between storing and submitting) or of a
 /// job that ended (the process stopped before deleting it). Runs at start and every <see cref="StorageOptions.SweepInterval"/>.
 /// </summary>
@@ -21,8 +21,11 @@ public sealed partial class StorageSweeper(string storageRoot, IArtifactStore st
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // off the host's start
+        // Alone on its storage, a process knows that every temporary file written before it started is a leftover.
         var exclusive = services.GetService(typeof(ExclusiveStorage)) is not null;
-        SweepTempFiles(exclusive ? time.GetUtcNow() : time.GetUtcNow() - options.Value.TempFileMaxAge);
+        var started = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
+        SweepTempFiles(exclusive ? started : time.GetUtcNow() - options.Value.TempFileMaxAge);
         using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
