@@ -41,7 +41,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The embedded service (Gateway.Api with its co-hosted silo) on fresh silo ports.</summary>
-    public static Task<ServerProcess> StartAsync(int httpPort, string dataPath, IReadOnlyDictionary<string, string> environment)
+    public static Task<ServerProcess> StartAsync(int httpPort, string dataPath, IReadOnlyDictionary<string, string> environment,
+        string? workingDirectory = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -50,14 +51,16 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Cluster__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (k, v) in environment) env[k] = v;
-        return StartProgramAsync(ProgramPath, httpPort, env);
+        return StartProgramAsync(ProgramPath, httpPort, env, workingDirectory);
     }
 
     /// <summary>A program of this repository (Gateway.Api or Silo) with the repository's models on the CPU; returns once it is ready.</summary>
-    public static async Task<ServerProcess> StartProgramAsync(string program, int httpPort, IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServerProcess> StartProgramAsync(string program, int httpPort, IReadOnlyDictionary<string, string> environment,
+        string? workingDirectory = null)
     {
         var address = new Uri($"http://127.0.0.1:{httpPort}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         info.ArgumentList.Add(program);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(address.ToString().TrimEnd('/'));
