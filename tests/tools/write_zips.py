@@ -1,8 +1,10 @@
 """Writes the files of a folder into zips the way Python's zipfile does in each of its layouts.
 
 usage: write_zips.py SOURCE_DIR OUT_DIR
-Writes OUT_DIR/deflated.zip, stored.zip, zip64.zip (zip64 sizes in every local header) and streamed.zip (written to an
-unseekable stream, so sizes and CRC follow each entry's data in a data descriptor).
+Writes OUT_DIR/deflated.zip, stored.zip, zip64.zip (zip64 sizes in every local header), zip64central.zip (zip64 fields
+in the central directory and a zip64 end record, as archives past 4 GiB or 65,535 entries have them, forced by lowering
+zipfile's limits) and streamed.zip (written to an unseekable stream, so sizes and CRC follow each entry's data in a data
+descriptor).
 """
 import io
 import os
@@ -50,3 +52,5 @@ write(os.path.join(OUT, "deflated.zip"), zipfile.ZIP_DEFLATED)
 write(os.path.join(OUT, "stored.zip"), zipfile.ZIP_STORED)
 write(os.path.join(OUT, "zip64.zip"), zipfile.ZIP_DEFLATED, zip64=True)
 write(os.path.join(OUT, "streamed.zip"), zipfile.ZIP_DEFLATED, streamed=True)
+zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = 1000, 1
+write(os.path.join(OUT, "zip64central.zip"), zipfile.ZIP_DEFLATED)

@@ -35,6 +35,7 @@ public sealed class ZipReaderTests : IDisposable
     [InlineData("deflated")]
     [InlineData("stored")]
     [InlineData("zip64")]
+    [InlineData("zip64central")]
     [InlineData("streamed")]
     public void EntriesOfPythonZipsAreReadExactly(string layout)
     {
