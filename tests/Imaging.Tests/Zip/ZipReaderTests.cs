@@ -46,6 +46,28 @@ public sealed class ZipReaderTests : IDisposable
         Assert.Equal(Files.Select(f => (f.Name, Convert.ToHexString(f.Data))), read.Select(f => (f.Name, Convert.ToHexString(f.Data))));
     }
 
+    [Fact]
+    public void AnEndRecordThatDefersToItsZip64RecordIsFollowed()
+    {
+        if (!ExternalTool.Require(ExternalTool.Python, ExternalTool.Script("write_zips.py"))) return;
+        var output = _dir.NewPath("py");
+        ExternalTool.Run(ExternalTool.Python, ExternalTool.Script("write_zips.py"), WriteFolder(_dir.NewPath("src")), output);
+        var zip = Path.Combine(output, "zip64central.zip");
+        var bytes = File.ReadAllBytes(zip);
+        var end = bytes.Length - 22;
+        Assert.Equal(0x06054b50u, Read32(bytes, end));
+        // Counts and directory offset all ones, as in an archive past the 32-bit limits: only the zip64 record has them.
+        Write16(bytes, end + 8, 0xFFFF);
+        Write16(bytes, end + 10, 0xFFFF);
+        Write32(bytes, end + 16, 0xFFFFFFFF);
+        File.WriteAllBytes(zip, bytes);
+        Assert.Equal(Files.Select(f => (f.Name, Convert.ToHexString(f.Data))), ReadAll(zip).Select(f => (f.Name, Convert.ToHexString(f.Data))));
+
+        Write32(bytes, end - 20 + 8, 7); // the locator now points to no zip64 end record
+        File.WriteAllBytes(zip, bytes);
+        Assert.Equal("InvalidZip", ReadFails(zip).Code);
+    }
+
     [Theory]
     [InlineData("central")]
     [InlineData("local")]
