@@ -5,7 +5,7 @@ using InnerEye.Gateway.Api.Routes;
 namespace InnerEye.Gateway.Api.Security;
 
 /// <summary>
-/// Every route needs the <c>API_AUTH_SECRET</c> header except <c>GET /ping</c>, <c>GET /</c> and <c>/health/*</c>:
+/// Every route needs the <c>API_AUTH_SECRET</c> header except <c>/ping</c>, <c>/</c> and <c>/health/*</c>:
 /// missing → 401, wrong → 403 (the InnerEye gateway stops itself on 403). The dashboard, opened in a browser that
 /// cannot add headers, also takes the secret as the password of HTTP Basic authentication.
 /// </summary>
@@ -37,12 +37,9 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
         await next(context);
     }
 
-    private static bool IsOpen(HttpRequest request)
-    {
-        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        if (request.Path.StartsWithSegments("/health")) return true;
-        return read && (request.Path == "/" || request.Path == "/ping");
-    }
+    /// <summary>The probes, whatever the method: another method than GET or HEAD gets 405 there, not 401.</summary>
+    private static bool IsOpen(HttpRequest request) =>
+        request.Path.StartsWithSegments("/health") || request.Path == "/" || request.Path == "/ping";
 
     private static string? BasicPassword(HttpRequest request)
     {

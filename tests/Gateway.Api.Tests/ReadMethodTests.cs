@@ -60,6 +60,19 @@ public sealed class ReadMethodTests(EdgeFactory factory)
         Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("POST", "/")]
+    [InlineData("DELETE", "/ping")]
+    [InlineData("PUT", "/health/live")]
+    public async Task ProbesAnswerOtherMethodsWith405EvenWithoutTheSecret(string method, string path)
+    {
+        using var client = new HttpClient { BaseAddress = factory.Address };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}") };
+        var response = await client.SendAsync(request);
+        await HttpAssertions.AssertErrorAsync(response, 405, null, "application/problem+json");
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
     private static async Task AssertHeadMatchesGetAsync(HttpClient client, string path)
     {
         var get = await client.GetAsync(path);
