@@ -47,7 +47,7 @@ public class KubernetesManifestTests
         return wanted.Count > 0 && !selector.Get("matchExpressions").Has() && wanted.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Overlay_has_the_three_deployments_with_their_roles(string overlay)
     {
@@ -77,7 +77,7 @@ public class KubernetesManifestTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_deployment_has_probes_resources_grace_period_and_downward_api(string overlay)
     {
@@ -113,7 +113,7 @@ public class KubernetesManifestTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_deployment_mounts_the_shared_artifact_volume_at_data(string overlay)
     {
@@ -132,7 +132,7 @@ public class KubernetesManifestTests
         Assert.NotNull(render.Find("PersistentVolumeClaim", "innereye-artifacts"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Role_grants_pod_access_to_the_service_account_the_deployments_run_as(string overlay)
     {
@@ -158,7 +158,7 @@ public class KubernetesManifestTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void A_disruption_budget_covers_every_deployment(string overlay)
     {
@@ -172,7 +172,7 @@ public class KubernetesManifestTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Gateway_reads_the_api_secret_from_a_secret_in_the_render(string overlay)
     {
@@ -188,7 +188,7 @@ public class KubernetesManifestTests
         Assert.Null(EnvValue(MainContainer(render.Single("Deployment", "silo-cpu")), "CUSTOMCONNSTR_API_AUTH_SECRET"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Redis_keeps_an_append_only_file_on_a_persistent_volume(string overlay)
     {
@@ -211,7 +211,7 @@ public class KubernetesManifestTests
         Assert.True(selector.Count > 0 && selector.All(kv => podLabels.GetValueOrDefault(kv.Key) == kv.Value), $"{overlay}: the redis Service does not select the redis pod");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Services_and_ingress_route_to_the_right_ports(string overlay)
     {
@@ -247,7 +247,7 @@ public class KubernetesManifestTests
             Assert.Equal("gateway-api", path.Get("backend", "service").Str("name"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_object_is_in_the_innereye_namespace(string overlay)
     {
@@ -260,7 +260,7 @@ public class KubernetesManifestTests
                 Assert.Equal(Manifests.Namespace, subject.Str("namespace"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Gpu_overlay_puts_model_silos_on_gpu_nodes_with_the_cuda_image()
     {
         if (Manifests.Render("gpu") is not { } render) return;
@@ -278,7 +278,7 @@ public class KubernetesManifestTests
         Assert.Equal("Cpu", EnvValue(MainContainer(render.Single("Deployment", "silo-cpu")), "Inference__Device"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cpu_only_overlay_mentions_no_gpu_anywhere()
     {
         if (Manifests.Render("cpu-only") is not { } render) return;
@@ -293,7 +293,7 @@ public class KubernetesManifestTests
             Assert.NotEqual("Cuda", EnvValue(MainContainer(d), "Inference__Device"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Ingress_nginx_controller_config_keeps_headers_with_underscores()
     {
         var file = Path.Combine(InnerEye.Imaging.Tests.Support.ExternalProcess.RepositoryRoot, "k8s", "ingress-nginx", "controller-configmap.yaml");

@@ -4,7 +4,7 @@ namespace InnerEye.Gateway.Api.Tests;
 
 public sealed class ApiOptionsTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("Api:UploadTimeout", "00:00:00")]
     [InlineData("Api:UploadTimeout", "ten minutes")]
     [InlineData("Api:MaxUploadBytes", "0")]

@@ -19,7 +19,7 @@ public sealed class ApiSecretResolverTests
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    [Fact]
+    [SkippableFact]
     public void ConfigurationAndTheGatewaysConnectionStringNameAreRead()
     {
         using var dir = new TempDirectory();
@@ -29,7 +29,7 @@ public sealed class ApiSecretResolverTests
             TextWriter.Null));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Production", true)]
     [InlineData("Development", false)]
     public void WithoutASecretTheServiceRefusesToStartOutsideEmbeddedDevelopment(string environment, bool embedded)
@@ -40,7 +40,7 @@ public sealed class ApiSecretResolverTests
         Assert.Contains("CUSTOMCONNSTR_API_AUTH_SECRET", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void EmbeddedDevelopmentGeneratesASecretPrintsItOnceAndKeepsIt()
     {
         using var dir = new TempDirectory();

@@ -22,7 +22,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = new RedisServer(_dir.Combine("redis"), FreePorts.Next());
-        if (ExternalProcess.Available(RedisServer.Program)) await _redis.StartAsync();
+        if (ExternalProcess.IsInstalled(RedisServer.Program)) await _redis.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -113,7 +113,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task KillingTheModelSiloLosesNoJobAndAFullRestartKeepsEveryResult()
     {
         if (!ExternalProcess.Available(RedisServer.Program)) return;
@@ -172,7 +172,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StoppingASiloGracefullyWhileJobsRunFailsNone()
     {
         if (!ExternalProcess.Available(RedisServer.Program)) return;

@@ -13,7 +13,7 @@ public sealed class ExactUploadLimitTests(EdgeFactory factory)
     private const string Path = "/v1/model/start/PassThroughModel";
     private const string Boundary = "edge-boundary";
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]

@@ -6,7 +6,7 @@ namespace InnerEye.Gateway.Api.Tests;
 
 public sealed class UploadLimitTests(SmallUploadFactory factory) : IClassFixture<SmallUploadFactory>
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("/v1/model/start/PassThroughModel", "application/json")]
     [InlineData("/api/v1/models/PassThroughModel/segmentation", "application/problem+json")]
     public async Task AnUploadOverTheLimitIs413WhetherItsLengthIsDeclaredOrNot(string path, string mediaType)
@@ -29,7 +29,7 @@ public sealed class UploadLimitTests(SmallUploadFactory factory) : IClassFixture
 
 public sealed class QueueFullTests(BusyFactory factory) : IClassFixture<BusyFactory>
 {
-    [Fact]
+    [SkippableFact]
     public async Task WhenEveryReplicaIsFullASubmitIs503WithRetryAfter()
     {
         var client = factory.Authorized();

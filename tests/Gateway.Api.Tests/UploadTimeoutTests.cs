@@ -5,7 +5,7 @@ namespace InnerEye.Gateway.Api.Tests;
 
 public sealed class UploadTimeoutTests(ShortUploadTimeoutFactory factory) : IClassFixture<ShortUploadTimeoutFactory>
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("/v1/model/start/PassThroughModel")]
     [InlineData("/api/v1/models/PassThroughModel/segmentation")]
     public async Task AnUploadTricklingPastTheTimeoutIs408AndLeavesNothing(string path)

@@ -23,7 +23,7 @@ public sealed class CancelDuringStagesTests(StagePauseClusterFixture fixture) : 
     private const string ModelId = "PassThroughModel:1729";
     private GrainCluster Grains => fixture.Grains;
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(PipelineStages.Decode)]
     [InlineData(PipelineStages.Resample)]
     [InlineData(PipelineStages.Inference)]

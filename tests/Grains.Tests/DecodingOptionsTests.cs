@@ -5,7 +5,7 @@ namespace InnerEye.Grains.Tests;
 /// <summary>The Decoding section becomes the loader's limits, and a wrong value stops the start naming its setting.</summary>
 public sealed class DecodingOptionsTests
 {
-    [Fact]
+    [SkippableFact]
     public void TheSettingsBecomeTheLoadersLimits()
     {
         var load = new DecodingOptions { Threads = 3, MaxEntryBytes = 1 << 20, MaxInflatedBytes = 1 << 30, MaxEntries = 500 }.ToLoadOptions();
@@ -16,7 +16,7 @@ public sealed class DecodingOptionsTests
         Assert.Equal(Environment.ProcessorCount, new DecodingOptions().ToLoadOptions().MaxDegreeOfParallelism);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(-1, 1L << 20, 1L << 30, 10, "Decoding:Threads")]
     [InlineData(0, 10L, 1L << 30, 10, "Decoding:MaxEntryBytes")]
     [InlineData(0, 1L << 40, 1L << 41, 10, "Decoding:MaxEntryBytes")]

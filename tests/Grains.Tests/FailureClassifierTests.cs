@@ -8,7 +8,7 @@ namespace InnerEye.Grains.Tests;
 /// <summary>Failures are told apart by type, through every wrapper, and every code the libraries raise is catalogued.</summary>
 public sealed partial class FailureClassifierTests
 {
-    [Fact]
+    [SkippableFact]
     public void AnImagingErrorIsAnInputFaultHoweverItIsWrapped()
     {
         var error = new ImagingException("CorruptEntry", "Zip entry 'ct/3' is damaged.");
@@ -29,7 +29,7 @@ public sealed partial class FailureClassifierTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void TheServicesOwnFaultsFailAtOnceAndTransientOnesAreRetried()
     {
         Assert.Equal(FailureKind.Service, FailureClassifier.Classify(new ModelNotFoundException("X", [])).Kind);
@@ -40,7 +40,7 @@ public sealed partial class FailureClassifierTests
         Assert.Equal(FailureKind.Transient, FailureClassifier.Classify(new AggregateException(new TimeoutException())).Kind);
     }
 
-    [Fact]
+    [SkippableFact]
     public void EveryCodeTheLibrariesRaiseIsCatalogued()
     {
         var raised = RaisedCodes();
@@ -53,7 +53,7 @@ public sealed partial class FailureClassifierTests
         Assert.True(stale.Count == 0, $"catalogued but never raised: {string.Join(", ", stale)}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void InputCodesAreExactlyTheCataloguedInputFaults()
     {
         foreach (var code in ImagingErrorCodes.All)

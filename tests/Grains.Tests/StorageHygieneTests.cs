@@ -18,7 +18,7 @@ public sealed class StorageHygieneTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public async Task UploadsResultsStateAndRemindersAreWrittenForTheirOwnerOnly()
     {
         var store = new FileSystemArtifactStore(_dir.Combine("artifacts"));
@@ -41,7 +41,7 @@ public sealed class StorageHygieneTests : IDisposable
             Assert.True(File.GetUnixFileMode(folder) == UserOnlyFolder, $"{folder}: {File.GetUnixFileMode(folder)}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ConfiguredModesAreUsedAndAnExistingRootIsTightened()
     {
         var root = _dir.Combine("shared");
@@ -54,7 +54,7 @@ public sealed class StorageHygieneTests : IDisposable
         Assert.Equal(UserOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute, File.GetUnixFileMode(root));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("644", "700", "Storage:FileMode")]
     [InlineData("600", "755", "Storage:FolderMode")]
     [InlineData("rw", "700", "Storage:FileMode")]
@@ -66,7 +66,7 @@ public sealed class StorageHygieneTests : IDisposable
         Assert.Contains(setting, problem);
     }
 
-    [Fact]
+    [SkippableFact]
     public void LeftoverTemporaryFilesAreSweptByAgeOrAllAtStartWhenTheStorageIsExclusive()
     {
         var root = _dir.Combine("data");

@@ -27,7 +27,7 @@ public sealed class PostProcessingTests
 
     private static int Count(byte[] labels, byte label) => labels.Count(l => l == label);
 
-    [Fact]
+    [SkippableFact]
     public void NothingChangesWithoutPostprocessing()
     {
         var labels = Labels();
@@ -35,7 +35,7 @@ public sealed class PostProcessingTests
         Assert.Equal(Labels(), labels);
     }
 
-    [Fact]
+    [SkippableFact]
     public void LargestComponentKeepsThe26ConnectedLargestPerStructure()
     {
         var labels = Labels();
@@ -48,7 +48,7 @@ public sealed class PostProcessingTests
         Assert.Equal(2, labels[Index(0, 11, 0)]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ComponentsBelowTheMinimumSizeAreDropped()
     {
         var labels = Labels();
@@ -59,7 +59,7 @@ public sealed class PostProcessingTests
         Assert.Equal(28, Count(labels, 1));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AVolumeFillingComponentNeedsNoRecursion()
     {
         const int n = 160;

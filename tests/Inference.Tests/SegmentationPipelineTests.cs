@@ -39,7 +39,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.True(compared > NX * NY * NZ / 3);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LabelsOnTheSourceGridFollowTheModel()
     {
         var ct = Ct();
@@ -52,7 +52,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.True(result.Timings.Total >= result.Timings.Inference);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task ATargetSpacingResamplesThereAndBackThroughPatientCoordinates(bool feetFirst)
@@ -64,7 +64,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         AssertBox(result.Labels, margin: 2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SlabsGiveTheSameLabelsAsOnePass()
     {
         var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial, (i, j, k) => (float)(800 * Math.Sin(i * 0.5 + j * 0.3) * Math.Cos(k * 0.7)));
@@ -78,7 +78,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Contains((byte)2, full.Labels);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ASecondChannelIsResampledOntoTheFirstChannelsGrid()
     {
         static bool InMrBox(int i, int j, int k) => i is >= 10 and < 20 && j is >= 2 and < 10 && k is >= 0 and < 6;
@@ -96,7 +96,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Contains((byte)1, result.Labels);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ProgressCoversEveryStageInOrderAndEndsAt100()
     {
         var progress = new RecordingProgress<PipelineProgress>();
@@ -123,7 +123,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal(new PipelineProgress(PipelineStages.Contour, 100), reports[^1]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CancellingDuringInferenceStopsTheRun()
     {
         const int n = 160;
@@ -142,7 +142,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.DoesNotContain(progress.Reports, r => r.Stage == PipelineStages.Postprocess);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AMissingChannelIsATypedErrorNamingIt()
     {
         var model = TestModels.Config("two_channel.onnx", channels: [new InputChannelConfig("ct", "CT"), new InputChannelConfig("mr", "MR")]);
@@ -154,7 +154,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Contains("Channels present: 'ct'", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AChannelOfTheWrongModalityIsATypedError()
     {
         var e = await Assert.ThrowsAsync<InputModalityMismatchException>(() =>
@@ -162,7 +162,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal(("ct", "CT", "MR"), (e.Channel, e.Expected, e.Actual));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AChannelThatFailedToLoadReportsTheLoadersProblems()
     {
         var upload = new SeriesLoadResult([], [new VolumeProblem("ct", "MissingSlices", "Slices are missing between 3 and 5.")]);
@@ -170,7 +170,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal("MissingSlices", e.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PostprocessingFromTheModelIsApplied()
     {
         var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial, (i, j, k) => InBox(i, j, k) || (i == 20 && j == 18 && k == 1) ? 300 : -1000);
@@ -180,7 +180,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal(0, result.Labels[(1 * NY + 18) * NX + 20]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheRtStructureSetCarriesTheModelsStructuresAndId()
     {
         var model = TestModels.Config("three_class.onnx", structures: 2);
@@ -204,7 +204,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal("TestModel", requested.GetString(DicomTags.SoftwareVersions));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ADicomSeriesLoadedFromDiskIsSegmented()
     {
         using var dir = new TempDirectory();

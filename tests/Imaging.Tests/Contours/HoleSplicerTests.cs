@@ -23,7 +23,7 @@ public class HoleSplicerTests
         MaskTestHelpers.AssertMaskEqual(mask, Union(spliced, width, height), width, height);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RingBecomesOneKeyholePolygon()
     {
         var mask = MaskTestHelpers.Parse(out var w, out var h,
@@ -38,7 +38,7 @@ public class HoleSplicerTests
         AssertSpliced(mask, w, h);
     }
 
-    [Fact]
+    [SkippableFact]
     public void HolesAboveEachOtherAndAnIslandInAHole()
     {
         var mask = MaskTestHelpers.Parse(out var w, out var h,
@@ -53,7 +53,7 @@ public class HoleSplicerTests
     }
 
     /// <summary>Smooth random shapes: every hole is joined, and union and parity readers both get the exact mask.</summary>
-    [Fact]
+    [SkippableFact]
     public void RandomBlobsKeepTheirShapeUnderUnionAndParity()
     {
         var random = new Random(4242);
@@ -68,7 +68,7 @@ public class HoleSplicerTests
     /// Pixel noise, where holes touch each other corner to corner: a hole that no channel can reach without running
     /// along another boundary stays a separate hole contour, so parity readers still get the exact mask.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void RandomNoiseJoinsAlmostEveryHoleAndStaysExactUnderParity()
     {
         var random = new Random(77);

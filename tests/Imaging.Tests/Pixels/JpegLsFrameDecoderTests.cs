@@ -13,7 +13,7 @@ public sealed class JpegLsFrameDecoderTests
         return ExternalTool.Require("/usr/lib/x86_64-linux-gnu/libcharls.so.2 (libcharls2)");
     }
 
-    [Fact]
+    [SkippableFact]
     public void CorpusLosslessFileMatchesDcmtk()
     {
         const string name = "MR_small_jpeg_ls_lossless.dcm";
@@ -38,7 +38,7 @@ public sealed class JpegLsFrameDecoderTests
         { "", "rgb8", "+in" },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LosslessCases))]
     public void DcmcjplsLosslessRoundTrip(string corpus, string synthetic, string interleave)
     {
@@ -52,7 +52,7 @@ public sealed class JpegLsFrameDecoderTests
             $"{corpus}{synthetic} {interleave}");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("CT_small.dcm", "")]
     [InlineData("", "rgb8")]
     public void GdcmJpegLsRoundTrip(string corpus, string synthetic)
@@ -65,7 +65,7 @@ public sealed class JpegLsFrameDecoderTests
         PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(JpegLsFrameDecoder.Instance), frames.Format, "gdcmconv --jpegls");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("", "u16full", 4)]
     [InlineData("", "u8", 3)]
     [InlineData("", "rgb8", 2)]
@@ -80,7 +80,7 @@ public sealed class JpegLsFrameDecoderTests
     }
 
     /// <summary>dcmcjpls refuses signed near-lossless, so signed data goes through gdcm.</summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData("CT_small.dcm", 2)]
     [InlineData("MR_small.dcm", 5)]
     public void SignedNearLosslessFromGdcm(string corpus, int near)
@@ -107,7 +107,7 @@ public sealed class JpegLsFrameDecoderTests
         PixelAssert.Equal(Reference.NativePixels(encoded, temp), actual, frames.Format, "dcmdjpls decode");
     }
 
-    [Fact]
+    [SkippableFact]
     public void GarbageIsAPixelDecodeException()
     {
         if (!LibraryPresent())

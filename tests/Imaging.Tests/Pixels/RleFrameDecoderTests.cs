@@ -7,7 +7,7 @@ namespace InnerEye.Imaging.Tests.Pixels;
 
 public sealed class RleFrameDecoderTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("MR_small_RLE.dcm")]
     [InlineData("SC_rgb_rle.dcm")]
     [InlineData("SC_rgb_rle_2frame.dcm")]
@@ -27,7 +27,7 @@ public sealed class RleFrameDecoderTests
         PixelAssert.Equal(expected, frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, name);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("CT_small.dcm", "")]
     [InlineData("MR_small.dcm", "")]
     [InlineData("", "u16full")]
@@ -46,7 +46,7 @@ public sealed class RleFrameDecoderTests
         PixelAssert.Equal(expected, frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, $"{corpus}{synthetic} via dcmcrle");
     }
 
-    [Fact]
+    [SkippableFact]
     public void GdcmRleRoundTripIsLossless()
     {
         if (!ExternalTool.RequireCorpus("CT_small.dcm", "gdcmconv"))
@@ -69,7 +69,7 @@ public sealed class RleFrameDecoderTests
         return data;
     }
 
-    [Fact]
+    [SkippableFact]
     public void DecodesHandBuiltLiteralAndReplicateRuns()
     {
         // literal 2 bytes (1,2), no-op (-128), replicate 4 x 9
@@ -79,7 +79,7 @@ public sealed class RleFrameDecoderTests
         Assert.Equal(new byte[] { 1, 2, 9, 9, 9, 9 }, output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToleratesPaddingBeyondTheLastPixel()
     {
         byte[] frame = Frame(1, [64], 0xF9, 7, 0x00, 0);
@@ -88,7 +88,7 @@ public sealed class RleFrameDecoderTests
         Assert.Equal(new byte[] { 7, 7, 7, 7, 7, 7 }, output);
     }
 
-    [Fact]
+    [SkippableFact]
     public void SixteenBitPlanesBecomeLittleEndianSamples()
     {
         var format = new FrameFormat(1, 2, 1, 16, 16, false, 0);
@@ -112,7 +112,7 @@ public sealed class RleFrameDecoderTests
         { "too few pixels", Frame(1, [64], 0x01, 1, 2) },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(CorruptFrames))]
     public void CorruptFrameThrowsPixelDecodeException(string what, byte[] frame)
     {
@@ -122,7 +122,7 @@ public sealed class RleFrameDecoderTests
         _ = what;
     }
 
-    [Fact]
+    [SkippableFact]
     public void SegmentsPastTheEndAreRejectedForMultiSegmentLayouts()
     {
         var rgb16 = new FrameFormat(2, 3, 3, 16, 16, false, 0);
@@ -131,7 +131,7 @@ public sealed class RleFrameDecoderTests
         Assert.Contains("segment 4", ex.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void DescendingOffsetsAreRejected()
     {
         var format = new FrameFormat(1, 2, 1, 16, 16, false, 0);
@@ -139,7 +139,7 @@ public sealed class RleFrameDecoderTests
         Assert.Throws<PixelDecodeException>(() => RleFrameDecoder.Instance.Decode(frame, format, new byte[4]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void WrongDestinationSizeIsAnArgumentError()
     {
         byte[] frame = Frame(1, [64], 0xFB, 1);

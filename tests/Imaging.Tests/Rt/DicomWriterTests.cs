@@ -29,7 +29,7 @@ public sealed class DicomWriterTests
             new DicomDatasetBuilder().Add(DicomTags.FrameOfReferenceUID, DicomVR.UI, "1.2.5"))
         .AddSequence(DicomTags.StructureSetROISequence);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void WritesAPart10FileOurReaderReadsBack(bool explicitVR)
@@ -79,7 +79,7 @@ public sealed class DicomWriterTests
         Assert.Empty(ds.Items(DicomTags.StructureSetROISequence));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void PydicomSeesTheSameElementTree(bool explicitVR)
@@ -102,7 +102,7 @@ public sealed class DicomWriterTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void StreamAndArrayOutputsAreIdentical()
     {
         var bytes = DicomWriter.WriteFile(Sample());
@@ -111,7 +111,7 @@ public sealed class DicomWriterTests
         Assert.Equal(bytes, stream.ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void BareDataSetHasNoPreambleOrMeta()
     {
         using var stream = new MemoryStream();
@@ -119,7 +119,7 @@ public sealed class DicomWriterTests
         Assert.Equal([0x28, 0x00, 0x10, 0x00, 2, 0, 0, 0, 7, 0], stream.ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void ImplicitVRSequencesHaveComputedDefinedLengths()
     {
         using var stream = new MemoryStream();
@@ -133,7 +133,7 @@ public sealed class DicomWriterTests
         Assert.Equal([0xFE, 0xFF, 0x00, 0xE0, 10, 0, 0, 0], b[26..34]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RefusesWhatWouldMakeABadFile()
     {
         var builder = new DicomDatasetBuilder().Add(DicomTags.PatientID, DicomVR.LO, "x");
@@ -151,7 +151,7 @@ public sealed class DicomWriterTests
         Assert.Throws<NotSupportedException>(() => DicomWriter.WriteFile(big, TransferSyntax.DeflatedExplicitVRLittleEndian));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0.0, "0.000")]
     [InlineData(-0.0004, "0.000")]
     [InlineData(-0.0005, "-0.001")]
@@ -168,7 +168,7 @@ public sealed class DicomWriterTests
         Assert.Equal(expected, DecimalString.Format(value));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1e15)]
     [InlineData(-1.2345678912345e20)]
     [InlineData(-1.5e-300)]
@@ -182,14 +182,14 @@ public sealed class DicomWriterTests
         Assert.True(Math.Abs(parsed - value) <= Math.Max(1e-3, Math.Abs(value) * 1e-8), $"{value} -> {s}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void NonFiniteNumbersAreRefused()
     {
         Assert.Throws<ArgumentException>(() => DecimalString.Format(double.NaN));
         Assert.Throws<ArgumentException>(() => DecimalString.Format(double.PositiveInfinity));
     }
 
-    [Fact]
+    [SkippableFact]
     public void GeneratedUidsAreValidUniqueAndUnderTheUuidRoot()
     {
         var uids = Enumerable.Range(0, 1000).Select(_ => UidGenerator.NewUid()).ToList();

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Xunit;
 
 namespace InnerEye.Imaging.Tests.Support;
 
 /// <summary>
 /// Runs the other toolkits the tests compare against (pydicom, dcmtk, GDCM, dicom3tools). Where a tool is missing the
-/// test says so loudly and passes only outside CI; with CI=true a missing tool fails the test.
+/// test is reported Skipped with the reason; with CI=true a missing tool fails the test.
 /// </summary>
 public static class ExternalProcess
 {
@@ -18,20 +19,29 @@ public static class ExternalProcess
 
     public static string RepositoryRoot => Path.GetFullPath(Path.Combine(ToolsDirectory, "..", ".."));
 
-    /// <summary>True when the program is on PATH (or is an existing absolute path); otherwise reports and, in CI, fails.</summary>
+    /// <summary>
+    /// True when the program is on PATH (or is an existing absolute path); otherwise the test cannot run: it is reported
+    /// as Skipped with the reason, and with CI=true it fails.
+    /// </summary>
     public static bool Available(string program, string? pythonModule = null)
+    {
+        if (IsInstalled(program, pythonModule)) return true;
+        var what = pythonModule is null ? program : $"{program} with python module {pythonModule}";
+        var message = $"*** EXTERNAL TOOL MISSING: {what}. This comparison test did not run. Install it (see .ci/run). ***";
+        if (InCI) throw new InvalidOperationException(message);
+        Console.Error.WriteLine(message);
+        throw new SkipException(message);
+    }
+
+    /// <summary>Whether the program (and the python module) is there, for tests that can run in part without it.</summary>
+    public static bool IsInstalled(string program, string? pythonModule = null)
     {
         var found = program.StartsWith('/') ? File.Exists(program) || Directory.Exists(program) : FindOnPath(program) is not null;
         if (found && pythonModule is not null)
         {
             found = ImportableModules.GetOrAdd(pythonModule, m => Run(Python, ["-c", $"import {m}"], throwOnError: false).ExitCode == 0);
         }
-        if (found) return true;
-        var what = pythonModule is null ? program : $"{program} with python module {pythonModule}";
-        var message = $"*** EXTERNAL TOOL MISSING: {what}. This comparison test did not run. Install it (see .ci/run). ***";
-        if (InCI) throw new InvalidOperationException(message);
-        Console.Error.WriteLine(message);
-        return false;
+        return found;
     }
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string program, IEnumerable<string> args, bool throwOnError = true, int timeoutMs = 120_000)

@@ -12,7 +12,7 @@ namespace InnerEye.Inference.Tests.ShippedModels;
 public class ThoraxCtModelTests(ITestOutputHelper output)
 {
     /// <summary>plastimatch, an independent rasteriser, reads the written RT as we do.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task PlastimatchAgreesWithOurRasterisationOfTheWrittenContours()
     {
         if (!Plastimatch.Available()) return;
@@ -49,7 +49,7 @@ public class ThoraxCtModelTests(ITestOutputHelper output)
     /// The targets, scored by rasterising the written RT contours back onto the CT grid (so geometry errors
     /// count), on seeds never used in training (training 1–40, validation 1001–1005).
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public async Task DiceOfTheWrittenContoursMeetsTheTargets(int seed, bool feetFirst, string spacing)
     {
