@@ -11,50 +11,14 @@ api_bench.py throughput --url U --secret S --model M --zip Z --count N
 import argparse
 import concurrent.futures
 import io
-import json
 import re
 import statistics
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from datetime import datetime
 
-MODEL = "PassThroughModel:1729"
-
-
-def request(args, method, path, body=None, headers=None):
-    h = {"API_AUTH_SECRET": args.secret, "Accept": "text/html"}
-    h.update(headers or {})
-    req = urllib.request.Request(args.url + path, data=body, method=method, headers=h)
-    try:
-        with urllib.request.urlopen(req, timeout=600) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def start(args, zip_bytes):
-    status, body = request(args, "POST", f"/v1/model/start/{MODEL}", zip_bytes, {"Content-Type": "application/zip"})
-    assert status == 201, (status, body)
-    return body.decode()
-
-
-def status_of(args, job):
-    status, body = request(args, "GET", f"/api/v1/models/{MODEL}/segmentation/{job}")
-    assert status == 200, (status, body)
-    return json.loads(body)
-
-
-def wait(args, job, until, interval=0.1, timeout=900):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        s = status_of(args, job)
-        if until(s):
-            return s
-        time.sleep(interval)
-    raise TimeoutError(job)
+from bench_client import ENDED, MODEL, request, start, wait
 
 
 def wrk(args, path):
@@ -91,7 +55,7 @@ def one_job(args, zip_bytes):
     t0 = time.perf_counter()
     job = start(args, zip_bytes)
     upload = time.perf_counter() - t0
-    done = wait(args, job, lambda s: s["status"] in ("completed", "failed", "cancelled"), interval=0.05)
+    done = wait(args, job, lambda s: s["status"] in ENDED, interval=0.05)
     assert done["status"] == "completed", done
     stages = {s["stage"]: parse(s["at"]) for s in done["stages"]}
     t1 = time.perf_counter()
@@ -137,7 +101,7 @@ def jobs(args):
     with concurrent.futures.ThreadPoolExecutor(args.concurrent) as pool:
         ids = list(pool.map(lambda _: start(args, small), range(args.concurrent)))
     assert len(set(ids)) == len(ids)
-    finals = [wait(args, j, lambda s: s["status"] in ("completed", "failed", "cancelled"), interval=0.5) for j in ids]
+    finals = [wait(args, j, lambda s: s["status"] in ENDED, interval=0.5) for j in ids]
     wall = time.perf_counter() - t0
     completed = sum(1 for s in finals if s["status"] == "completed"
                     and sum(1 for st in s["stages"] if st["stage"] == "completed") == 1)
@@ -159,7 +123,7 @@ def throughput(args):
     t0 = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(args.count) as pool:
         ids = list(pool.map(lambda _: start(args, data), range(args.count)))
-    finals = [wait(args, j, lambda s: s["status"] in ("completed", "failed", "cancelled"), interval=0.25) for j in ids]
+    finals = [wait(args, j, lambda s: s["status"] in ENDED, interval=0.25) for j in ids]
     wall = time.perf_counter() - t0
     completed = sum(1 for s in finals if s["status"] == "completed")
     print(f"{args.model}: {completed}/{args.count} completed in {wall:.1f} s = {completed / wall * 60:.1f} jobs/min")
