@@ -33,7 +33,7 @@ public static class RawZip
         {
             var name = Encoding.UTF8.GetBytes(entry.Name);
             var payload = entry.EncodedPayload();
-            var crc = Crc32.Compute(entry.Data);
+            var crc = System.IO.Hashing.Crc32.HashToUInt32(entry.Data);
             locals.Add((int)output.Position);
             var header = new byte[30];
             BinaryPrimitives.WriteUInt32LittleEndian(header, LocalSignature);
