@@ -27,12 +27,12 @@ public static partial class ModelConfigLoader
         var config = Read(path);
         if (sessions is not null)
         {
-            sessions.Get(config);
+            sessions.GetAll(config);
         }
         else
         {
             using var cache = new ModelSessionCache(new InferenceOptions { Device = InferenceDevice.Cpu });
-            cache.Get(config);
+            cache.GetAll(config);
         }
         return config;
     }
@@ -53,6 +53,9 @@ public static partial class ModelConfigLoader
         if (!File.Exists(config.OnnxPath))
             throw new ModelLoadException("ModelFileMissing", config.OnnxPath,
                 $"{path}: onnxFile '{config.OnnxFile}' does not exist (looked for {config.OnnxPath}).");
+        var missing = config.EnsemblePaths.FirstOrDefault(p => !File.Exists(p));
+        if (missing is not null)
+            throw new ModelLoadException("ModelFileMissing", missing, $"{path}: ensemble file {missing} does not exist.");
         return config;
     }
 
@@ -80,7 +83,7 @@ public static partial class ModelConfigLoader
         }
     }
 
-    private sealed class Reader(string path)
+    private sealed partial class Reader(string path)
     {
         public List<string> Errors { get; } = [];
 
@@ -99,14 +102,22 @@ public static partial class ModelConfigLoader
             if (id is not null && fileId.Length > 0 && id != fileId) Error("id", $"'{id}' must match the file name '{fileId}.json'");
             var version = Version(root);
             var displayName = OptionalString(root, "displayName", "displayName") ?? id ?? "";
-            var onnxFile = String(root, "onnxFile", "onnxFile");
+            var ensemble = Ensemble(root);
+            var onnxFile = ensemble is { Count: > 0 } && !root.TryGetProperty("onnxFile", out _) ? ensemble[0] : String(root, "onnxFile", "onnxFile");
             var onnxInput = String(root, "onnxInput", "onnxInput");
             var onnxOutput = String(root, "onnxOutput", "onnxOutput");
+            var grid = Grid(root);
             var channels = InputChannels(root);
-            var preprocessing = Preprocessing(root);
+            var slidingWindow = SlidingWindow(root);
+            var preprocessing = Preprocessing(root, channels, slidingWindow);
+            var voxelGrid = VoxelGrid(root, grid);
+            var mirrorAxes = MirrorAxes(root);
             var structures = Structures(root);
+            var output = Output(root, structures);
+            var dynamicBatch = OptionalBool(root, "onnxDynamicBatch", "onnxDynamicBatch");
             var postprocessing = Postprocessing(root);
             var rt = Rt(root);
+            CheckVoxelGrid(grid, preprocessing, slidingWindow);
             if (Errors.Count > 0) return null;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
             return new ModelConfig(id!, version!, displayName, onnxFile!, onnxInput!, onnxOutput!, channels!, preprocessing!,
@@ -114,6 +125,13 @@ public static partial class ModelConfigLoader
             {
                 ConfigPath = path,
                 OnnxPath = Path.GetFullPath(Path.Combine(folder, onnxFile!)),
+                Grid = grid,
+                VoxelGrid = voxelGrid!,
+                SlidingWindow = slidingWindow!,
+                MirrorAxes = mirrorAxes!,
+                Output = output!,
+                EnsemblePaths = ensemble is null ? [] : [.. ensemble.Select(f => Path.GetFullPath(Path.Combine(folder, f)))],
+                DynamicBatch = dynamicBatch,
             };
         }
 
@@ -160,12 +178,15 @@ public static partial class ModelConfigLoader
                 WindowConfig? window = null;
                 if (item.TryGetProperty("window", out var w) && w.ValueKind != JsonValueKind.Null) window = Window(w, field + ".window");
                 if (id is not null && list.Any(c => c.Id == id)) Error(field + ".id", $"'{id}' is listed twice");
-                if (id is not null && modality is not null) list.Add(new InputChannelConfig(id, modality.ToUpperInvariant(), window));
+                var normalization = item.TryGetProperty("normalization", out var n) && n.ValueKind != JsonValueKind.Null
+                    ? Normalization(n, field + ".normalization") : null;
+                if (id is not null && modality is not null)
+                    list.Add(new InputChannelConfig(id, modality.ToUpperInvariant(), window) { Normalization = normalization });
             }
             return list;
         }
 
-        private PreprocessingConfig? Preprocessing(JsonElement root)
+        private PreprocessingConfig? Preprocessing(JsonElement root, IReadOnlyList<InputChannelConfig>? channels, SlidingWindowConfig? slidingWindow)
         {
             if (!root.TryGetProperty("preprocessing", out var p) || p.ValueKind != JsonValueKind.Object)
             {
@@ -173,8 +194,10 @@ public static partial class ModelConfigLoader
                 return null;
             }
             WindowConfig? window = null;
-            if (!p.TryGetProperty("window", out var w)) Error("preprocessing.window", "is missing");
-            else window = Window(w, "preprocessing.window");
+            // The preprocessing window is the default for channels without their own normalisation or window.
+            var windowNeeded = channels is null || channels.Any(c => c.Window is null && c.Normalization is null);
+            if (p.TryGetProperty("window", out var w) && w.ValueKind != JsonValueKind.Null) window = Window(w, "preprocessing.window");
+            else if (windowNeeded) Error("preprocessing.window", "is missing (needed by input channels without their own normalization or window)");
 
             double[]? spacing = null;
             if (p.TryGetProperty("targetSpacing", out var s) && s.ValueKind != JsonValueKind.Null)
@@ -187,7 +210,9 @@ public static partial class ModelConfigLoader
                 }
             }
             var patch = Integers(p, "patchSize", "preprocessing.patchSize");
-            var overlap = Integers(p, "patchOverlap", "preprocessing.patchOverlap");
+            // With a step fraction the overlap in voxels is not used, and may be left out.
+            var overlap = slidingWindow?.StepFraction is not null && !p.TryGetProperty("patchOverlap", out _)
+                ? [0, 0, 0] : Integers(p, "patchOverlap", "preprocessing.patchOverlap");
             if (patch is not null && overlap is not null)
             {
                 string[] axes = ["z", "y", "x"];
@@ -197,7 +222,7 @@ public static partial class ModelConfigLoader
                         Error("preprocessing.patchOverlap", $"must be smaller than preprocessing.patchSize on each axis ({axes[a]}: overlap {overlap[a]}, patch {patch[a]})");
                 }
             }
-            return window is null || patch is null || overlap is null ? null : new PreprocessingConfig(window, spacing, patch, overlap);
+            return (window is null && windowNeeded) || patch is null || overlap is null ? null : new PreprocessingConfig(window, spacing, patch, overlap);
         }
 
         private WindowConfig? Window(JsonElement w, string field)

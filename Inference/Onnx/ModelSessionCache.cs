@@ -17,12 +17,21 @@ public sealed class ModelSessionCache(InferenceOptions options, ILogger? logger 
     public int Count => _sessions.Count;
 
     /// <summary>The session for <paramref name="model"/>, created (and its ONNX file checked) on first call.</summary>
-    public OnnxModelSession Get(ModelConfig model)
+    public OnnxModelSession Get(ModelConfig model) => Get(model, model?.OnnxPath!);
+
+    /// <summary>One session per ONNX file of the model (the folds of an ensemble), in the configuration's order.</summary>
+    public IReadOnlyList<OnnxModelSession> GetAll(ModelConfig model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return [.. model.OnnxPaths.Select(p => Get(model, p))];
+    }
+
+    private OnnxModelSession Get(ModelConfig model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var key = $"{model.FullId}\n{model.OnnxPath}\n{model.OnnxInput}\n{model.OnnxOutput}";
-        var lazy = _sessions.GetOrAdd(key, _ => new Lazy<OnnxModelSession>(() => OnnxModelSession.Create(model, Options, logger),
+        var key = $"{model.FullId}\n{path}\n{model.OnnxInput}\n{model.OnnxOutput}";
+        var lazy = _sessions.GetOrAdd(key, _ => new Lazy<OnnxModelSession>(() => OnnxModelSession.Create(model, Options, logger, path),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {

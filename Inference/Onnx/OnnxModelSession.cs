@@ -15,8 +15,9 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private OnnxModelSession(InferenceSession session, ModelConfig model, InferenceDevice device)
+    private OnnxModelSession(InferenceSession session, ModelConfig model, InferenceDevice device, string path)
     {
+        Path = path;
         _session = session;
         Model = model;
         Device = device;
@@ -27,6 +28,12 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
     }
 
     public ModelConfig Model { get; }
+
+    /// <summary>The ONNX file this session runs (one of an ensemble's).</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the network takes any number of patches per run.</summary>
+    public bool DynamicBatch => InputShape[0] < 0;
 
     /// <summary>The device the session actually runs on: <see cref="InferenceDevice.Cpu"/> or <see cref="InferenceDevice.Cuda"/>.</summary>
     public InferenceDevice Device { get; }
@@ -48,12 +55,12 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
     /// Cuda fails with <see cref="ExecutionProviderUnavailableException"/> when it cannot be used.
     /// </summary>
     /// <exception cref="ModelLoadException">The ONNX file is missing, not a model, or has other inputs or outputs than configured.</exception>
-    public static OnnxModelSession Create(ModelConfig model, InferenceOptions options, ILogger? logger = null)
+    public static OnnxModelSession Create(ModelConfig model, InferenceOptions options, ILogger? logger = null, string? onnxPath = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
-        var path = model.OnnxPath;
+        var path = onnxPath ?? model.OnnxPath;
         if (!File.Exists(path))
             throw new ModelLoadException("ModelFileMissing", path, $"Model '{model.Id}': ONNX file {path} does not exist.");
 
@@ -95,8 +102,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
 
         try
         {
-            CheckSignature(session, model);
-            return new OnnxModelSession(session, model, device);
+            CheckSignature(session, model, path);
+            return new OnnxModelSession(session, model, device, path);
         }
         catch
         {
@@ -197,9 +204,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         return s;
     }
 
-    private static void CheckSignature(InferenceSession session, ModelConfig model)
+    private static void CheckSignature(InferenceSession session, ModelConfig model, string path)
     {
-        var path = model.OnnxPath;
         var where = $"Model '{model.Id}' ({path})";
         if (!session.InputMetadata.TryGetValue(model.OnnxInput, out var input))
             throw new ModelLoadException("ModelSignatureMismatch", path,
@@ -215,9 +221,13 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         if (input.Dimensions[1] > 0 && input.Dimensions[1] != model.InputChannels.Count)
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: the network takes {input.Dimensions[1]} input channels but inputChannels lists {model.InputChannels.Count}.");
-        if (output.Dimensions[1] > 0 && output.Dimensions[1] != model.ClassCount)
+        if (output.Dimensions[1] > 0 && output.Dimensions[1] != model.OutputChannels)
+            throw new ModelLoadException("ModelSignatureMismatch", path, model.Output.Activation == OutputActivation.Sigmoid
+                ? $"{where}: the network returns {output.Dimensions[1]} channels but structures lists {model.Structures.Count} regions."
+                : $"{where}: the network returns {output.Dimensions[1]} classes but structures lists {model.Structures.Count} (plus background = {model.ClassCount}).");
+        if (model.DynamicBatch == true && input.Dimensions[0] > 0)
             throw new ModelLoadException("ModelSignatureMismatch", path,
-                $"{where}: the network returns {output.Dimensions[1]} classes but structures lists {model.Structures.Count} (plus background = {model.ClassCount}).");
+                $"{where}: onnxDynamicBatch is true but the network's batch axis is fixed at {input.Dimensions[0]}.");
         string[] axes = ["z", "y", "x"];
         for (var a = 0; a < 3; a++)
         {

@@ -38,6 +38,15 @@ public sealed record SegmentationResult(byte[] Labels, LoadedSeries Reference, S
 {
     /// <summary>Where the network ran.</summary>
     public InferenceDevice Device { get; init; }
+
+    /// <summary>
+    /// With a sigmoid (regions) model: one mask per structure on the same grid, which may overlap; <see cref="Labels"/>
+    /// then holds the last present region of each voxel.
+    /// </summary>
+    public IReadOnlyList<bool[]>? RegionMasks { get; init; }
+
+    /// <summary>The class probabilities on the source grid, one array per output channel, when the options asked to keep them.</summary>
+    public float[][]? Probabilities { get; init; }
 }
 
 public sealed record PipelineOptions
@@ -49,4 +58,7 @@ public sealed record PipelineOptions
     /// (with the same result).
     /// </summary>
     public long MaxAccumulatorBytes { get; init; } = SlidingWindowInference.DefaultMaxAccumulatorBytes;
+
+    /// <summary>Keep the class probabilities on the source grid in the result (voxel-grid models).</summary>
+    public bool KeepProbabilities { get; init; }
 }

@@ -11,7 +11,7 @@ namespace InnerEye.Inference;
 /// window them, run the network patch by patch, bring the posteriors back onto the first channel's grid, take the most
 /// probable class, and clean up each structure. <see cref="WriteRtAsync"/> turns the result into an RT Structure Set.
 /// </summary>
-public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? logger = null)
+public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILogger? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
@@ -92,6 +92,8 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
     private SegmentationResult Run(IReadOnlyList<LoadedSeries> series, ModelConfig model, PipelineOptions options,
         IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
+        if (model.Grid == ModelGrid.Voxel) return RunOnVoxelGrid(series, model, options, progress, cancellationToken);
+        if (!model.UsesOriginalPipeline) return RunOnPatientGrid(series, model, options, progress, cancellationToken);
         var session = Sessions.Get(model);
         var reference = series[0];
         var referenceGrid = GridGeometry.Of(reference.Volume);
@@ -104,7 +106,7 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         for (var c = 0; c < series.Count; c++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var window = model.InputChannels[c].Window ?? model.Preprocessing.Window;
+            var window = WindowOf(model, c);
             var volume = series[c].Volume;
             if (c == 0 && spacing is null)
             {
@@ -152,6 +154,14 @@ public sealed class SegmentationPipeline(ModelSessionCache sessions, ILogger? lo
         _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms, postprocess {Postprocess} ms.",
             model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds, (int)postprocessTime.TotalMilliseconds);
         return new SegmentationResult(labels, reference, timings) { Device = session.Device };
+    }
+
+    /// <summary>The window of channel <paramref name="c"/>: its normalisation's, its own, else the preprocessing one.</summary>
+    internal static WindowConfig WindowOf(ModelConfig model, int c)
+    {
+        var channel = model.InputChannels[c];
+        return channel.Normalization?.Window ?? channel.Window ?? model.Preprocessing.Window
+            ?? throw new InvalidOperationException($"Model '{model.FullId}': channel '{channel.Id}' has no window.");
     }
 
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
