@@ -13,7 +13,7 @@ namespace InnerEye.Cli;
 /// </summary>
 public static class SegmentCommand
 {
-    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--labels out.nii.gz] [--device auto|cpu|cuda] [--models DIR]";
+    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -52,30 +52,34 @@ public static class SegmentCommand
         var model = LoadModel(modelsFolder, options.Model, sessions);
         var modelLoad = total.Elapsed;
 
-        var watch = Stopwatch.StartNew();
-        var input = VolumeLoader.Load(options.Input).ThrowIfInvalid();
-        var decode = watch.Elapsed;
-
-        var result = await new SegmentationPipeline(sessions).RunAsync(input, model);
-        watch.Restart();
-        await using (var file = File.Create(options.Output))
-            await SegmentationPipeline.WriteRtAsync(result, file, model, options.Model);
-        var contour = watch.Elapsed;
+        var pipelineOptions = new PipelineOptions { KeepProbabilities = options.Probabilities is not null };
+        var segmenter = new Segmenter(new SegmentationPipeline(sessions));
+        using var rt = new MemoryStream();
+        var job = await segmenter.RunAsync(options.Input, model, rt, options.Model, pipelineOptions);
+        await File.WriteAllBytesAsync(options.Output, job.Rt);
+        var result = job.Segmentation;
         if (options.Labels is not null)
         {
             var v = result.Reference.Volume;
             NiftiWriter.Write(options.Labels, NiftiImage.Labels(result.Labels, [v.SizeX, v.SizeY, v.SizeZ], v.Spacing, v.Origin, v.Direction,
                 $"{model.FullId} labels"));
         }
+        if (options.Probabilities is not null)
+        {
+            var v = result.Reference.Volume;
+            var probabilities = result.Probabilities ?? throw new InferenceException("ProbabilitiesUnavailable",
+                $"Model '{model.FullId}' runs on the patient-axes grid; --probabilities is available for voxel-grid models.");
+            NpyWriter.WriteFloat32(options.Probabilities, probabilities, [probabilities.Length, v.SizeZ, v.SizeY, v.SizeX]);
+        }
         var t = result.Timings;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
             model {model.FullId} on {sessions.Get(model).Device}: wrote {options.Output}{(options.Labels is null ? "" : $" and {options.Labels}")}
               model load   {modelLoad.TotalSeconds,8:0.000} s
-              decode       {decode.TotalSeconds,8:0.000} s
+              decode       {job.Decode.TotalSeconds,8:0.000} s
               resample     {t.Resample.TotalSeconds,8:0.000} s
               inference    {t.Inference.TotalSeconds,8:0.000} s  (network {t.Network.TotalSeconds:0.000} s over {t.Patches} patches)
               postprocess  {t.Postprocess.TotalSeconds,8:0.000} s
-              contour + RT {contour.TotalSeconds,8:0.000} s
+              contour + RT {job.Contour.TotalSeconds,8:0.000} s
               total        {total.Elapsed.TotalSeconds,8:0.000} s
             """));
         return CommandLine.Ok;
@@ -95,11 +99,12 @@ public static class SegmentCommand
         return new ModelCatalog([model]).Find(requested);
     }
 
-    private sealed record Options(string Input, string Model, string Output, string? Labels, InferenceDevice Device, string? ModelsFolder);
+    private sealed record Options(string Input, string Model, string Output, string? Labels, string? Probabilities, InferenceDevice Device,
+        string? ModelsFolder);
 
     private static Options? Parse(string[] args, out string error)
     {
-        string? input = null, model = null, output = null, labels = null, models = null;
+        string? input = null, model = null, output = null, labels = null, probabilities = null, models = null;
         var device = InferenceDevice.Auto;
         for (var i = 0; i < args.Length; i++)
         {
@@ -117,6 +122,7 @@ public static class SegmentCommand
                 case "--model": model = value; break;
                 case "--out": output = value; break;
                 case "--labels": labels = value; break;
+                case "--probabilities": probabilities = value; break;
                 case "--models": models = value; break;
                 case "--device":
                     if (!Enum.TryParse(value, ignoreCase: true, out device) || !Enum.IsDefined(device)) { error = $"--device must be auto, cpu or cuda, not '{value}'"; return null; }
@@ -125,6 +131,6 @@ public static class SegmentCommand
             }
         }
         error = input is null ? "PATH is missing" : model is null ? "--model is missing" : output is null ? "--out is missing" : "";
-        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, device, models);
+        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, probabilities, device, models);
     }
 }

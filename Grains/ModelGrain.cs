@@ -10,9 +10,9 @@ using Orleans.Placement;
 namespace InnerEye.Grains;
 
 /// <summary>
-/// A replica of a model (key <c>&lt;modelId&gt;/&lt;replica&gt;</c>): decodes an upload, runs the pipeline with the
-/// model's ONNX session (shared by the silo's <see cref="ModelSessionCache"/>) and writes the RT Structure Set to the
-/// artifact store. Reentrant: decoding a job (a CPU stage) and contouring it run beside the network stage of another,
+/// A replica of a model (key <c>&lt;modelId&gt;/&lt;replica&gt;</c>): hands an upload to the <see cref="Segmenter"/>
+/// (decode, model with the ONNX sessions the silo's <see cref="ModelSessionCache"/> shares, RT Structure Set) and writes
+/// the result to the artifact store. Reentrant: decoding a job (a CPU stage) and contouring it run beside the network stage of another,
 /// which at most <see cref="ModelGrainOptions.Capacity"/> jobs hold at once; a job past the bounded queue is refused
 /// with <see cref="ReplicaBusyException"/>. Progress goes back to the segmentation grain on stage changes and every
 /// 10 %, one call at a time so that it arrives in order, and all of it before the job's result.
@@ -24,10 +24,9 @@ namespace InnerEye.Grains;
 public sealed class ModelGrain : Grain, IModelGrain
 {
     private readonly ModelCatalog _catalog;
-    private readonly SegmentationPipeline _pipeline;
+    private readonly Segmenter _segmenter;
     private readonly IArtifactStore _store;
     private readonly ModelGrainOptions _options;
-    private readonly SeriesLoadOptions _loadOptions;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<ModelGrain> _logger;
     private readonly SemaphoreSlim _network;
@@ -41,9 +40,8 @@ public sealed class ModelGrain : Grain, IModelGrain
     public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
         IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
     {
-        _loadOptions = decoding.Value.ToLoadOptions();
         _catalog = catalog;
-        _pipeline = new SegmentationPipeline(sessions, logger);
+        _segmenter = new Segmenter(new SegmentationPipeline(sessions, logger), decoding.Value.ToLoadOptions());
         _store = store;
         _options = options.Value;
         _silo = silo;
@@ -82,62 +80,14 @@ public sealed class ModelGrain : Grain, IModelGrain
     private async Task<ModelJobResult> RunJobAsync(ModelJob job, CancellationToken ct)
     {
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
-        IProgress<PipelineProgress> pipelineProgress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
-        ModelConfig model;
-        SeriesLoadResult input;
-        _waiting++;
-        var decodeSlot = false;
+        IProgress<PipelineProgress> progress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
         try
         {
-            // Decoded volumes are the memory a job holds: only DecodeAhead jobs decode, or wait decoded, beyond
-            // those in the network stage.
-            await _decode.WaitAsync(ct);
-            decodeSlot = true;
-            try
-            {
-                model = _catalog.Find(job.ModelId);
-                if (!_store.Exists(job.Input))
-                    return ModelJobResult.Failure(FailureCodes.InputMissing, $"The upload '{job.Input.Key}' is not in the artifact store.");
-                sender.Report(new PipelineProgress(PipelineStages.Decode, 0));
-                if (_options.StagePause > TimeSpan.Zero) await Task.Delay(_options.StagePause, ct);
-                var path = _store.LocalPath(job.Input);
-                input = await Task.Run(() => VolumeLoader.Load(path, _loadOptions, ct), ct);
-                sender.Report(new PipelineProgress(PipelineStages.Decode, 100));
-            }
-            catch (Exception e) when (Permanent(e) is { } failure)
-            {
-                return failure;
-            }
-            await _network.WaitAsync(ct);
-        }
-        finally
-        {
-            if (decodeSlot) _decode.Release();
-            _waiting--;
-        }
-
-        SegmentationResult result;
-        _running++;
-        try
-        {
-            if (_options.NetworkStageDelay > TimeSpan.Zero) await Task.Delay(_options.NetworkStageDelay, ct);
-            result = await _pipeline.RunAsync(input, model, null, pipelineProgress, ct);
-        }
-        catch (Exception e) when (Permanent(e) is { } failure)
-        {
-            return failure;
-        }
-        finally
-        {
-            _running--;
-            _network.Release();
-        }
-
-        try
-        {
+            var model = _catalog.Find(job.ModelId);
+            if (!_store.Exists(job.Input))
+                return ModelJobResult.Failure(FailureCodes.InputMissing, $"The upload '{job.Input.Key}' is not in the artifact store.");
             using var rt = new MemoryStream();
-            // Off the grain's scheduler, like the other stages: progress is sent from that scheduler while the stage runs.
-            await Task.Run(() => SegmentationPipeline.WriteRtAsync(result, rt, model, job.ModelId, pipelineProgress, ct), ct);
+            await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
             rt.Position = 0;
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
@@ -145,12 +95,66 @@ public sealed class ModelGrain : Grain, IModelGrain
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
-            _completed++;
+            Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {
             return failure;
+        }
+    }
+
+    /// <summary>
+    /// A job's slots. Decoded volumes are the memory a job holds: only DecodeAhead jobs decode, or wait decoded, beyond
+    /// the Capacity jobs in the network stage. A job counts as waiting while it holds or waits for a decode slot.
+    /// </summary>
+    private SegmenterGates JobGates() => new(
+        async ct =>
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await _decode.WaitAsync(ct);
+            }
+            catch
+            {
+                Interlocked.Decrement(ref _waiting);
+                throw;
+            }
+            return new Release(() =>
+            {
+                _decode.Release();
+                Interlocked.Decrement(ref _waiting);
+            });
+        },
+        async ct =>
+        {
+            await _network.WaitAsync(ct);
+            Interlocked.Increment(ref _running);
+            var slot = new Release(() =>
+            {
+                Interlocked.Decrement(ref _running);
+                _network.Release();
+            });
+            try
+            {
+                if (_options.NetworkStageDelay > TimeSpan.Zero) await Task.Delay(_options.NetworkStageDelay, ct);
+            }
+            catch
+            {
+                slot.Dispose();
+                throw;
+            }
+            return slot;
+        });
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) release();
         }
     }
 

@@ -16,6 +16,6 @@ public static class InferenceErrorCodes
         "InputChannelMissing", "InputModalityMismatch",
         "ModelNotFound", "ModelVersionMismatch", "ModelFolderMissing", "ModelConfigUnreadable", "InvalidModelConfig", "ModelCatalogInvalid",
         "ModelFileMissing", "ModelFileCorrupt", "ModelSignatureMismatch", "UnexpectedOutputShape", "InferenceFailed",
-        "ExecutionProviderUnavailable",
+        "ExecutionProviderUnavailable", "ProbabilitiesUnavailable",
     };
 }

@@ -74,6 +74,13 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
             .Where(o => o.End is UploadEnd.Hung or UploadEnd.Broken || (o.Id is not null && o.Elapsed > AdversarialRun.JobBound))
             .Select(o => o.ToString()).ToList();
         output.WriteLine($"longest job: {accepted.Max(o => o.Elapsed).TotalSeconds:0.0} s ({accepted.MaxBy(o => o.Elapsed)})");
+        if (violations.Count > 0)
+        {
+            // The server's own account of what went wrong (its warnings and errors; no patient data is logged).
+            output.WriteLine("--- server warnings and errors ---");
+            foreach (var line in run.ServerOutput.Split('\n').Where(l => l.Contains("fail:") || l.Contains("warn:") || l.Contains("Exception")).Take(200))
+                output.WriteLine(line);
+        }
         Violations.AssertNone(output, $"Every accepted job must end (completed, failed or cancelled) within {AdversarialRun.JobBound.TotalSeconds} s", violations,
             accepted.Count);
     }
