@@ -56,8 +56,10 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
                 throw;
             }
         }
+        // Measured before the job exists: a job that fails at once deletes its upload, maybe before the submit returns.
+        var bytes = new FileInfo(store.LocalPath(input)).Length;
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
-        logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, new FileInfo(store.LocalPath(input)).Length);
+        logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, bytes);
         return status;
     }
 

@@ -54,7 +54,9 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         env["ModelGrain__StagePause"] = "00:00:00.300";
         // Membership declares a killed silo dead within seconds rather than the production default's half minute.
         env["Cluster__Membership__ProbeTimeout"] = "00:00:01";
-        return ServerProcess.StartProgramAsync(ServerProcess.SiloProgramPath, FreePorts.Next(), env);
+        // A silo joins only once every silo the membership table lists as active answers or is declared dead: after a
+        // kill -9 that takes a few probe rounds, longer on a loaded machine.
+        return ServerProcess.StartProgramAsync(ServerProcess.SiloProgramPath, FreePorts.Next(), env, readyTimeout: TimeSpan.FromMinutes(3));
     }
 
     private Task<ServerProcess> StartGatewayAsync()

@@ -56,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>A program of this repository (Gateway.Api or Silo) with the repository's models on the CPU; returns once it is ready.</summary>
     public static async Task<ServerProcess> StartProgramAsync(string program, int httpPort, IReadOnlyDictionary<string, string> environment,
-        string? workingDirectory = null)
+        string? workingDirectory = null, TimeSpan? readyTimeout = null)
     {
         var address = new Uri($"http://127.0.0.1:{httpPort}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -75,7 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await server.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
         return server;
     }
 
