@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace InnerEye.Inference;
 
@@ -67,18 +70,16 @@ public static class SplineZoom
 
         int h = planY.CoefficientLength, w = planX.CoefficientLength, taps = planY.Taps;
         double[]? padded = null;
-        var rows = ArrayPool<double>.Shared.Rent(Math.Max(taps * w, h));
+        var rows = ArrayPool<double>.Shared.Rent(taps * w);
         try
         {
             var coefficients = slice;
             if (planY.Order == 3)
             {
-                padded = ArrayPool<double>.Shared.Rent(h * w);
+                padded = ArrayPool<double>.Shared.Rent(2 * h * w + Math.Max(h, w));
                 var c = padded.AsSpan(0, h * w);
                 EdgePad(slice, 1, ny, nx, c, 0, ZoomPlan.CubicPadding);
-                int[] shape = [h, w];
-                CubicSplinePrefilter.ApplyAlongAxis(c, shape, 0, rows);
-                CubicSplinePrefilter.ApplyAlongAxis(c, shape, 1, rows);
+                CubicSplinePrefilter.Apply2D(c, h, w, padded.AsSpan(h * w));
                 coefficients = c;
             }
             var yIndex = planY.Index;
@@ -88,10 +89,7 @@ public static class SplineZoom
                 var products = rows.AsSpan(0, taps * w);
                 for (var a = 0; a < taps; a++)
                 {
-                    var source = coefficients.Slice(yIndex[oy * taps + a] * w, w);
-                    var weight = yWeights[oy * taps + a];
-                    var target = products.Slice(a * w, w);
-                    for (var j = 0; j < w; j++) target[j] = source[j] * weight;
+                    Scale(coefficients.Slice(yIndex[oy * taps + a] * w, w), yWeights[oy * taps + a], 1.0, products.Slice(a * w, w));
                 }
                 SumRow(products, w, taps, planX, output.Slice(oy * outX, outX));
             }
@@ -120,9 +118,7 @@ public static class SplineZoom
             {
                 padded = ArrayPool<double>.Shared.Rent(d * h * w);
                 EdgePad(volume.Span, nz, ny, nx, padded.AsSpan(0, d * h * w), ZoomPlan.CubicPadding, ZoomPlan.CubicPadding);
-                int[] shape = [d, h, w];
-                for (var axis = 0; axis < 3; axis++)
-                    CubicSplinePrefilter.ApplyAlongAxisParallel(padded, d * h * w, shape, axis, cancellationToken);
+                CubicSplinePrefilter.Apply3D(padded, d, h, w, cancellationToken);
                 coefficients = padded.AsMemory(0, d * h * w);
             }
             Parallel.For(0, outZ, new ParallelOptions { CancellationToken = cancellationToken },
@@ -156,32 +152,69 @@ public static class SplineZoom
             for (var a = 0; a < taps; a++)
             for (var b = 0; b < taps; b++)
             {
-                var source = coefficients.Slice((zIndex[a] * h + yIndex[b]) * w, w);
-                double wz = zWeights[a], wy = yWeights[b];
-                var target = products.Slice((a * taps + b) * w, w);
-                for (var j = 0; j < w; j++) target[j] = source[j] * wz * wy;
+                Scale(coefficients.Slice((zIndex[a] * h + yIndex[b]) * w, w), zWeights[a], yWeights[b], products.Slice((a * taps + b) * w, w));
             }
             SumRow(products, w, taps * taps, planX, output.Slice(oy * outX, outX));
         }
     }
 
+    /// <summary>target[j] = (source[j]·a)·b, the partial products of scipy's terms (b = 1 leaves them exact).</summary>
+    private static void Scale(ReadOnlySpan<double> source, double a, double b, Span<double> target)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var va = new Vector<double>(a);
+            var vb = new Vector<double>(b);
+            for (; j <= source.Length - Vector<double>.Count; j += Vector<double>.Count)
+                (new Vector<double>(source[j..]) * va * vb).CopyTo(target[j..]);
+        }
+        for (; j < source.Length; j++) target[j] = source[j] * a * b;
+    }
+
     /// <summary>
-    /// One output row: for each output x, the sum over <paramref name="rowCount"/> rows of weighted coefficients (each
-    /// row already multiplied by its weights along the other axes) of the x taps, rows outer, taps inner.
+    /// One output row: for each output x, the sum over <paramref name="rowCount"/> rows of partial products (each row
+    /// already multiplied by its weights along the other axes) times the x weights, rows outer, taps inner, one term
+    /// after the other as scipy adds them. Four outputs are summed side by side, each in its own order.
     /// </summary>
     private static void SumRow(ReadOnlySpan<double> products, int w, int rowCount, ZoomPlan planX, Span<double> output)
     {
+        if (planX.CoefficientLength != w || products.Length < rowCount * w || output.Length != planX.OutLength)
+            throw new ArgumentException("The products do not match the plan.");
+        // In bounds: the plan's indices are below its coefficient length, w.
+        ref var p = ref MemoryMarshal.GetReference(products);
+        ref var index = ref MemoryMarshal.GetReference(planX.Index);
+        ref var weight = ref MemoryMarshal.GetReference(planX.Weights);
         var taps = planX.Taps;
-        var index = planX.Index;
-        var weights = planX.Weights;
-        for (var ox = 0; ox < output.Length; ox++)
+        var ox = 0;
+        for (; ox + 3 < output.Length; ox += 4)
         {
-            var t = 0.0;
-            var first = ox * taps;
+            double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            int k0 = ox * taps, k1 = k0 + taps, k2 = k1 + taps, k3 = k2 + taps;
             for (var r = 0; r < rowCount; r++)
             {
-                var row = products.Slice(r * w, w);
-                for (var k = first; k < first + taps; k++) t += row[index[k]] * weights[k];
+                ref var row = ref Unsafe.Add(ref p, r * w);
+                for (var m = 0; m < taps; m++)
+                {
+                    t0 += Unsafe.Add(ref row, Unsafe.Add(ref index, k0 + m)) * Unsafe.Add(ref weight, k0 + m);
+                    t1 += Unsafe.Add(ref row, Unsafe.Add(ref index, k1 + m)) * Unsafe.Add(ref weight, k1 + m);
+                    t2 += Unsafe.Add(ref row, Unsafe.Add(ref index, k2 + m)) * Unsafe.Add(ref weight, k2 + m);
+                    t3 += Unsafe.Add(ref row, Unsafe.Add(ref index, k3 + m)) * Unsafe.Add(ref weight, k3 + m);
+                }
+            }
+            output[ox] = t0;
+            output[ox + 1] = t1;
+            output[ox + 2] = t2;
+            output[ox + 3] = t3;
+        }
+        for (; ox < output.Length; ox++)
+        {
+            var t = 0.0;
+            var k = ox * taps;
+            for (var r = 0; r < rowCount; r++)
+            {
+                ref var row = ref Unsafe.Add(ref p, r * w);
+                for (var m = 0; m < taps; m++) t += Unsafe.Add(ref row, Unsafe.Add(ref index, k + m)) * Unsafe.Add(ref weight, k + m);
             }
             output[ox] = t;
         }
