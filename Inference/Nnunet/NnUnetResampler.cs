@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace InnerEye.Inference;
 
@@ -37,7 +38,7 @@ internal static class NnUnetResampler
         where T : unmanaged, INumberBase<T>
     {
         var volume = new double[data.Length];
-        for (var i = 0; i < data.Length; i++) volume[i] = double.CreateTruncating(data[i]);
+        for (var i = 0; i < data.Length; i++) volume[i] = ToDouble(data[i]);
         var (min, max) = Range(volume);
         var result = new double[output.Length];
         SplineZoom.Zoom3D(volume, shape[0], shape[1], shape[2], result, newShape[0], newShape[1], newShape[2], order, cancellationToken);
@@ -79,7 +80,7 @@ internal static class NnUnetResampler
                 for (var i = 0; i < inP; i++)
                 for (var j = 0; j < inQ; j++)
                 {
-                    var v = double.CreateTruncating(data[source * inStrides[axis] + i * inStrides[p] + j * inStrides[q]]);
+                    var v = ToDouble(data[source * inStrides[axis] + i * inStrides[p] + j * inStrides[q]]);
                     slice[i * inQ + j] = v;
                     min = Math.Min(min, v);
                     max = Math.Max(max, v);
@@ -114,6 +115,18 @@ internal static class NnUnetResampler
             }
         });
     }
+
+    /// <summary>Every float16 as float64, by bit pattern: a table is several times faster than converting.</summary>
+    private static readonly Lazy<double[]> HalfValues = new(() =>
+    {
+        var values = new double[1 << 16];
+        for (var bits = 0; bits < values.Length; bits++) values[bits] = (double)BitConverter.UInt16BitsToHalf((ushort)bits);
+        return values;
+    });
+
+    private static double ToDouble<T>(T value)
+        where T : unmanaged, INumberBase<T> =>
+        typeof(T) == typeof(Half) ? HalfValues.Value[Unsafe.As<T, ushort>(ref value)] : double.CreateTruncating(value);
 
     private static int[] Strides(int[] shape) => [shape[1] * shape[2], shape[2], 1];
 
