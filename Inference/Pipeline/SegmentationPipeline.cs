@@ -50,7 +50,9 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         ArgumentNullException.ThrowIfNull(model);
         progress?.Report(new PipelineProgress(PipelineStages.Contour, 0));
         var structures = model.Structures.Select(s => new RtStructure(s.Name, s.R, s.G, s.B, s.InterpretedType, s.FillHoles)).ToList();
-        var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, modelId ?? model.FullId, "", model.DisplayName);
+        // SeriesDescription is an LO (at most 64 characters); a long display name is cut, not refused.
+        var description = model.DisplayName.Length > 64 ? model.DisplayName[..64] : model.DisplayName;
+        var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, modelId ?? model.FullId, "", description);
         var bytes = await Task.Run(() => RtStructureSetWriter.Build(result.Labels, result.Reference, structures, options, cancellationToken).ToBytes(),
             cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);

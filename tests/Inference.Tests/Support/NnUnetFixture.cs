@@ -21,6 +21,9 @@ public static class NnUnetFixture
         }
     }
 
+    /// <summary>The trained model folder (plans, dataset, folds), as nnU-Net writes it.</summary>
+    public static string ModelFolder => Path.Combine(Root, "Dataset501_ThoraxPhantom", "nnUNetTrainer__nnUNetPlans__3d_fullres");
+
     /// <summary>A file of the fixture by its path relative to the fixture's root, e.g. "spec/resampling_examples.npz".</summary>
     public static string PathOf(string relative)
     {
