@@ -47,9 +47,26 @@ public static class RtStructureSetWriter
     /// slices in the order of <see cref="LoadedSeries.Slices"/>; value i marks structure i − 1, zero is background.
     /// </summary>
     public static RtStructureSet Build(byte[] labels, LoadedSeries source, IReadOnlyList<RtStructure> structures,
+        RtWriteOptions options, CancellationToken cancellationToken = default) =>
+        Build(labels, null, source, structures, options, cancellationToken);
+
+    /// <summary>
+    /// Builds the structure set for one mask per structure (SizeX·SizeY·SizeZ values on the source grid, x fastest), which
+    /// may overlap: a voxel in two masks is inside both ROIs, as regions (nested or overlapping structures) are.
+    /// </summary>
+    public static RtStructureSet Build(IReadOnlyList<bool[]> masks, LoadedSeries source, IReadOnlyList<RtStructure> structures,
         RtWriteOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(masks);
+        ArgumentNullException.ThrowIfNull(source);
+        if (masks.Count != structures.Count)
+            throw new ArgumentException($"{masks.Count} masks were given for {structures.Count} structures.", nameof(masks));
+        return Build(null, masks, source, structures, options, cancellationToken);
+    }
+
+    private static RtStructureSet Build(byte[]? labels, IReadOnlyList<bool[]>? masks, LoadedSeries source, IReadOnlyList<RtStructure> structures,
+        RtWriteOptions options, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(structures);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,13 +74,17 @@ public static class RtStructureSetWriter
         int width = volume.SizeX, height = volume.SizeY, depth = volume.SizeZ, sliceLength = width * height;
         if (source.Slices.Count != depth)
             throw new ArgumentException($"The series lists {source.Slices.Count} slices but its volume has {depth}.", nameof(source));
-        if (labels.LongLength != (long)sliceLength * depth)
+        if (labels is not null && labels.LongLength != (long)sliceLength * depth)
             throw new ArgumentException($"The label volume holds {labels.LongLength} values; the series grid {width}x{height}x{depth} needs {(long)sliceLength * depth}.", nameof(labels));
+        if (masks is not null && masks.Any(m => m.LongLength != (long)sliceLength * depth))
+            throw new ArgumentException($"Every mask must hold the series grid's {(long)sliceLength * depth} values.", nameof(masks));
         if (structures.Count is 0 or > byte.MaxValue)
             throw new ArgumentException($"An RT Structure Set needs 1 to 255 structures; {structures.Count} were given.", nameof(structures));
         Validate(structures, options);
 
-        var contours = TraceAndEncode(labels, source, structures, cancellationToken);
+        var contours = labels is not null
+            ? TraceAndEncode(labels, source, structures, cancellationToken)
+            : TraceAndEncodeMasks(masks!, source, structures, cancellationToken);
 
         var now = options.Now ?? DateTime.Now;
         var sopInstanceUid = UidGenerator.NewUid();
@@ -221,6 +242,40 @@ public static class RtStructureSetWriter
                 if (polygons.Count == 0) continue;
                 var list = new List<EncodedContour>(polygons.Count);
                 foreach (var polygon in polygons) list.Add(Encode(polygon, position, stepX, stepY));
+                perStructure[s] = list;
+            }
+            result[z] = perStructure;
+        });
+        return result;
+    }
+
+    /// <summary>Per slice, per structure: each structure's own mask traced alone, so that overlapping ROIs keep their overlap.</summary>
+    private static List<EncodedContour>?[]?[] TraceAndEncodeMasks(IReadOnlyList<bool[]> masks, LoadedSeries source, IReadOnlyList<RtStructure> structures,
+        CancellationToken cancellationToken)
+    {
+        var volume = source.Volume;
+        int width = volume.SizeX, height = volume.SizeY, sliceLength = width * height;
+        var d = volume.Direction;
+        double sx = volume.Spacing[0], sy = volume.Spacing[1];
+        double[] stepX = [d[0] * sx, d[1] * sx, d[2] * sx], stepY = [d[3] * sy, d[4] * sy, d[5] * sy];
+        var result = new List<EncodedContour>?[]?[volume.SizeZ];
+        Parallel.For(0, volume.SizeZ, new ParallelOptions { CancellationToken = cancellationToken }, z =>
+        {
+            var position = source.Slices[z].Position;
+            var slice = new byte[sliceLength];
+            List<EncodedContour>?[]? perStructure = null;
+            for (var s = 0; s < structures.Count; s++)
+            {
+                var mask = masks[s].AsSpan(z * sliceLength, sliceLength);
+                if (mask.IndexOf(true) < 0) continue;
+                for (var i = 0; i < sliceLength; i++) slice[i] = mask[i] ? (byte)1 : (byte)0;
+                var polygons = structures[s].FillHoles
+                    ? ContourTracer.Trace(slice, width, height, 1, fillHoles: true)
+                    : HoleSplicer.Splice(ContourTracer.TraceAll(slice, width, height, 1, fillHoles: false)[1]);
+                if (polygons.Count == 0) continue;
+                var list = new List<EncodedContour>(polygons.Count);
+                foreach (var polygon in polygons) list.Add(Encode(polygon, position, stepX, stepY));
+                perStructure ??= new List<EncodedContour>?[structures.Count];
                 perStructure[s] = list;
             }
             result[z] = perStructure;

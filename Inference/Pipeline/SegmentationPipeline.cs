@@ -53,7 +53,10 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         // SeriesDescription is an LO (at most 64 characters); a long display name is cut, not refused.
         var description = model.DisplayName.Length > 64 ? model.DisplayName[..64] : model.DisplayName;
         var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, modelId ?? model.FullId, "", description);
-        var bytes = await Task.Run(() => RtStructureSetWriter.Build(result.Labels, result.Reference, structures, options, cancellationToken).ToBytes(),
+        // Regions (a sigmoid model) may overlap: each is traced from its own mask.
+        var bytes = await Task.Run(() => (result.RegionMasks is { } masks
+                ? RtStructureSetWriter.Build(masks, result.Reference, structures, options, cancellationToken)
+                : RtStructureSetWriter.Build(result.Labels, result.Reference, structures, options, cancellationToken)).ToBytes(),
             cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         progress?.Report(new PipelineProgress(PipelineStages.Contour, 100));

@@ -3,12 +3,13 @@ using System.Globalization;
 using InnerEye.Imaging.Series;
 using InnerEye.Inference;
 
-// usage: inference-bench MODELS_DIR MODEL_ID SERIES_PATH [device]
+// usage: inference-bench MODELS_DIR MODEL_ID SERIES_PATH [device] [threads]
 // Runs the whole pipeline once to warm up, then once measured: per-stage seconds, peak RSS growth, and the same number
 // of patches of the same shape run straight through the model's session (the bare network time) for comparison.
 var (modelsDir, modelId, seriesPath) = (args[0], args[1], args[2]);
 var device = args.Length > 3 ? Enum.Parse<InferenceDevice>(args[3], ignoreCase: true) : InferenceDevice.Cpu;
-var sessions = new ModelSessionCache(new InferenceOptions { Device = device });
+var threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+var sessions = new ModelSessionCache(new InferenceOptions { Device = device, IntraOpThreads = threads });
 var model = ModelConfigLoader.Load(Path.Combine(modelsDir, modelId + ".json"), sessions);
 var pipeline = new SegmentationPipeline(sessions);
 var startRss = PeakRss();
@@ -30,12 +31,14 @@ GC.Collect();
 var (decode, result, contour, total) = await RunOnce();
 var t = result.Timings;
 
-var session = sessions.Get(model);
+// An ensemble's runs are spread over its folds' sessions as the pipeline spreads them.
+var folds = sessions.GetAll(model);
+var session = folds[0];
 var shape = t.PatchShape;
 var patch = new float[shape.Aggregate(1L, (a, b) => a * b)];
 for (var i = 0; i < patch.Length; i++) patch[i] = (i % 97) / 48.5f - 1;
 var bare = Stopwatch.StartNew();
-for (var p = 0; p < t.Patches; p++) session.Run(patch, shape).Dispose();
+for (var p = 0; p < t.Patches; p++) folds[p * folds.Count / Math.Max(1, t.Patches)].Run(patch, shape).Dispose();
 bare.Stop();
 
 var v = result.Reference.Volume;
