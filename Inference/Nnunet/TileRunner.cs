@@ -31,7 +31,7 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
             var data = result.Data;
             var outputLength = settings.OutputChannels * PatchVoxels;
             if (data.Length != pending.Count * outputLength)
-                throw new InferenceException("OutputShapeMismatch",
+                throw new InferenceException("UnexpectedOutputShape",
                     $"The network returned {data.Length} values for {pending.Count} patch(es) of [{string.Join(", ", _patch)}] with {settings.OutputChannels} channels; expected {pending.Count * outputLength}.");
             for (var b = 0; b < pending.Count; b++)
             {
