@@ -54,7 +54,7 @@ public sealed class NnUnetModelImporterTests
 
         Assert.Equal(mirroring ? [0, 1] : [], model.MirrorAxes);
         Assert.Equal(mirroring ? "checkpoint_final.pth" : "off (--no-mirroring)", result.MirrorAxesSource);
-        Assert.Equal(new OutputConfig(OutputKind.Logits, OutputActivation.Softmax, []).Kind, model.Output.Kind);
+        Assert.Equal(OutputKind.Logits, model.Output.Kind);
         Assert.Equal(OutputActivation.Softmax, model.Output.Activation);
         Assert.Empty(model.Output.Regions);
         Assert.Equal(6, model.OutputChannels);
