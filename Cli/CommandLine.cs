@@ -23,6 +23,7 @@ public static class CommandLine
                 "inspect" => await InspectCommand.RunAsync(args[1..], stdout, stderr),
                 "phantom" => await PhantomCommand.RunAsync(args[1..], stdout, stderr),
                 "segment" => await SegmentCommand.RunAsync(args[1..], stdout, stderr),
+                "models" => await ModelsCommand.RunAsync(args[1..], stdout, stderr),
                 "dump" => Dump(args[1..], stdout, stderr),
                 _ => await Fail(stderr, $"Unknown command '{args[0]}'.\n\n{HelpText}"),
             };
@@ -68,6 +69,14 @@ public static class CommandLine
           phantom --seed N --out DIR [--rows R --cols C --slices Z --spacing sx,sy,sz] [--feet-first] [--zip]
                                   write a synthetic thorax CT series (DIR/ct/<i>, with --zip also DIR/scan.zip)
                                   and its ground truth (DIR/labels.nii.gz, DIR/phantom.json)
+          models import-nnunet FOLDER --id ID --out DIR [--version V] [--configuration NAME]
+                 [--folds 0,1,…|all] [--onnx-name model.onnx] [--no-mirroring | --mirror-axes 0,1]
+                 [--step 0.5] [--batch-size N] [--structures FILE]
+                                  import a trained nnU-Net v2 model folder (the configuration its checkpoints were
+                                  trained with, every fold, the checkpoint's mirror axes unless told otherwise):
+                                  writes DIR/ID.json and each fold's ONNX file as DIR/ID.fold_K.onnx, run as
+                                  nnU-Net's predictor runs them (exit 0; 2 when the model cannot be imported,
+                                  with the file and field at fault)
           dump FILE               list the elements of one DICOM file
         """;
 }

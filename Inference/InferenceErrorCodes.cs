@@ -13,6 +13,11 @@ public static class InferenceErrorCodes
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
+        // innereye models import-nnunet (Nnunet/Import): a trained nnU-Net model that cannot be imported as it is.
+        "NnUnetFileMissing", "InvalidNnUnetFile", "ConfigurationMissing", "UnsupportedConfiguration", "ConfigurationMismatch",
+        "UnsupportedResampling", "UnknownNormalizationScheme", "LabelsNotConsecutive", "RegionsClassOrderMissing", "MissingFold",
+        "CheckpointMissing", "CheckpointUnreadable", "MirroringAxesDisagree", "OnnxSignatureInvalid", "OnnxShapeMismatch",
+        "StructuresFileInvalid", "ImportSelfCheckFailed", "ImportOutputUnwritable",
         "InputChannelMissing", "InputModalityMismatch",
         "ModelNotFound", "ModelVersionMismatch", "ModelFolderMissing", "ModelConfigUnreadable", "InvalidModelConfig", "ModelCatalogInvalid",
         "ModelFileMissing", "ModelFileCorrupt", "ModelSignatureMismatch", "UnexpectedOutputShape", "InferenceFailed",
