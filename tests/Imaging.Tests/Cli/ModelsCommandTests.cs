@@ -20,7 +20,7 @@ public sealed class ModelsCommandTests
     public void TheFixtureImportsAndTheSummarySaysWhat()
     {
         using var output = new TempDirectory();
-        var (exit, stdout, stderr) = Run("models", "import-nnunet", NnUnetFixtureFolder.TrainedModel, "--id", "Thorax501", "--out", output.Path,
+        var (exit, stdout, stderr) = Run("models", "import-nnunet", NnUnetFixture.ModelFolder, "--id", "Thorax501", "--out", output.Path,
             "--folds", "0,1", "--version", "3");
 
         Assert.Equal(0, exit);
@@ -38,7 +38,7 @@ public sealed class ModelsCommandTests
     public void NoMirroringAndOneFoldAreOptions()
     {
         using var output = new TempDirectory();
-        var (exit, stdout, _) = Run("models", "import-nnunet", NnUnetFixtureFolder.TrainedModel, "--id", "One", "--out", output.Path,
+        var (exit, stdout, _) = Run("models", "import-nnunet", NnUnetFixture.ModelFolder, "--id", "One", "--out", output.Path,
             "--folds", "0", "--no-mirroring", "--onnx-name", "model_dynbatch.onnx", "--batch-size", "2", "--step", "0.25");
 
         Assert.Equal(0, exit);
@@ -54,7 +54,7 @@ public sealed class ModelsCommandTests
     public void ARefusalExitsTwoWithItsCodeAndWritesNothing()
     {
         using var output = new TempDirectory();
-        var (exit, stdout, stderr) = Run("models", "import-nnunet", NnUnetFixtureFolder.TrainedModel, "--id", "X", "--out", output.Path,
+        var (exit, stdout, stderr) = Run("models", "import-nnunet", NnUnetFixture.ModelFolder, "--id", "X", "--out", output.Path,
             "--folds", "0,7");
 
         Assert.Equal(2, exit);

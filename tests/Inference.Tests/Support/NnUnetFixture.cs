@@ -13,8 +13,9 @@ public static class NnUnetFixture
         get
         {
             var root = Path.GetFullPath(Path.Combine(ExternalProcess.RepositoryRoot, "..", "shared", "nnunet"));
-            if (Directory.Exists(root)) return root;
-            var message = $"*** NNU-NET FIXTURE MISSING: {root}. This conformance test did not run. ***";
+            if (File.Exists(Path.Combine(root, "Dataset501_ThoraxPhantom", "nnUNetTrainer__nnUNetPlans__3d_fullres", "plans.json"))) return root;
+            var message = $"*** NNU-NET FIXTURE MISSING: {root} (../shared/nnunet beside the repository) does not hold the trained model " +
+                "Dataset501_ThoraxPhantom/nnUNetTrainer__nnUNetPlans__3d_fullres. This test did not run. ***";
             if (ExternalProcess.InCI) throw new InvalidOperationException(message);
             Console.Error.WriteLine(message);
             throw new SkipException(message);

@@ -8,7 +8,7 @@ public sealed class NnUnetCheckpointTests
     [SkippableFact]
     public void TheFixturesCheckpointHoldsItsMirrorAxesTrainerAndConfiguration()
     {
-        var checkpoint = NnUnetCheckpoint.Read(Path.Combine(NnUnetFixtureFolder.TrainedModel, "fold_0", "checkpoint_final.pth"));
+        var checkpoint = NnUnetCheckpoint.Read(Path.Combine(NnUnetFixture.ModelFolder, "fold_0", "checkpoint_final.pth"));
 
         Assert.True(checkpoint.HasMirroringAxes);
         Assert.Equal([0, 1], checkpoint.MirroringAxes!);
@@ -19,7 +19,7 @@ public sealed class NnUnetCheckpointTests
     [SkippableFact]
     public void BothFoldsOfTheFixtureAllowMirroringAlongZAndYOnly()
     {
-        var checkpoint = NnUnetCheckpoint.Read(Path.Combine(NnUnetFixtureFolder.TrainedModel, "fold_1", "checkpoint_final.pth"));
+        var checkpoint = NnUnetCheckpoint.Read(Path.Combine(NnUnetFixture.ModelFolder, "fold_1", "checkpoint_final.pth"));
 
         Assert.Equal([0, 1], checkpoint.MirroringAxes!);
     }

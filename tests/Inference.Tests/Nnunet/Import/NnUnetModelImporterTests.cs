@@ -16,7 +16,7 @@ public sealed class NnUnetModelImporterTests
     public void TheFixtureImportsAsNnUnetsPredictorRunsIt(int[] folds, bool mirroring)
     {
         using var output = new TempDirectory();
-        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixtureFolder.TrainedModel, "Thorax501", output.Path)
+        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixture.ModelFolder, "Thorax501", output.Path)
         {
             Folds = folds,
             Mirroring = mirroring,
@@ -71,7 +71,7 @@ public sealed class NnUnetModelImporterTests
     public void TheJsonListsTheFoldsBesideItAndRoundTrips()
     {
         using var output = new TempDirectory();
-        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixtureFolder.TrainedModel, "Thorax501", output.Path));
+        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixture.ModelFolder, "Thorax501", output.Path));
 
         using var json = JsonDocument.Parse(File.ReadAllText(result.ConfigPath));
         Assert.Equal(["Thorax501.fold_0.onnx", "Thorax501.fold_1.onnx"], json.RootElement.GetProperty("ensemble").EnumerateArray().Select(e => e.GetString()));
@@ -94,7 +94,7 @@ public sealed class NnUnetModelImporterTests
     public void ADynamicBatchExportIsRunInBatches()
     {
         using var output = new TempDirectory();
-        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixtureFolder.TrainedModel, "Thorax501", output.Path)
+        var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixture.ModelFolder, "Thorax501", output.Path)
         {
             OnnxName = "model_dynbatch.onnx",
             BatchSize = 8,

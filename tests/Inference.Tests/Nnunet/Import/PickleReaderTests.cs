@@ -10,7 +10,7 @@ public sealed class PickleReaderTests
     [SkippableFact]
     public void TheFixturesTensorsArePlaceholdersThatPointAtTheirStorage()
     {
-        using var archive = ZipFile.OpenRead(Path.Combine(NnUnetFixtureFolder.TrainedModel, "fold_1", "checkpoint_final.pth"));
+        using var archive = ZipFile.OpenRead(Path.Combine(NnUnetFixture.ModelFolder, "fold_1", "checkpoint_final.pth"));
         using var stream = new MemoryStream();
         using (var entry = archive.GetEntry("checkpoint_final/data.pkl")!.Open()) entry.CopyTo(stream);
 

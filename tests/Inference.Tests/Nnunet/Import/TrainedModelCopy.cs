@@ -18,7 +18,7 @@ internal sealed class TrainedModelCopy : IDisposable
 
     public TrainedModelCopy(params int[] folds)
     {
-        var source = NnUnetFixtureFolder.TrainedModel;
+        var source = NnUnetFixture.ModelFolder;
         Folder = _directory.Combine("Dataset501_ThoraxPhantom", "nnUNetTrainer__nnUNetPlans__3d_fullres");
         Directory.CreateDirectory(Folder);
         File.Copy(Path.Combine(source, "plans.json"), PlansPath);
