@@ -54,7 +54,7 @@ public static class GridPrediction
 
         var grid = new Grid(padded);
         var weights = new float[grid.Count];
-        foreach (var tile in tiles) Accumulate(weights, grid, tile, patch, weightMap, null, round);
+        foreach (var tile in tiles) Accumulate([weights], grid, tile, patch, weightMap, null, round);
 
         var combinations = MirrorCombinations(settings.MirrorAxes);
         var ensemble = new float[settings.OutputChannels][];
@@ -67,8 +67,7 @@ public static class GridPrediction
             var runner = new TileRunner(fold, channels, shape, below, settings, combinations);
             runner.Run(tiles, (tile, prediction) =>
             {
-                for (var k = 0; k < sums.Length; k++)
-                    Accumulate(sums[k], grid, tile, patch, weightMap, prediction[k], round);
+                Accumulate(sums, grid, tile, patch, weightMap, prediction, round);
                 progress?.Report(100 * Interlocked.Increment(ref done) / total);
             }, cancellationToken);
             for (var k = 0; k < sums.Length; k++)
@@ -139,14 +138,17 @@ public static class GridPrediction
     }
 
     /// <summary>
-    /// target[tile] += values · weights (or += weights when <paramref name="values"/> is null), the product in float32 and
-    /// the sum rounded to float16 when <paramref name="round"/>; in parallel over the tile's slices.
+    /// targets[k][tile] += values[k] · weights (or += weights when <paramref name="values"/> is null), the product in
+    /// float32 and the sum rounded to float16 when <paramref name="round"/>; in parallel over channels and slices.
     /// </summary>
-    private static void Accumulate(float[] target, Grid grid, int[] tile, int[] patch, float[] weightMap, float[]? values, bool round)
+    private static void Accumulate(float[][] targets, Grid grid, int[] tile, int[] patch, float[] weightMap, float[][]? values, bool round)
     {
-        int py = patch[1], px = patch[2], ny = grid.Shape[1], nx = grid.Shape[2];
-        Parallel.For(0, patch[0], z =>
+        int pz = patch[0], py = patch[1], px = patch[2], ny = grid.Shape[1], nx = grid.Shape[2];
+        Parallel.For(0, targets.Length * pz, item =>
         {
+            var k = item / pz;
+            var z = item % pz;
+            var target = targets[k];
             Span<float> row = stackalloc float[px];
             Span<Half> halves = px <= 2048 ? stackalloc Half[px] : new Half[px];
             for (var y = 0; y < py; y++)
@@ -158,7 +160,7 @@ public static class GridPrediction
                 else
                 {
                     // Product and sum rounded separately, as two float32 tensor operations are.
-                    TensorPrimitives.Multiply(values.AsSpan(p, px), w, row);
+                    TensorPrimitives.Multiply(values[k].AsSpan(p, px), w, row);
                     TensorPrimitives.Add(row, t, row);
                 }
                 if (round)

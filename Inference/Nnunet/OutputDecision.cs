@@ -11,7 +11,7 @@ public sealed record OutputDecision(byte[] Labels, IReadOnlyList<bool[]>? Region
     /// where it exceeds 0.5; label = the last present region's structure (nnU-Net's regions_class_order), the masks keep
     /// overlaps.
     /// </summary>
-    public static OutputDecision Decide(float[][] scores, OutputConfig output, int voxels)
+    public static OutputDecision Decide(float[][] scores, OutputConfig output, int voxels, bool keepProbabilities = true)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(output);
@@ -19,7 +19,8 @@ public sealed record OutputDecision(byte[] Labels, IReadOnlyList<bool[]>? Region
         var k = scores.Length;
         if (output.Activation == OutputActivation.Softmax)
         {
-            var probabilities = output.Kind == OutputKind.Logits ? [.. scores.Select(_ => new float[voxels])] : scores;
+            var store = output.Kind == OutputKind.Logits && keepProbabilities;
+            var probabilities = store ? [.. scores.Select(_ => new float[voxels])] : output.Kind == OutputKind.Logits ? [] : scores;
             const int chunk = 4096;
             Parallel.For(0, (voxels + chunk - 1) / chunk, block =>
             {
@@ -31,7 +32,8 @@ public sealed record OutputDecision(byte[] Labels, IReadOnlyList<bool[]>? Region
                     if (output.Kind == OutputKind.Logits)
                     {
                         Softmax(v);
-                        for (var c = 0; c < k; c++) probabilities[c][i] = v[c];
+                        if (store)
+                            for (var c = 0; c < k; c++) probabilities[c][i] = v[c];
                     }
                     var best = 0;
                     for (var c = 1; c < k; c++)

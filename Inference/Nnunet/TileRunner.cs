@@ -21,6 +21,8 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
         var input = new float[batch * inputLength];
         var pending = new List<(int Tile, int Variant)>(batch);
         var predictions = new Dictionary<int, float[][]>();
+        // A tile's buffers are reused once it has been handed over (every value is written before it is read again).
+        var spare = new Stack<float[][]>();
         var nextToHandOver = 0;
 
         void Flush()
@@ -38,8 +40,7 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
                 var (tile, variant) = pending[b];
                 if (!predictions.TryGetValue(tile, out var sum))
                 {
-                    sum = new float[settings.OutputChannels][];
-                    for (var k = 0; k < sum.Length; k++) sum[k] = new float[PatchVoxels];
+                    sum = spare.Count > 0 ? spare.Pop() : NewPrediction();
                     predictions[tile] = sum;
                 }
                 var output = data.Slice(b * outputLength, outputLength);
@@ -60,6 +61,7 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
                         System.Numerics.Tensors.TensorPrimitives.Divide(k, variants, k);
                 onTile(tiles[nextToHandOver], complete);
                 predictions.Remove(nextToHandOver);
+                spare.Push(complete);
                 nextToHandOver++;
             }
         }
@@ -83,6 +85,13 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
 
     private int _queuedThrough;
 
+    private float[][] NewPrediction()
+    {
+        var prediction = new float[settings.OutputChannels][];
+        for (var k = 0; k < prediction.Length; k++) prediction[k] = new float[PatchVoxels];
+        return prediction;
+    }
+
     /// <summary>Copies the tile at <paramref name="start"/> (padded coordinates) of every channel, flipped along <paramref name="flip"/>.</summary>
     private void CutTile(int[] start, Span<float> slot, int[] flip)
     {
@@ -105,6 +114,11 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
                     }
                     var sx0 = start[2] - padBelow[2];
                     var line = ((long)sz * shape[1] + sy) * shape[2];
+                    if (!fx && sx0 >= 0 && sx0 + px <= shape[2])
+                    {
+                        source.AsSpan((int)(line + sx0), px).CopyTo(row);
+                        continue;
+                    }
                     for (var x = 0; x < px; x++)
                     {
                         var sx = sx0 + (fx ? px - 1 - x : x);

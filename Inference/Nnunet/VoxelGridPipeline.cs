@@ -81,27 +81,14 @@ public static class VoxelGridPipeline
         var scores = GridPrediction.Run(timed, channels, networkShape, settings, tileProgress, cancellationToken);
         channels = [];
 
-        // Back onto the cropped source grid, class by class, in the accumulator's precision.
+        // Back onto the cropped source grid in the accumulator's precision, then softmax and argmax (or regions).
         var back = grid.Output;
         var half = model.SlidingWindow.Accumulator == AccumulatorPrecision.Float16;
-        Parallel.For(0, scores.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 1 }, k =>
-        {
-            if (half)
-            {
-                var h = new Half[scores[k].Length];
-                TensorPrimitives.ConvertToHalf(scores[k], h);
-                var r = NnUnetResampling.Resample(h, networkShape, cropped, target, spacing, (int)back.InPlane, (int)back.OutOfPlane,
-                    back.ForceSeparateZ, grid.AnisotropyThreshold);
-                scores[k] = new float[r.Length];
-                TensorPrimitives.ConvertToSingle(r, scores[k]);
-            }
-            else
-            {
-                scores[k] = NnUnetResampling.Resample(scores[k], networkShape, cropped, target, spacing, (int)back.InPlane, (int)back.OutOfPlane,
-                    back.ForceSeparateZ, grid.AnisotropyThreshold);
-            }
-        });
-        var decision = OutputDecision.Decide(scores, model.Output, cropped[0] * cropped[1] * cropped[2]);
+        var separate = NnUnetResampling.SeparateZAxis(target, spacing, grid.AnisotropyThreshold, back.ForceSeparateZ);
+        var decision = separate is { SeparateZ: true, Axis: 0 } && back.OutOfPlane == ResamplingOrder.Nearest
+            ? OutputBySlice.Decide(scores, networkShape, cropped, (int)back.InPlane, half, model.Output, keepProbabilities, cancellationToken)
+            : OutputDecision.Decide(ResampleWhole(scores, networkShape, cropped, target, spacing, back, grid.AnisotropyThreshold, half, cancellationToken),
+                model.Output, cropped[0] * cropped[1] * cropped[2], keepProbabilities);
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
         var inferenceTime = watch.Elapsed;
 
@@ -124,6 +111,32 @@ public static class VoxelGridPipeline
             PatchShape = timed[0].Shape,
         };
         return new VoxelGridOutput(labels, masks, probabilities, timings);
+    }
+
+    /// <summary>Every class resampled whole (the general case: z not separate, or not by nearest slice).</summary>
+    private static float[][] ResampleWhole(float[][] scores, int[] shape, int[] newShape, double[] current, double[] target, ResamplingConfig back,
+        double threshold, bool half, CancellationToken cancellationToken)
+    {
+        var result = new float[scores.Length][];
+        for (var k = 0; k < scores.Length; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (half)
+            {
+                var h = new Half[scores[k].Length];
+                TensorPrimitives.ConvertToHalf(scores[k], h);
+                var r = NnUnetResampling.Resample(h, shape, newShape, current, target, (int)back.InPlane, (int)back.OutOfPlane, back.ForceSeparateZ,
+                    threshold, cancellationToken);
+                result[k] = new float[r.Length];
+                TensorPrimitives.ConvertToSingle(r, result[k]);
+            }
+            else
+            {
+                result[k] = NnUnetResampling.Resample(scores[k], shape, newShape, current, target, (int)back.InPlane, (int)back.OutOfPlane,
+                    back.ForceSeparateZ, threshold, cancellationToken);
+            }
+        }
+        return result;
     }
 
     private static T[] Uncrop<T>(T[] data, CropBox box, int[] shape, T outside)

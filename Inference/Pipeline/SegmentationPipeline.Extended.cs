@@ -13,13 +13,9 @@ public sealed partial class SegmentationPipeline
         var folds = Sessions.GetAll(model);
         var output = VoxelGridPipeline.Run(series, model, folds, DynamicBatch(model, folds), options.KeepProbabilities, progress,
             cancellationToken);
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 0));
-        var watch = Stopwatch.StartNew();
         var reference = series[0];
-        var v = reference.Volume;
-        PostProcessing.Apply(output.Labels, v.SizeX, v.SizeY, v.SizeZ, model.Structures.Count, model.Postprocessing, cancellationToken);
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
-        var timings = output.Timings with { Postprocess = output.Timings.Postprocess + watch.Elapsed };
+        var postprocess = Postprocess(output.Labels, GridGeometry.Of(reference.Volume), model, progress, cancellationToken);
+        var timings = output.Timings with { Postprocess = output.Timings.Postprocess + postprocess };
         Log(model, folds[0].Device, timings);
         return new SegmentationResult(output.Labels, reference, timings)
         {
@@ -91,12 +87,7 @@ public sealed partial class SegmentationPipeline
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
         var inferenceTime = watch.Elapsed;
 
-        watch.Restart();
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 0));
-        PostProcessing.Apply(labels, referenceGrid.SizeX, referenceGrid.SizeY, referenceGrid.SizeZ, model.Structures.Count, model.Postprocessing,
-            cancellationToken);
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
-        var timings = new StageTimings(resampleTime, inferenceTime, watch.Elapsed)
+        var timings = new StageTimings(resampleTime, inferenceTime, Postprocess(labels, referenceGrid, model, progress, cancellationToken))
         {
             Network = TimeSpan.FromTicks(timed.Sum(t => t.Elapsed.Ticks)),
             Patches = timed.Sum(t => t.Patches),

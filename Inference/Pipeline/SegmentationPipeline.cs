@@ -148,17 +148,23 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
         var inferenceTime = watch.Elapsed;
 
-        watch.Restart();
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 0));
-        PostProcessing.Apply(labels, referenceGrid.SizeX, referenceGrid.SizeY, referenceGrid.SizeZ, model.Structures.Count, model.Postprocessing,
-            cancellationToken);
-        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
-        var postprocessTime = watch.Elapsed;
+        var postprocessTime = Postprocess(labels, referenceGrid, model, progress, cancellationToken);
 
         var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime) { Network = network.Elapsed, Patches = network.Patches, PatchShape = network.Shape };
         _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms, postprocess {Postprocess} ms.",
             model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds, (int)postprocessTime.TotalMilliseconds);
         return new SegmentationResult(labels, reference, timings) { Device = session.Device };
+    }
+
+    /// <summary>The model's post-processing of the labels on the source grid, reported as the "postprocess" stage; returns its time.</summary>
+    private static TimeSpan Postprocess(byte[] labels, GridGeometry grid, ModelConfig model, IProgress<PipelineProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 0));
+        PostProcessing.Apply(labels, grid.SizeX, grid.SizeY, grid.SizeZ, model.Structures.Count, model.Postprocessing, cancellationToken);
+        progress?.Report(new PipelineProgress(PipelineStages.Postprocess, 100));
+        return watch.Elapsed;
     }
 
     /// <summary>The window of channel <paramref name="c"/>: its normalisation's, its own, else the preprocessing one.</summary>
