@@ -82,8 +82,10 @@ internal static class NnUnetResampler
                 if (planes is null)
                 {
                     for (var i = 0; i < outP; i++)
-                    for (var j = 0; j < outQ; j++)
-                        output[source * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(plane[i * outQ + j]);
+                    {
+                        for (var j = 0; j < outQ; j++)
+                            output[source * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(plane[i * outQ + j]);
+                    }
                 }
                 return scratch;
             },
@@ -98,11 +100,13 @@ internal static class NnUnetResampler
             var index = planZ.Index.Slice(o * taps, taps);
             var weights = planZ.Weights.Slice(o * taps, taps);
             for (var i = 0; i < outP; i++)
-            for (var j = 0; j < outQ; j++)
             {
-                var t = 0.0;
-                for (var k = 0; k < taps; k++) t += planes[slot[index[k]] * planeOut + i * outQ + j] * weights[k];
-                output[o * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(t);
+                for (var j = 0; j < outQ; j++)
+                {
+                    var t = 0.0;
+                    for (var k = 0; k < taps; k++) t += planes[slot[index[k]] * planeOut + i * outQ + j] * weights[k];
+                    output[o * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(t);
+                }
             }
         });
     }
