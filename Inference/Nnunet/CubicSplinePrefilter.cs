@@ -119,12 +119,16 @@ internal static class CubicSplinePrefilter
     {
         const int tile = 32;
         for (var i0 = 0; i0 < rows; i0 += tile)
-        for (var j0 = 0; j0 < columns; j0 += tile)
         {
-            int i1 = Math.Min(rows, i0 + tile), j1 = Math.Min(columns, j0 + tile);
-            for (var i = i0; i < i1; i++)
-            for (var j = j0; j < j1; j++)
-                target[j * rows + i] = source[i * columns + j];
+            for (var j0 = 0; j0 < columns; j0 += tile)
+            {
+                int i1 = Math.Min(rows, i0 + tile), j1 = Math.Min(columns, j0 + tile);
+                for (var i = i0; i < i1; i++)
+                {
+                    for (var j = j0; j < j1; j++)
+                        target[j * rows + i] = source[i * columns + j];
+                }
+            }
         }
     }
 }

@@ -38,8 +38,7 @@ internal static class NnUnetResampler
         where T : unmanaged, INumberBase<T>
     {
         var volume = new double[data.Length];
-        for (var i = 0; i < data.Length; i++) volume[i] = ToDouble(data[i]);
-        var (min, max) = Range(volume);
+        var (min, max) = ReadSlice(data, 0, 0, 1, 1, data.Length, volume);
         var result = new double[output.Length];
         SplineZoom.Zoom3D(volume, shape[0], shape[1], shape[2], result, newShape[0], newShape[1], newShape[2], order, cancellationToken);
         for (var i = 0; i < result.Length; i++) output[i] = T.CreateTruncating(Clip(result[i], min, max));
@@ -76,23 +75,17 @@ internal static class NnUnetResampler
             {
                 var source = needed[k];
                 var slice = scratch.In;
-                var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
-                for (var i = 0; i < inP; i++)
-                for (var j = 0; j < inQ; j++)
-                {
-                    var v = ToDouble(data[source * inStrides[axis] + i * inStrides[p] + j * inStrides[q]]);
-                    slice[i * inQ + j] = v;
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                }
+                var (min, max) = ReadSlice(data, source * inStrides[axis], inStrides[p], inStrides[q], inP, inQ, slice);
                 var plane = planes is null ? scratch.Out! : planes.AsSpan(k * planeOut, planeOut);
                 SplineZoom.Zoom2D(slice, plane, planP, planQ);
                 for (var i = 0; i < plane.Length; i++) plane[i] = Clip(plane[i], min, max);
                 if (planes is null)
                 {
                     for (var i = 0; i < outP; i++)
-                    for (var j = 0; j < outQ; j++)
-                        output[source * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(plane[i * outQ + j]);
+                    {
+                        for (var j = 0; j < outQ; j++)
+                            output[source * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(plane[i * outQ + j]);
+                    }
                 }
                 return scratch;
             },
@@ -107,11 +100,13 @@ internal static class NnUnetResampler
             var index = planZ.Index.Slice(o * taps, taps);
             var weights = planZ.Weights.Slice(o * taps, taps);
             for (var i = 0; i < outP; i++)
-            for (var j = 0; j < outQ; j++)
             {
-                var t = 0.0;
-                for (var k = 0; k < taps; k++) t += planes[slot[index[k]] * planeOut + i * outQ + j] * weights[k];
-                output[o * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(t);
+                for (var j = 0; j < outQ; j++)
+                {
+                    var t = 0.0;
+                    for (var k = 0; k < taps; k++) t += planes[slot[index[k]] * planeOut + i * outQ + j] * weights[k];
+                    output[o * outStrides[axis] + i * outStrides[p] + j * outStrides[q]] = T.CreateTruncating(t);
+                }
             }
         });
     }
@@ -124,22 +119,32 @@ internal static class NnUnetResampler
         return values;
     });
 
-    private static double ToDouble<T>(T value)
-        where T : unmanaged, INumberBase<T> =>
-        typeof(T) == typeof(Half) ? HalfValues.Value[Unsafe.As<T, ushort>(ref value)] : double.CreateTruncating(value);
-
-    private static int[] Strides(int[] shape) => [shape[1] * shape[2], shape[2], 1];
-
-    private static (double Min, double Max) Range(ReadOnlySpan<double> values)
+    /// <summary>
+    /// Reads rows × columns values from <paramref name="offset"/> with the given strides into <paramref name="slice"/> as
+    /// float64 and returns their range, NaN left out (as scikit-image's clip takes it: nanmin/nanmax when there is a NaN).
+    /// </summary>
+    private static (double Min, double Max) ReadSlice<T>(T[] data, int offset, int rowStride, int columnStride, int rows, int columns,
+        Span<double> slice)
+        where T : unmanaged, INumberBase<T>
     {
+        var halves = typeof(T) == typeof(Half) ? HalfValues.Value : null;
         var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
-        foreach (var v in values)
+        for (var i = 0; i < rows; i++)
         {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            var row = slice.Slice(i * columns, columns);
+            for (var j = 0; j < columns; j++)
+            {
+                var value = data[offset + i * rowStride + j * columnStride];
+                var v = halves is null ? double.CreateTruncating(value) : halves[Unsafe.As<T, ushort>(ref value)];
+                row[j] = v;
+                if (v < min) min = v;
+                if (v > max) max = v;
+            }
         }
         return (min, max);
     }
+
+    private static int[] Strides(int[] shape) => [shape[1] * shape[2], shape[2], 1];
 
     /// <summary><c>np.clip</c>: NaN stays NaN.</summary>
     private static double Clip(double v, double min, double max) => v < min ? min : v > max ? max : v;

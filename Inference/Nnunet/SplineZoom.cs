@@ -19,7 +19,8 @@ namespace InnerEye.Inference;
 public static class SplineZoom
 {
     /// <summary>Zooms one line of <paramref name="inLength"/> samples read every <paramref name="inStride"/> values.</summary>
-    public static void ZoomAxis(ReadOnlySpan<double> input, int inStride, int inLength, Span<double> output, int outStride, int outLength, int order) =>
+    public static void ZoomAxis(ReadOnlySpan<double> input, int inStride, int inLength, Span<double> output, int outStride, int outLength,
+        int order) =>
         ZoomAxis(input, inStride, output, outStride, ZoomPlan.Create(inLength, outLength, order));
 
     /// <summary>Zooms one line with a plan made for its length.</summary>
@@ -150,10 +151,13 @@ public static class SplineZoom
             var yIndex = planY.Index.Slice(oy * taps, taps);
             var yWeights = planY.Weights.Slice(oy * taps, taps);
             for (var a = 0; a < taps; a++)
-            for (var b = 0; b < taps; b++)
             {
-                Scale(coefficients.Slice((zIndex[a] * h + yIndex[b]) * w, w), zWeights[a], yWeights[b], products.Slice((a * taps + b) * w, w));
+                for (var b = 0; b < taps; b++)
+                {
+                    Scale(coefficients.Slice((zIndex[a] * h + yIndex[b]) * w, w), zWeights[a], yWeights[b], products.Slice((a * taps + b) * w, w));
+                }
             }
+
             SumRow(products, w, taps * taps, planX, output.Slice(oy * outX, outX));
         }
     }
@@ -220,18 +224,23 @@ public static class SplineZoom
         }
     }
 
-    /// <summary><c>np.pad(x, mode='edge')</c> of a [nz, ny, nx] array, by <paramref name="padZ"/> in z and <paramref name="pad"/> in y and x.</summary>
+    /// <summary>
+    /// <c>np.pad(x, mode='edge')</c> of a [nz, ny, nx] array, by <paramref name="padZ"/> in z and <paramref name="pad"/> in y
+    /// and x.
+    /// </summary>
     private static void EdgePad(ReadOnlySpan<double> source, int nz, int ny, int nx, Span<double> padded, int padZ, int pad)
     {
         int d = nz + 2 * padZ, h = ny + 2 * pad, w = nx + 2 * pad;
         for (var k = 0; k < d; k++)
-        for (var i = 0; i < h; i++)
         {
-            var row = source.Slice((Math.Clamp(k - padZ, 0, nz - 1) * ny + Math.Clamp(i - pad, 0, ny - 1)) * nx, nx);
-            var target = padded.Slice((k * h + i) * w, w);
-            target[..pad].Fill(row[0]);
-            row.CopyTo(target.Slice(pad, nx));
-            target[(pad + nx)..].Fill(row[nx - 1]);
+            for (var i = 0; i < h; i++)
+            {
+                var row = source.Slice((Math.Clamp(k - padZ, 0, nz - 1) * ny + Math.Clamp(i - pad, 0, ny - 1)) * nx, nx);
+                var target = padded.Slice((k * h + i) * w, w);
+                target[..pad].Fill(row[0]);
+                row.CopyTo(target.Slice(pad, nx));
+                target[(pad + nx)..].Fill(row[nx - 1]);
+            }
         }
     }
 

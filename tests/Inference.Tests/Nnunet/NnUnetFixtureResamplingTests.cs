@@ -22,7 +22,7 @@ public sealed class NnUnetFixtureResamplingTests(ITestOutputHelper output)
         var targetSpacing = arrays["target_spacing"].AsDoubles();
         var expected = arrays["data_resampled"];
         var expectedBack = arrays["prob_style_back"];
-        int[] shape = input.Shape[1..];
+        var shape = input.Shape[1..];
 
         var newShape = NnUnetResampling.NewShape(shape, inputSpacing, targetSpacing);
         Assert.Equal(arrays["data_resampled_shape"].AsInt64s().Select(n => (int)n), newShape);
@@ -79,10 +79,11 @@ public sealed class NnUnetFixtureResamplingTests(ITestOutputHelper output)
         int[][] b = [.. box.EnumerateArray().Select(a => a.EnumerateArray().Select(e => e.GetInt32()).ToArray())];
         int[] shape = [.. b.Select(a => a[1] - a[0])];
         var data = new float[shape[0] * shape[1] * shape[2]];
-        for (var z = 0; z < shape[0]; z++)
-        for (var y = 0; y < shape[1]; y++)
-            full.AsSpan(((z + b[0][0]) * image.Shape[1] + y + b[1][0]) * image.Shape[2] + b[2][0], shape[2])
-                .CopyTo(data.AsSpan((z * shape[1] + y) * shape[2], shape[2]));
+        for (var row = 0; row < shape[0] * shape[1]; row++)
+        {
+            int z = row / shape[1] + b[0][0], y = row % shape[1] + b[1][0];
+            full.AsSpan((z * image.Shape[1] + y) * image.Shape[2] + b[2][0], shape[2]).CopyTo(data.AsSpan(row * shape[2], shape[2]));
+        }
         return (shape, data);
     }
 }

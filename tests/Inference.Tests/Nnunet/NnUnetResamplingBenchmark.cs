@@ -37,7 +37,8 @@ public sealed class NnUnetResamplingBenchmark(ITestOutputHelper output)
                 NnUnetResampling.Resample(channel, TargetShape, ImageShape, TargetSpacing, ImageSpacing, 1, 0, null);
         });
         var debug = typeof(NnUnetResampling).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true;
-        output.WriteLine($"{(debug ? "Debug build (JIT optimisation off), " : "")}{Environment.ProcessorCount} cores: image 48x176x176 -> 48x244x244 order 3: {forth:F0} ms (best of 3); " +
+        output.WriteLine($"{(debug ? "Debug build (JIT optimisation off), " : "")}{Environment.ProcessorCount} cores: " +
+            $"image 48x176x176 -> 48x244x244 order 3: {forth:F0} ms (best of 3); " +
             $"6 float16 channels 48x244x244 -> 48x176x176 order 1: {back:F0} ms (best of 3)");
     }
 

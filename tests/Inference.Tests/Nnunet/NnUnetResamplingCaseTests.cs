@@ -39,7 +39,8 @@ public sealed class NnUnetResamplingCaseTests(ITestOutputHelper output)
             difference = Difference.Of(expected.ToDoubles(), [.. actual.Select(v => (double)v)]);
             Assert.True(difference.Relative <= Float32Tolerance, difference.ToString());
         }
-        output.WriteLine($"{name} ({c.Dtype}, separate z {c.SeparateZ} axis {c.Axis}, {string.Join('x', c.Shape)} -> {string.Join('x', c.NewShape)}): {difference}");
+        output.WriteLine($"{name} ({c.Dtype}, separate z {c.SeparateZ} axis {c.Axis}, " +
+            $"{string.Join('x', c.Shape)} -> {string.Join('x', c.NewShape)}): {difference}");
     }
 
     [Fact]

@@ -15,11 +15,9 @@ public sealed class NnUnetShapeRuleTests
         Assert.Equal([expected, 7, 7], NnUnetResampling.NewShape([size, 7, 7], [spacing, 1, 1], [target, 1, 1]));
 
     [Fact]
-    public void NewShapeDividesBeforeItMultiplies()
-    {
+    public void NewShapeDividesBeforeItMultiplies() =>
         // (0.3 / 0.2) · 5 = 7.499999999999999 → 7, where 0.3 · 5 / 0.2 = 7.5 would give 8.
         Assert.Equal([7, 1, 1], NnUnetResampling.NewShape([5, 1, 1], [0.3, 1, 1], [0.2, 1, 1]));
-    }
 
     [Fact]
     public void AnisotropicCurrentSpacingSeparatesItsLargestAxis() =>
