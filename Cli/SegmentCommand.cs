@@ -67,8 +67,7 @@ public static class SegmentCommand
         if (options.Probabilities is not null)
         {
             var v = result.Reference.Volume;
-            var probabilities = result.Probabilities ?? throw new InferenceException("ProbabilitiesUnavailable",
-                $"Model '{model.FullId}' runs on the patient-axes grid; --probabilities is available for voxel-grid models.");
+            var probabilities = result.Probabilities!;
             NpyWriter.WriteFloat32(options.Probabilities, probabilities, [probabilities.Length, v.SizeZ, v.SizeY, v.SizeX]);
         }
         var t = result.Timings;
