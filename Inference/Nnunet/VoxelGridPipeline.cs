@@ -70,13 +70,7 @@ public static class VoxelGridPipeline
         watch.Restart();
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 0));
         var timed = folds.Select(f => new TimedPredictor(f)).ToList();
-        var lastPercent = 0;
-        var tileProgress = progress is null ? null : new InlineProgress<int>(p =>
-        {
-            if (p <= lastPercent || p >= 100) return;
-            lastPercent = p;
-            progress.Report(new PipelineProgress(PipelineStages.Inference, p));
-        });
+        var tileProgress = SegmentationPipeline.InferencePercent(progress);
         var settings = GridPredictionSettings.For(model, dynamicBatch);
         var scores = GridPrediction.Run(timed, channels, networkShape, settings, tileProgress, cancellationToken);
         channels = [];
@@ -150,10 +144,5 @@ public static class VoxelGridPipeline
                 data.AsSpan((z * s[1] + y) * s[2], s[2])
                     .CopyTo(result.AsSpan(((z + box.Start[0]) * shape[1] + y + box.Start[1]) * shape[2] + box.Start[2], s[2]));
         return result;
-    }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -136,14 +136,7 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         watch.Restart();
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 0));
         var labels = new byte[referenceGrid.VoxelCount];
-        var lastPercent = 0;
-        var inferenceProgress = progress is null ? null : new SyncProgress<int>(p =>
-        {
-            // 100 is reported once the last slab has been mapped back.
-            if (p <= lastPercent || p >= 100) return;
-            lastPercent = p;
-            progress.Report(new PipelineProgress(PipelineStages.Inference, p));
-        });
+        var inferenceProgress = InferencePercent(progress);
         var network = new TimedPredictor(session);
         SlidingWindowInference.Run(network, channels, model.ClassCount, model.Preprocessing.PatchSize, model.Preprocessing.PatchOverlap,
             slab => PosteriorMapper.MapSlab(slab, modelGrid, referenceGrid, labels, cancellationToken),
@@ -176,6 +169,22 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         var channel = model.InputChannels[c];
         return channel.Normalization?.Window ?? channel.Window ?? model.Preprocessing.Window
             ?? throw new InvalidOperationException($"Model '{model.FullId}': channel '{channel.Id}' has no window.");
+    }
+
+    /// <summary>
+    /// The inference stage's percentages, rising, reported in the calling thread; 100 is left to the caller, who
+    /// reports it once the output has been mapped back.
+    /// </summary>
+    internal static IProgress<int>? InferencePercent(IProgress<PipelineProgress>? progress)
+    {
+        if (progress is null) return null;
+        var lastPercent = 0;
+        return new SyncProgress<int>(p =>
+        {
+            if (p <= lastPercent || p >= 100) return;
+            lastPercent = p;
+            progress.Report(new PipelineProgress(PipelineStages.Inference, p));
+        });
     }
 
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
