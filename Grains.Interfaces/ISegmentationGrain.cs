@@ -23,6 +23,9 @@ public interface ISegmentationGrain : IGrainWithStringKey
     /// another (so in order).
     /// </summary>
     Task ReportProgress(int attempt, string stage, int percent);
+
+    /// <summary>Where the delivery of the result to one destination stands, sent by its delivery grain.</summary>
+    Task ReportDelivery(DeliveryStatus delivery);
 }
 
 /// <summary>

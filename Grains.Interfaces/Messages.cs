@@ -9,7 +9,8 @@ public sealed record ArtifactRef([property: Id(0)] string Key);
 /// (<c>Id</c> or <c>Id:Version</c>, e.g. <c>PassThroughModel:1729</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.SubmitSegmentation")]
-public sealed record SubmitSegmentation([property: Id(0)] string ModelId, [property: Id(1)] ArtifactRef Input);
+public sealed record SubmitSegmentation([property: Id(0)] string ModelId, [property: Id(1)] ArtifactRef Input,
+    [property: Id(2)] DicomWebOrigin? Origin = null);
 
 public enum JobState
 {
@@ -27,7 +28,8 @@ public sealed record StageTime([property: Id(0)] string Stage, [property: Id(1)]
 /// <summary>
 /// Where a segmentation stands. <see cref="Stage"/> and <see cref="Progress"/> (0–100 within the stage) are set while
 /// running; <see cref="ErrorCode"/> and <see cref="ErrorDetail"/> when failed; <see cref="Result"/> (the RT Structure
-/// Set) when completed. <see cref="Stages"/> lists when each state and stage began, in order.
+/// Set) when completed. <see cref="Stages"/> lists when each state and stage began, in order. A job that DICOMweb
+/// started has its <see cref="Origin"/>, and once completed the <see cref="Deliveries"/> of its result.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.SegmentationStatus")]
 public sealed record SegmentationStatus(
@@ -41,7 +43,9 @@ public sealed record SegmentationStatus(
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt,
     [property: Id(9)] ArtifactRef? Result,
-    [property: Id(10)] IReadOnlyList<StageTime> Stages)
+    [property: Id(10)] IReadOnlyList<StageTime> Stages,
+    [property: Id(11)] DicomWebOrigin? Origin = null,
+    [property: Id(12)] IReadOnlyList<DeliveryStatus>? Deliveries = null)
 {
     public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

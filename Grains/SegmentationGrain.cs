@@ -97,6 +97,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         var now = _time.GetUtcNow();
         Job.ModelId = request.ModelId;
         Job.Input = request.Input;
+        Job.Origin = request.Origin;
         Job.State = JobState.Queued;
         Job.CreatedAt = now;
         Job.UpdatedAt = now;
@@ -158,6 +159,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             await SwitchToRetentionAsync();
             return;
         }
+        await StartDeliveriesAsync();
+        await RefreshDeliveriesAsync();
         var now = _time.GetUtcNow();
         if (now >= Job.UpdatedAt + _options.RetentionPeriod)
         {
@@ -171,9 +174,60 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
     }
 
+    public async Task ReportDelivery(DeliveryStatus delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var index = Job.Deliveries.FindIndex(d => d.Destination == delivery.Destination);
+        if (index < 0 || Job.Deliveries[index] == delivery) return;
+        Job.Deliveries[index] = delivery;
+        await PersistAsync();
+    }
+
+    /// <summary>Hands the result to a delivery grain for each destination (idempotent: a grain that has it returns its status).</summary>
+    private async Task StartDeliveriesAsync()
+    {
+        if (Job.State != JobState.Completed || Job.DeliveriesStarted || Job.Result is not { } result) return;
+        try
+        {
+            foreach (var delivery in Job.Deliveries.ToList())
+            {
+                var status = await DeliveryOf(delivery.Destination).Start(new DeliveryRequest(Id, result, delivery.Destination));
+                var index = Job.Deliveries.FindIndex(d => d.Destination == delivery.Destination);
+                if (status.Attempts >= Job.Deliveries[index].Attempts) Job.Deliveries[index] = status;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Segmentation {Id}: its deliveries could not all be started; trying again.", Id);
+            return;
+        }
+        Job.DeliveriesStarted = true;
+        await PersistAsync();
+    }
+
+    /// <summary>Reads the status of each pending delivery from its grain, in case a report of it was lost.</summary>
+    private async Task RefreshDeliveriesAsync()
+    {
+        if (!Job.DeliveriesStarted) return;
+        foreach (var delivery in Job.Deliveries.Where(d => d.State == DeliveryState.Pending).ToList())
+        {
+            try
+            {
+                if (await DeliveryOf(delivery.Destination).GetStatus() is { } status) await ReportDelivery(status);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogDebug(e, "Segmentation {Id}: a delivery's status could not be read.", Id);
+            }
+        }
+    }
+
+    private IDeliveryGrain DeliveryOf(string destination) => GrainFactory.GetGrain<IDeliveryGrain>($"{Id}/{destination}");
+
     /// <summary>Deletes the job's artifacts and state and its reminders (the retention period is over).</summary>
     internal async Task ExpireAsync()
     {
+        foreach (var delivery in Job.Deliveries.ToList()) await DeliveryOf(delivery.Destination).Forget();
         if (Job.Result is { } result)
         {
             await _store.DeleteAsync(result);
@@ -196,7 +250,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     }
 
     private SegmentationStatus Status() => new(Id, Job.ModelId ?? "", Job.State, Job.Stage, Job.Progress, Job.ErrorCode, Job.ErrorDetail,
-        Job.CreatedAt, Job.UpdatedAt, Job.Result, [.. Job.Stages]);
+        Job.CreatedAt, Job.UpdatedAt, Job.Result, [.. Job.Stages], Job.Origin, Job.Origin is null ? null : [.. Job.Deliveries]);
 
     private void ScheduleRun()
     {
@@ -323,7 +377,12 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.Result = result;
         Job.ErrorCode = code;
         Job.ErrorDetail = detail;
-        if (state == JobState.Completed) Job.Progress = 100;
+        if (state == JobState.Completed)
+        {
+            Job.Progress = 100;
+            if (Job.Origin is { } origin)
+                Job.Deliveries = [.. origin.Destinations.Select(d => new DeliveryStatus(d, DeliveryState.Pending, 0, null, null, now))];
+        }
         Job.Stage = null;
         Job.UpdatedAt = now;
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
@@ -331,6 +390,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
+        await StartDeliveriesAsync();
     }
 
     /// <summary>An ended job's upload stays only when it did not complete and failed uploads are kept for debugging.</summary>

@@ -25,6 +25,15 @@ public sealed class SegmentationJobState
 
     [Id(13)] public bool InputDeleted { get; set; }
 
+    /// <summary>Where a job that DICOMweb started came from; null for an upload.</summary>
+    [Id(14)] public DicomWebOrigin? Origin { get; set; }
+
+    /// <summary>The result's deliveries, one a destination of the origin's rule, set when the job completes.</summary>
+    [Id(15)] public List<DeliveryStatus> Deliveries { get; set; } = [];
+
+    /// <summary>Whether every delivery grain has taken its delivery.</summary>
+    [Id(16)] public bool DeliveriesStarted { get; set; }
+
     public bool Submitted => ModelId is not null;
 
     public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;

@@ -30,7 +30,7 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default) =>
         WriteAsync(key, content, overwrite: false, ct);
 
-    public bool Exists(ArtifactRef artifact) => File.Exists(PathOf(artifact.Key));
+    public bool Exists(ArtifactRef artifact) => File.Exists(PathOf(artifact.Key)) || Directory.Exists(PathOf(artifact.Key));
 
     public Stream OpenRead(ArtifactRef artifact) =>
         new FileStream(PathOf(artifact.Key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
@@ -39,8 +39,44 @@ public sealed class FileSystemArtifactStore : IArtifactStore
 
     public Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default)
     {
-        File.Delete(PathOf(artifact.Key));
+        var path = PathOf(artifact.Key);
+        if (Directory.Exists(path))
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+        else File.Delete(path);
         return Task.CompletedTask;
+    }
+
+    public Task<ArtifactRef> MoveAsync(ArtifactRef artifact, string key, CancellationToken ct = default)
+    {
+        var target = PathOf(key);
+        EnsureParent(target);
+        File.Move(PathOf(artifact.Key), target, overwrite: true);
+        return Task.FromResult(new ArtifactRef(key));
+    }
+
+    public async Task<ArtifactRef> LinkAsync(ArtifactRef artifact, string key, CancellationToken ct = default)
+    {
+        var source = PathOf(artifact.Key);
+        if (!File.Exists(source)) throw new FileNotFoundException($"No artifact '{artifact.Key}'.", source);
+        var target = PathOf(key);
+        EnsureParent(target);
+        if (HardLink.TryCreate(source, target)) return new ArtifactRef(key);
+        await using var content = OpenRead(artifact);
+        return await PutAsync(key, content, ct).ConfigureAwait(false);
+    }
+
+    private void EnsureParent(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder)) _permissions.EnsureFolder(folder);
     }
 
     public async IAsyncEnumerable<ArtifactInfo> ListOlderThan(DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken ct = default)

@@ -19,6 +19,7 @@ public interface IArtifactStore
     /// </summary>
     Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default);
 
+    /// <summary>Whether a blob (or a folder of blobs) has the key.</summary>
     bool Exists(ArtifactRef artifact);
 
     /// <exception cref="FileNotFoundException">No blob has the key.</exception>
@@ -27,8 +28,19 @@ public interface IArtifactStore
     /// <summary>A local file holding the blob, for readers that take a path (the volume loader).</summary>
     string LocalPath(ArtifactRef artifact);
 
-    /// <summary>Removes the blob; nothing happens when there is none.</summary>
+    /// <summary>Removes the blob, or every blob under the key when it names a folder; nothing happens when there is none.</summary>
     Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default);
+
+    /// <summary>Renames the blob to <paramref name="key"/>, replacing what was there, atomically.</summary>
+    /// <exception cref="FileNotFoundException">No blob has the source key.</exception>
+    Task<ArtifactRef> MoveAsync(ArtifactRef artifact, string key, CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes <paramref name="key"/> hold the same bytes as the blob without copying where the store can (a hard link),
+    /// replacing what was there. Deleting either key leaves the other whole.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No blob has the source key.</exception>
+    Task<ArtifactRef> LinkAsync(ArtifactRef artifact, string key, CancellationToken ct = default);
 
     /// <summary>Every blob last written before <paramref name="cutoff"/>.</summary>
     IAsyncEnumerable<ArtifactInfo> ListOlderThan(DateTimeOffset cutoff, CancellationToken ct = default);

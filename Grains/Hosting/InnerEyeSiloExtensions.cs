@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.DicomWeb;
 using InnerEye.Grains.Storage;
 using InnerEye.Inference;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class InnerEyeSiloExtensions
         builder.Services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding")).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DecodingOptions>, DecodingOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddDicomWebIntake(configuration);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StorageSweeper>(sp, settings.StoragePath));
 
         var metadata = new Dictionary<string, string> { [JobPlacementFilterDirector.RoleKey] = settings.Role.ToString().ToLowerInvariant() };

@@ -25,5 +25,9 @@ public sealed class ResultCountingStore(string root, JobLedger ledger) : IArtifa
 
     public Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default) => _inner.DeleteAsync(artifact, ct);
 
+    public Task<ArtifactRef> MoveAsync(ArtifactRef artifact, string key, CancellationToken ct = default) => _inner.MoveAsync(artifact, key, ct);
+
+    public Task<ArtifactRef> LinkAsync(ArtifactRef artifact, string key, CancellationToken ct = default) => _inner.LinkAsync(artifact, key, ct);
+
     public IAsyncEnumerable<ArtifactInfo> ListOlderThan(DateTimeOffset cutoff, CancellationToken ct = default) => _inner.ListOlderThan(cutoff, ct);
 }

@@ -1,0 +1,27 @@
+namespace InnerEye.Grains.DicomWeb;
+
+/// <summary>A segmentation being started: its id is fixed (and persisted) before its input is assembled and it is submitted.</summary>
+[GenerateSerializer, Immutable, Alias("InnerEye.PendingStart")]
+public sealed record PendingStart([property: Id(0)] string SegmentationId, [property: Id(1)] int RouteIndex,
+    [property: Id(2)] IReadOnlyDictionary<string, CompletedSeries> SeriesByChannel);
+
+/// <summary>The persisted state of a study's intake.</summary>
+[GenerateSerializer, Alias("InnerEye.StudyIntakeState")]
+public sealed class StudyIntakeState
+{
+    /// <summary>Complete series waiting for the other channels of their rule: rule index → channel → series.</summary>
+    [Id(0)] public Dictionary<int, Dictionary<string, CompletedSeries>> Waiting { get; set; } = [];
+
+    /// <summary>When each rule's first waiting series arrived.</summary>
+    [Id(1)] public Dictionary<int, DateTimeOffset> WaitingSince { get; set; } = [];
+
+    [Id(2)] public List<PendingStart> Pending { get; set; } = [];
+
+    /// <summary>Rounds of series taken ("series UID" + newline + round), so that a round handed twice starts one job.</summary>
+    [Id(3)] public HashSet<string> Taken { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The segmentations started for the study, oldest first.</summary>
+    [Id(4)] public List<string> Segmentations { get; set; } = [];
+
+    public bool HasWork => Waiting.Count > 0 || Pending.Count > 0;
+}
