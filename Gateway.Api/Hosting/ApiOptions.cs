@@ -11,6 +11,12 @@ public sealed class ApiOptions
     /// <summary>Largest request body of an upload (the whole body, multipart included); a larger one is refused with 413.</summary>
     public long MaxUploadBytes { get; set; } = 2L << 30;
 
+    /// <summary>
+    /// Largest DICOM instance (one part of a STOW-RS request); a larger part fails with FailureReason 0xA700. The
+    /// default is the decoder's own limit for one file (<c>Decoding:MaxEntryBytes</c>).
+    /// </summary>
+    public long MaxInstanceBytes { get; set; } = 64L << 20;
+
     /// <summary>The <c>Retry-After</c> of a 503 when every model replica's queue is full.</summary>
     public int RetryAfterSeconds { get; set; } = 10;
 

@@ -10,6 +10,7 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         if (options.MaxUploadBytes <= 0) failures.Add($"Api:MaxUploadBytes must be positive (is {options.MaxUploadBytes}).");
+        if (options.MaxInstanceBytes <= 0) failures.Add($"Api:MaxInstanceBytes must be positive (is {options.MaxInstanceBytes}).");
         if (options.RetryAfterSeconds < 0) failures.Add($"Api:RetryAfterSeconds must not be negative (is {options.RetryAfterSeconds}).");
         if (options.UploadTimeout <= TimeSpan.Zero) failures.Add($"Api:UploadTimeout must be positive (is {options.UploadTimeout}).");
         if (options.MinUploadBytesPerSecond < 0 || !double.IsFinite(options.MinUploadBytesPerSecond))

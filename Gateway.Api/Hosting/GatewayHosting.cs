@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InnerEye.Gateway.Api.DicomWeb;
 using InnerEye.Gateway.Api.Health;
 using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Routes;
@@ -54,6 +55,8 @@ public static class GatewayHosting
         }
 
         builder.Services.AddSingleton<SegmentationService>();
+        builder.Services.AddSingleton<StowReceiver>();
+        builder.Services.AddSingleton<StudyResults>();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HealthRoutes.ReadyTag]);
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
@@ -73,6 +76,7 @@ public static class GatewayHosting
         routes.MapHealthRoutes();
         routes.MapSeedRoutes();
         routes.MapInnerEyeRoutes();
+        routes.MapDicomWebRoutes();
         routes.MapOpenApi();
         routes.MapOrleansDashboard("/dashboard").RequireKnownSilo();
         return app;

@@ -16,6 +16,14 @@ public sealed record SegmentationView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<StageTime> Stages)
 {
+    /// <summary>For a job that DICOMweb started: the study, the series of each channel and the rule; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DicomWebOriginView? Origin { get; init; }
+
+    /// <summary>For a job that DICOMweb started: the result's delivery to each destination of its rule.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DeliveryStatus>? Deliveries { get; init; }
+
     /// <summary>Where each stage starts and ends on the overall 0–100 scale; the network dominates.</summary>
     private static readonly Dictionary<string, (int From, int To)> StageSpans = new(StringComparer.Ordinal)
     {
@@ -38,11 +46,19 @@ public sealed record SegmentationView(
         };
         return new SegmentationView(s.SegmentationId, s.ModelId, s.State.ToString().ToLowerInvariant(), s.Stage, progress,
             s.State == JobState.Running ? s.Progress : 0,
-            s.ErrorCode is null ? null : new SegmentationError(s.ErrorCode, s.ErrorDetail ?? ""), s.CreatedAt, s.UpdatedAt, s.Stages);
+            s.ErrorCode is null ? null : new SegmentationError(s.ErrorCode, s.ErrorDetail ?? ""), s.CreatedAt, s.UpdatedAt, s.Stages)
+        {
+            Origin = s.Origin is { } o ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations) : null,
+            Deliveries = s.Origin is null ? null : s.Deliveries ?? [],
+        };
     }
 }
 
 public sealed record SegmentationError(string Code, string Detail);
+
+/// <summary>Where a DICOMweb job came from: its StudyInstanceUID, the SeriesInstanceUID feeding each model channel, the rule and its destinations.</summary>
+public sealed record DicomWebOriginView(string StudyInstanceUid, IReadOnlyDictionary<string, string> SeriesInstanceUids, string Rule,
+    IReadOnlyList<string> Destinations);
 
 /// <summary>The answer to a submit: where to poll.</summary>
 public sealed record SegmentationCreated(string SegmentationId, string ModelId, string Status);

@@ -7,7 +7,8 @@ namespace InnerEye.Gateway.Api.Security;
 /// <summary>
 /// Every route needs the <c>API_AUTH_SECRET</c> header except <c>/ping</c>, <c>/</c> and <c>/health/*</c>:
 /// missing → 401, wrong → 403 (the InnerEye gateway stops itself on 403). The dashboard, opened in a browser that
-/// cannot add headers, also takes the secret as the password of HTTP Basic authentication.
+/// cannot add headers, and DICOMweb clients (Orthanc, viewers), which send HTTP Basic credentials, may give the secret as
+/// the password of HTTP Basic authentication on every route.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
 {
@@ -20,10 +21,12 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
         }
         var dashboard = context.Request.Path.StartsWithSegments("/dashboard");
         string? given = context.Request.Headers.TryGetValue(ApiSecret.HeaderName, out var values) ? values.ToString() : null;
-        if (given is null && dashboard) given = BasicPassword(context.Request);
+        given ??= BasicPassword(context.Request);
         if (given is null)
         {
             if (dashboard) context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye dashboard\", charset=\"UTF-8\"";
+            else if (context.Request.Path.StartsWithSegments("/dicomweb"))
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye DICOMweb\", charset=\"UTF-8\"";
             await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "NoAuthenticationInformation",
                 $"Server failed to authenticate the request. Make sure the value of the {ApiSecret.HeaderName} header is populated.");
             return;

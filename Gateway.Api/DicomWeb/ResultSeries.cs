@@ -1,0 +1,31 @@
+using InnerEye.Grains;
+using InnerEye.Grains.Artifacts;
+using InnerEye.Imaging.Dicom;
+
+namespace InnerEye.Gateway.Api.DicomWeb;
+
+/// <summary>A result this service made for a study (one RT Structure Set: one series of one instance).</summary>
+public sealed record ResultSeries(string SegmentationId, ArtifactRef File, string StudyInstanceUid, string SeriesInstanceUid, string SopClassUid,
+    string SopInstanceUid, string? Modality, string? SeriesDescription, string? SeriesNumber);
+
+/// <summary>The results of a study: the completed segmentations its DICOMweb intake started, read from their files.</summary>
+public sealed class StudyResults(IGrainFactory grains, IArtifactStore store)
+{
+    public async Task<IReadOnlyList<ResultSeries>> ListAsync(string study, CancellationToken ct)
+    {
+        var ids = await grains.GetGrain<IStudyIntakeGrain>(study).GetSegmentations();
+        var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISegmentationGrain>(id).GetStatus(ct)));
+        var results = new List<ResultSeries>();
+        foreach (var status in statuses)
+        {
+            if (status is not { State: JobState.Completed, Result: { } file } || !store.Exists(file)) continue;
+            var d = DicomReader.ReadFile(store.LocalPath(file)).Dataset;
+            if (d.GetFirstString(DicomTags.StudyInstanceUID)?.Trim() != study) continue;
+            results.Add(new ResultSeries(status.SegmentationId, file, study, d.GetFirstString(DicomTags.SeriesInstanceUID)?.Trim() ?? "",
+                d.GetFirstString(DicomTags.SOPClassUID)?.Trim() ?? "", d.GetFirstString(DicomTags.SOPInstanceUID)?.Trim() ?? "",
+                d.GetFirstString(DicomTags.Modality)?.Trim(), d.GetString(DicomTags.SeriesDescription)?.Trim(),
+                d.GetFirstString(DicomTags.SeriesNumber)?.Trim()));
+        }
+        return results;
+    }
+}
