@@ -243,6 +243,10 @@ public class KubernetesManifestTests
         Assert.Equal("2g", annotations.GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-body-size"));
         Assert.Equal("600", annotations.GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-read-timeout"));
         Assert.Equal("600", annotations.GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-send-timeout"));
+        Assert.Equal("off", annotations.GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-request-buffering"));
+        // STOW-RS bodies are whole studies: DICOMweb goes through the main Ingress, with its body size and timeouts.
+        Assert.Contains(main.Get("spec", "rules").Items().SelectMany(r => r.Get("http", "paths").Items()),
+            p => p.Str("path") == "/dicomweb" && p.Str("pathType") == "Prefix");
         foreach (var path in ingresses.SelectMany(i => i.Get("spec", "rules").Items()).SelectMany(r => r.Get("http", "paths").Items()))
             Assert.Equal("gateway-api", path.Get("backend", "service").Str("name"));
     }
