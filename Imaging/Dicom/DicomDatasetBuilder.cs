@@ -34,6 +34,13 @@ public sealed class DicomDatasetBuilder
         return AddBytes(tag, vr, Encoding.Latin1.GetBytes(value));
     }
 
+    /// <summary>A string element in place of the one with the same tag, if any (for derived objects and test data).</summary>
+    public DicomDatasetBuilder Set(DicomTag tag, DicomVR vr, string value)
+    {
+        if (_tags.Remove(tag.Value)) _entries.RemoveAll(e => e.Tag == tag);
+        return Add(tag, vr, value);
+    }
+
     /// <summary>A multi-valued string element, values joined with backslashes.</summary>
     public DicomDatasetBuilder Add(DicomTag tag, DicomVR vr, params string[] values) => Add(tag, vr, string.Join('\\', values));
 
