@@ -88,6 +88,14 @@ public sealed class DicomWebOptionsValidatorTests
     }
 
     [Fact]
+    public void DestinationsAreNamedIgnoringCase()
+    {
+        var options = Resolve(With(("DicomWeb:Routes:0:Destinations:0", "PACS")));
+        Assert.True(options.Destinations.ContainsKey("PACS"));
+        Assert.Equal("bar", options.Destinations["pacs"].Headers["x-foo"]);
+    }
+
+    [Fact]
     public void NoSectionAtAllIsValid()
     {
         var options = Resolve([]);
