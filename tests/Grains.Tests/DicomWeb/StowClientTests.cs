@@ -150,6 +150,31 @@ public sealed class StowClientTests
     }
 
     [Fact]
+    public async Task AServerThatDoesNotAnswerInTimeIsTransient()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0); // accepts connections, never answers
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var http = new HttpClient();
+        var outcome = await new StowClient(http).StoreAsync(new DicomWebDestination { Url = $"http://127.0.0.1:{port}/" },
+            [() => new MemoryStream([1])], TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        Assert.Equal(StowOutcomeKind.Transient, outcome.Kind);
+        Assert.Contains("No answer within", outcome.Detail);
+    }
+
+    [Fact]
+    public async Task CancellingTheCallerIsNotAnOutcome()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var http = new HttpClient();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new StowClient(http).StoreAsync(
+            new DicomWebDestination { Url = $"http://127.0.0.1:{port}/" }, [() => new MemoryStream([1])], Timeout, cancel.Token));
+    }
+
+    [Fact]
     public async Task AnUnreachableServerIsTransient()
     {
         int port;
