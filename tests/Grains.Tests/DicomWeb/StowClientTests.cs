@@ -14,9 +14,10 @@ public sealed class StowClientTests
 
     /// <summary>A STOW-RS response whose FailedSOPSequence has one item per reason.</summary>
     private static string Failed(params int[] reasons) =>
-        "{\"00081198\":{\"vr\":\"SQ\",\"Value\":[" +
-        string.Join(",", reasons.Select(r => $"{{\"00081150\":{{\"vr\":\"UI\",\"Value\":[\"1.2.3\"]}},\"00081197\":{{\"vr\":\"US\",\"Value\":[{r}]}}}}")) +
-        "]}}";
+        "{\"00081198\":{\"vr\":\"SQ\",\"Value\":[" + string.Join(",", reasons.Select(Item)) + "]}}";
+
+    private static string Item(int reason) =>
+        $"{{\"00081150\":{{\"vr\":\"UI\",\"Value\":[\"1.2.3\"]}},\"00081197\":{{\"vr\":\"US\",\"Value\":[{reason}]}}}}";
 
     [Theory]
     [InlineData(HttpStatusCode.OK)]
