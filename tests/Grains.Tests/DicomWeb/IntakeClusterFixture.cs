@@ -18,7 +18,8 @@ public sealed class IntakeCollection : ICollectionFixture<IntakeClusterFixture>
 /// <summary>
 /// One silo running DICOMweb intake on PassThroughModel, and three local DICOMweb servers: "ok" answers 200, "refusing"
 /// 400, "flaky" 503 twice and then 200. A CT series is routed by its SeriesDescription to the rule of the same name,
-/// which delivers to the server of that name; any other series matches no rule.
+/// which delivers to the server of that name; a series described "kept" is segmented and delivered nowhere; any other
+/// series matches no rule.
 /// </summary>
 public sealed class IntakeClusterFixture : IAsyncLifetime
 {
@@ -55,6 +56,9 @@ public sealed class IntakeClusterFixture : IAsyncLifetime
             configuration[$"DicomWeb:Routes:{i}:Destinations:0"] = name;
             configuration[$"DicomWeb:Destinations:{name}:Url"] = server.BaseUrl;
         }
+        configuration["DicomWeb:Routes:3:Name"] = "kept";
+        configuration["DicomWeb:Routes:3:Match:SeriesDescription"] = "^kept$";
+        configuration["DicomWeb:Routes:3:Model"] = "PassThroughModel";
         Grains = await GrainCluster.StartAsync(new GrainClusterOptions
         {
             Silos = 1,
@@ -111,16 +115,19 @@ public sealed class IntakeClusterFixture : IAsyncLifetime
     public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(studyUid);
 
     /// <summary>The segmentation the study's intake started, once it has started one.</summary>
-    public async Task<string> SegmentationOfAsync(string studyUid)
+    public async Task<string> SegmentationOfAsync(string studyUid) => Assert.Single(await SegmentationsOfAsync(studyUid, 1));
+
+    /// <summary>The segmentations the study's intake started, once it has started <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<string>> SegmentationsOfAsync(string studyUid, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             var started = await Study(studyUid).GetSegmentations();
-            if (started.Count > 0) return Assert.Single(started);
+            if (started.Count >= count) return started;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"No segmentation was started for study {studyUid}.");
+        throw new TimeoutException($"Study {studyUid} did not start {count} segmentations.");
     }
 
     /// <summary>The bytes of the one DICOM part of a STOW-RS request.</summary>
