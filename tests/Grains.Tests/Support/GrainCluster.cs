@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using InnerEye.Grains.DicomWeb;
 using InnerEye.Imaging.Phantoms;
 using InnerEye.Imaging.Tests.Support;
 using InnerEye.Inference;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -27,6 +29,9 @@ public sealed record GrainClusterOptions
     public int Replicas { get; init; } = 1;
 
     public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Further configuration of every silo, as a host reads it (e.g. <c>DicomWeb:Routes:0:Model</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 }
 
 /// <summary>
@@ -45,6 +50,7 @@ public sealed class GrainCluster : IAsyncDisposable
         Store = new CountingArtifactStore(_dir.Combine("artifacts"));
         Model = ModelConfigLoader.Load(Path.Combine(RepositoryModels, "PassThroughModel.json"), _sessions);
         var catalog = new ModelCatalog([Model]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(options.Configuration).Build();
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.ConfigureSilo((silo, sb) =>
         {
@@ -71,6 +77,7 @@ public sealed class GrainCluster : IAsyncDisposable
             sb.Services.AddSingleton(_sessions);
             sb.Services.AddSingleton(catalog);
             sb.Services.AddSingleton<Artifacts.IArtifactStore>(Store);
+            sb.Services.AddDicomWebIntake(configuration);
             sb.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);

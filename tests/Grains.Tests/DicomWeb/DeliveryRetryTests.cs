@@ -1,0 +1,45 @@
+namespace InnerEye.Grains.Tests.DicomWeb;
+
+/// <summary>A result's delivery stops at once when refused for good, and is retried with back-off when the server is unavailable.</summary>
+[Collection(IntakeCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
+{
+    private async Task<DeliveryStatus> DeliverAsync(int seed, string rule)
+    {
+        var slices = fixture.PhantomSlices(seed);
+        await fixture.ReceiveAsync(slices, rule);
+        var id = await fixture.SegmentationOfAsync(IntakeClusterFixture.Attributes(slices[0], rule).StudyInstanceUid);
+        var done = await fixture.Grains.WaitAsync(id, s => s.IsTerminal && s.Deliveries is [{ State: not DeliveryState.Pending }]);
+        Assert.Equal(JobState.Completed, done.State);
+        var delivery = Assert.Single(done.Deliveries!);
+        Assert.Equal(rule, delivery.Destination);
+        return delivery;
+    }
+
+    [Fact]
+    public async Task ARefusalFailsTheDeliveryAtOnce()
+    {
+        var delivery = await DeliverAsync(seed: 201, "refusing");
+        Assert.Equal(DeliveryState.Failed, delivery.State);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Equal("HTTP 400: The study is closed.", delivery.LastError);
+        Assert.Null(delivery.NextAttemptAt);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past the first retry delay: no second attempt
+        Assert.Single(fixture.Refusing.Requests);
+    }
+
+    [Fact]
+    public async Task AnUnavailableServerIsTriedAgainUntilItTakesTheResult()
+    {
+        var delivery = await DeliverAsync(seed: 202, "flaky");
+        Assert.Equal(DeliveryState.Delivered, delivery.State);
+        Assert.Equal(3, delivery.Attempts);
+        Assert.Null(delivery.LastError);
+        var requests = fixture.Flaky.Requests;
+        Assert.Equal(3, requests.Count);
+        var parts = await Task.WhenAll(requests.Select(IntakeClusterFixture.SinglePartAsync));
+        Assert.All(parts, p => Assert.Equal(parts[0], p)); // the same file every time
+    }
+}
