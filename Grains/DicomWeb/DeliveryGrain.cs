@@ -67,6 +67,7 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
     public async Task Forget()
     {
         _timer?.Dispose();
+        _timer = null;
         await UnregisterAsync();
         if (Delivery.Started) await _state.ClearStateAsync(CancellationToken.None);
         DeactivateOnIdle();
@@ -106,6 +107,7 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
         {
             var request = Delivery.Request!;
             var outcome = await SendAsync(request);
+            if (!Delivery.Started) return; // forgotten while the request was out
             var now = _time.GetUtcNow();
             Delivery.Attempts++;
             Delivery.LastError = outcome.Kind == StowOutcomeKind.Delivered ? null : outcome.Detail;
@@ -157,7 +159,14 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
             return new StowOutcome(StowOutcomeKind.Rejected, $"No destination '{request.Destination}' is configured (DicomWeb:Destinations).");
         if (!_store.Exists(request.Result))
             return new StowOutcome(StowOutcomeKind.Rejected, "The result is no longer in the artifact store (its retention ended).");
-        return await _client.StoreAsync(destination, [() => _store.OpenRead(request.Result)], _options.Delivery.RequestTimeout, CancellationToken.None);
+        try
+        {
+            return await _client.StoreAsync(destination, [() => _store.OpenRead(request.Result)], _options.Delivery.RequestTimeout, CancellationToken.None);
+        }
+        catch (FileNotFoundException)
+        {
+            return new StowOutcome(StowOutcomeKind.Rejected, "The result is no longer in the artifact store (its retention ended).");
+        }
     }
 
     private TimeSpan Backoff(int attempts)

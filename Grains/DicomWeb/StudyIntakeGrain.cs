@@ -42,6 +42,22 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
     public async Task SeriesComplete(CompletedSeries series, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(series);
+        try
+        {
+            await TakeAsync(series);
+        }
+        catch
+        {
+            // The state in memory may hold what was not persisted: read it again on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+        await EnsureReminderAsync();
+        await StartPendingAsync();
+    }
+
+    private async Task TakeAsync(CompletedSeries series)
+    {
         if (!Study.Taken.Add($"{series.SeriesInstanceUid}\n{series.Round}")) return;
         if (series.RouteIndex < 0 || series.RouteIndex >= _options.Routes.Count)
         {
@@ -64,8 +80,6 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
             Study.Pending.Add(new PendingStart(Guid.CreateVersion7().ToString("N"), series.RouteIndex, channels));
         }
         await _state.WriteStateAsync(CancellationToken.None);
-        await EnsureReminderAsync();
-        await StartPendingAsync();
     }
 
     public Task<IReadOnlyList<string>> GetSegmentations() => Task.FromResult<IReadOnlyList<string>>([.. Study.Segmentations]);
