@@ -11,6 +11,7 @@ namespace InnerEye.Grains.DicomWeb;
 /// for good, or <see cref="DeliveryOptions.GiveUpAfter"/> has passed. Each change is persisted and reported to the
 /// segmentation; a reminder brings a pending delivery back after a restart.
 /// </summary>
+[JobPlacementFilter]
 public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
 {
     public const string DeliverReminder = "deliver";

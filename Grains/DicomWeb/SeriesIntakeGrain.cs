@@ -10,6 +10,7 @@ namespace InnerEye.Grains.DicomWeb;
 /// retention. Every change is persisted before the caller is answered; a durable reminder carries the series through
 /// restarts, a timer keeps it on time while active.
 /// </summary>
+[JobPlacementFilter]
 public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemindable
 {
     public const string IntakeReminder = "intake";

@@ -11,6 +11,7 @@ namespace InnerEye.Grains.DicomWeb;
 /// linked under <c>inputs/&lt;id&gt;/&lt;channel&gt;/</c>, then submitted with its origin. A reminder finishes a start
 /// interrupted by a restart and drops series that waited for another channel longer than the unrouted retention.
 /// </summary>
+[JobPlacementFilter]
 public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemindable
 {
     public const string StartReminder = "start";

@@ -12,12 +12,15 @@ public sealed record ExclusiveStorage;
 /// Removes what a crash leaves in the storage folder: temporary (<c>.partial</c>) files not written to for
 /// <see cref="StorageOptions.TempFileMaxAge"/> (at start, when the storage is this process's alone, all those written before it started), and
 /// uploads that no live job owns — never submitted (the front end stopped between storing and submitting) or of a
-/// job that ended (the process stopped before deleting it). Runs at start and every <see cref="StorageOptions.SweepInterval"/>.
+/// job that ended (the process stopped before deleting it) — and STOW-RS parts left by a request that never finished. Runs at start and every <see cref="StorageOptions.SweepInterval"/>.
 /// </summary>
 public sealed partial class StorageSweeper(string storageRoot, IArtifactStore store, IGrainFactory grains, IOptions<StorageOptions> options,
     IServiceProvider services, TimeProvider time, ILogger<StorageSweeper> logger) : BackgroundService
 {
     public const string InputPrefix = "inputs";
+
+    /// <summary>Where STOW-RS parts wait, for the length of their request, for their series to take them.</summary>
+    public const string IncomingPrefix = "dicomweb/incoming/";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +73,13 @@ public sealed partial class StorageSweeper(string storageRoot, IArtifactStore st
         await foreach (var upload in store.ListOlderThan(time.GetUtcNow() - options.Value.TempFileMaxAge, ct).ConfigureAwait(false))
         {
             var key = upload.Ref.Key;
+            if (key.StartsWith(IncomingPrefix, StringComparison.Ordinal))
+            {
+                // A STOW-RS part outlives its request only when the front end stopped during it: nobody acknowledged it.
+                await store.DeleteAsync(upload.Ref, ct).ConfigureAwait(false);
+                deleted++;
+                continue;
+            }
             if (!key.StartsWith(InputPrefix + "/", StringComparison.Ordinal) || !key.EndsWith(".zip", StringComparison.Ordinal)) continue;
             var id = key[(InputPrefix.Length + 1)..^4];
             var status = await grains.GetGrain<ISegmentationGrain>(id).GetStatus(ct).ConfigureAwait(false);

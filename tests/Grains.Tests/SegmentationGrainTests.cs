@@ -217,16 +217,21 @@ public sealed class SegmentationGrainTests(GpuClusterFixture fixture) : IClassFi
         var liveId = NewId();
         var live = await Grains.UploadPhantomAsync(liveId);
         await Grains.Segmentation(liveId).Submit(new SubmitSegmentation(ModelId, live));
-        foreach (var upload in new[] { orphan, finished, live })
+        // A STOW-RS part whose request never finished (the front end stopped during it), and one still arriving.
+        var leftPart = await Grains.Store.PutAsync(DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
+        var arrivingPart = await Grains.Store.PutAsync(DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
+        foreach (var upload in new[] { orphan, finished, live, leftPart })
             File.SetLastWriteTimeUtc(Grains.Store.LocalPath(upload), DateTime.UtcNow.AddHours(-2));
 
         var sweeper = new Storage.StorageSweeper(Grains.TempPath, Grains.Store, Grains.Client,
             Microsoft.Extensions.Options.Options.Create(new Storage.StorageOptions { TempFileMaxAge = TimeSpan.FromHours(1) }),
             Grains.Cluster.Client.ServiceProvider, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.StorageSweeper>.Instance);
-        Assert.True(await sweeper.SweepOrphanUploadsAsync(CancellationToken.None) >= 2);
+        Assert.True(await sweeper.SweepOrphanUploadsAsync(CancellationToken.None) >= 3);
         Assert.False(Grains.Store.Exists(orphan));
         Assert.False(Grains.Store.Exists(finished));
+        Assert.False(Grains.Store.Exists(leftPart));
+        Assert.True(Grains.Store.Exists(arrivingPart));
         Assert.True(Grains.Store.Exists(live) || (await Grains.Segmentation(liveId).GetStatus())!.IsTerminal);
         await Grains.WaitTerminalAsync(liveId, TimeSpan.FromSeconds(30));
     }
