@@ -32,6 +32,15 @@ public sealed record GrainClusterOptions
 
     /// <summary>Further configuration of every silo, as a host reads it (e.g. <c>DicomWeb:Routes:0:Model</c>).</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Models the catalog holds besides PassThroughModel (e.g. a multi-channel model built in code).</summary>
+    public IReadOnlyList<ModelConfig> ExtraModels { get; init; } = [];
+
+    /// <summary>
+    /// <c>Segmentation:RedriveInterval</c>, the period of the grains' durable reminders; null keeps the default (1 minute,
+    /// Orleans' minimum). A shorter one lowers that minimum, so that a test sees reminder ticks within seconds.
+    /// </summary>
+    public TimeSpan? RedriveInterval { get; init; }
 }
 
 /// <summary>
@@ -49,7 +58,7 @@ public sealed class GrainCluster : IAsyncDisposable
         Options = options;
         Store = new CountingArtifactStore(_dir.Combine("artifacts"));
         Model = ModelConfigLoader.Load(Path.Combine(RepositoryModels, "PassThroughModel.json"), _sessions);
-        var catalog = new ModelCatalog([Model]);
+        var catalog = new ModelCatalog([Model, .. options.ExtraModels]);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(options.Configuration).Build();
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.ConfigureSilo((silo, sb) =>
@@ -58,6 +67,7 @@ public sealed class GrainCluster : IAsyncDisposable
                 ? new Dictionary<string, string> { [ModelPlacementOptions.AcceleratorKey] = ModelPlacementOptions.Gpu }
                 : new Dictionary<string, string>());
             sb.UseInMemoryReminderService();
+            if (options.RedriveInterval is { } redrive) sb.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = redrive);
             sb.Services.AddGrainStorage("jobs", (sp, _) => new SharedGrainStorage(_records, sp.GetRequiredService<Serializer>()));
             sb.AddSegmentationGrains(
                 s =>
@@ -67,6 +77,7 @@ public sealed class GrainCluster : IAsyncDisposable
                     s.BusyRetryDelay = TimeSpan.FromMilliseconds(200);
                     s.Replicas = options.Replicas;
                     s.RetentionPeriod = options.RetentionPeriod;
+                    if (options.RedriveInterval is { } redrive) s.RedriveInterval = redrive;
                 },
                 m =>
                 {
