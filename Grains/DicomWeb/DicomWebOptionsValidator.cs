@@ -18,6 +18,11 @@ public sealed class DicomWebOptionsValidator(ModelCatalog catalog) : IValidateOp
         Positive(errors, $"{s}:SeriesQuietPeriod", options.SeriesQuietPeriod);
         Positive(errors, $"{s}:UnroutedRetention", options.UnroutedRetention);
         Positive(errors, $"{s}:RoutedRetention", options.RoutedRetention);
+        if (options.RoutedRetention < options.UnroutedRetention)
+        {
+            errors.Add($"{s}:RoutedRetention ({options.RoutedRetention}) must be at least UnroutedRetention ({options.UnroutedRetention}): " +
+                "a routed series waiting for another channel keeps its instances that long.");
+        }
         Positive(errors, $"{s}:Delivery:FirstRetryDelay", options.Delivery.FirstRetryDelay);
         Positive(errors, $"{s}:Delivery:RequestTimeout", options.Delivery.RequestTimeout);
         if (options.Delivery.MaxRetryDelay < options.Delivery.FirstRetryDelay)

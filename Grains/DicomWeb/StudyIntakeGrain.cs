@@ -59,7 +59,8 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
 
     private async Task TakeAsync(CompletedSeries series)
     {
-        if (!Study.Taken.Add($"{series.SeriesInstanceUid}\n{series.Round}")) return;
+        if (Study.Taken.TryGetValue(series.SeriesInstanceUid, out var taken) && taken >= series.Round) return;
+        Study.Taken[series.SeriesInstanceUid] = series.Round;
         if (series.RouteIndex < 0 || series.RouteIndex >= _options.Routes.Count)
         {
             LogRuleGone(_logger, IntakeKeys.Hash(series.SeriesInstanceUid), series.RouteIndex);
@@ -74,10 +75,16 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
         }
         channels[series.Channel] = series;
         var needed = route.Channels.Count == 0 ? [""] : route.Channels.Keys.ToList();
+        if (Study.LastStarted.TryGetValue(series.RouteIndex, out var last))
+        {
+            // A series sent again (a late instance): the other channels run with the series they last ran with.
+            foreach (var channel in needed.Where(c => !channels.ContainsKey(c) && last.ContainsKey(c))) channels[channel] = last[channel];
+        }
         if (needed.All(channels.ContainsKey))
         {
             Study.Waiting.Remove(series.RouteIndex);
             Study.WaitingSince.Remove(series.RouteIndex);
+            if (route.Channels.Count > 0) Study.LastStarted[series.RouteIndex] = new Dictionary<string, CompletedSeries>(channels, StringComparer.Ordinal);
             Study.Pending.Add(new PendingStart(Guid.CreateVersion7().ToString("N"), series.RouteIndex, channels));
         }
         await _state.WriteStateAsync(CancellationToken.None);

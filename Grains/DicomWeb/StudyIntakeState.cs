@@ -17,11 +17,17 @@ public sealed class StudyIntakeState
 
     [Id(2)] public List<PendingStart> Pending { get; set; } = [];
 
-    /// <summary>Rounds of series taken ("series UID" + newline + round), so that a round handed twice starts one job.</summary>
-    [Id(3)] public HashSet<string> Taken { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The latest round taken of each series, so that a round handed twice starts one job.</summary>
+    [Id(3)] public Dictionary<string, int> Taken { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The segmentations started for the study, oldest first.</summary>
     [Id(4)] public List<string> Segmentations { get; set; } = [];
+
+    /// <summary>
+    /// The series each multi-channel rule last started with: rule index → channel → series. A late instance routes its
+    /// series again, and the other channels are taken from here.
+    /// </summary>
+    [Id(5)] public Dictionary<int, Dictionary<string, CompletedSeries>> LastStarted { get; set; } = [];
 
     public bool HasWork => Waiting.Count > 0 || Pending.Count > 0;
 }

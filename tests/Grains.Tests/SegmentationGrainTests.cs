@@ -218,8 +218,8 @@ public sealed class SegmentationGrainTests(GpuClusterFixture fixture) : IClassFi
         var live = await Grains.UploadPhantomAsync(liveId);
         await Grains.Segmentation(liveId).Submit(new SubmitSegmentation(ModelId, live));
         // A STOW-RS part whose request never finished (the front end stopped during it), and one still arriving.
-        var leftPart = await Grains.Store.PutAsync(DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
-        var arrivingPart = await Grains.Store.PutAsync(DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
+        var leftPart = await Grains.Store.PutAsync(InnerEye.Grains.DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
+        var arrivingPart = await Grains.Store.PutAsync(InnerEye.Grains.DicomWeb.IntakeKeys.Incoming(), new MemoryStream(new byte[10]));
         foreach (var upload in new[] { orphan, finished, live, leftPart })
             File.SetLastWriteTimeUtc(Grains.Store.LocalPath(upload), DateTime.UtcNow.AddHours(-2));
 

@@ -183,6 +183,11 @@ public sealed class DicomWebOptionsValidatorTests
         Assert.Contains($"{key} must be a positive time span", Failure((key, value)));
 
     [Fact]
+    public void ARoutedRetentionShorterThanTheUnroutedOneIsRefused() =>
+        Assert.Contains("DicomWeb:RoutedRetention (00:10:00) must be at least UnroutedRetention (01:00:00)",
+            Failure(("DicomWeb:RoutedRetention", "00:10:00")));
+
+    [Fact]
     public void AMaximumRetryDelayBelowTheFirstIsRefused() =>
         Assert.Contains("DicomWeb:Delivery:MaxRetryDelay", Failure(("DicomWeb:Delivery:MaxRetryDelay", "00:00:00.1")));
 

@@ -70,7 +70,7 @@ public sealed class MultiChannelIntakeFixture : IAsyncLifetime
     /// The slices of a phantom (its study follows from the seed) as DICOM files: the phantom's CT series, or the same
     /// pixels and geometry as an MR series with its own series and instance UIDs.
     /// </summary>
-    public static IReadOnlyList<byte[]> PhantomSeries(int seed, string modality)
+    public static IReadOnlyList<byte[]> PhantomSeries(int seed, string modality, string description = "MR series")
     {
         var phantom = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 64, Columns = 64, Slices = 4 });
         return [.. Enumerable.Range(0, phantom.Options.Slices).Select(k =>
@@ -82,7 +82,7 @@ public sealed class MultiChannelIntakeFixture : IAsyncLifetime
                     .Set(DicomTags.SOPClassUID, DicomVR.UI, MrImageStorage)
                     .Set(DicomTags.SeriesInstanceUID, DicomVR.UI, $"2.25.{seed}0077")
                     .Set(DicomTags.SOPInstanceUID, DicomVR.UI, $"2.25.{seed}0077{k + 1:D2}")
-                    .Set(DicomTags.SeriesDescription, DicomVR.LO, "MR series");
+                    .Set(DicomTags.SeriesDescription, DicomVR.LO, description);
             }
             return DicomWriter.WriteFile(ds, TransferSyntax.ExplicitVRLittleEndian);
         })];
@@ -189,6 +189,35 @@ public sealed class MultiChannelIntakeTests(MultiChannelIntakeFixture fixture)
         // One segmentation for the pair, none for the other study's CT, whose MR is still missing.
         Assert.Equal([id], await fixture.Study(study).GetSegmentations());
         Assert.Empty(await fixture.Study(otherSeries.StudyInstanceUid).GetSegmentations());
+    }
+
+    [Fact]
+    public async Task AnMrInstanceSentAgainWithNewBytesRunsThePairAgainWithTheCtItRanWith()
+    {
+        var ct = MultiChannelIntakeFixture.PhantomSeries(seed: 504, "CT");
+        var mr = MultiChannelIntakeFixture.PhantomSeries(seed: 504, "MR");
+        var study = MultiChannelIntakeFixture.Attributes(ct[0]).StudyInstanceUid;
+        await fixture.ReceiveAsync(ct);
+        await fixture.ReceiveAsync(mr);
+        var first = await fixture.SegmentationOfAsync(study);
+        await fixture.Grains.WaitTerminalAsync(first);
+
+        // The same MR instance with other bytes (a corrected description): the MR series is routed again and pairs with
+        // the CT the first run used, which is not sent again.
+        var corrected = MultiChannelIntakeFixture.PhantomSeries(seed: 504, "MR", description: "MR series, corrected");
+        Assert.Equal(InstanceOutcome.Stored, Assert.Single(await fixture.ReceiveAsync([corrected[0]])));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<string> started;
+        do
+        {
+            await Task.Delay(200);
+            started = await fixture.Study(study).GetSegmentations();
+        }
+        while (started.Count < 2 && DateTime.UtcNow < deadline);
+        Assert.Equal(2, started.Count);
+        var second = await fixture.Grains.WaitTerminalAsync(started[1]);
+        Assert.Equal(MultiChannelIntakeFixture.Attributes(ct[0]).SeriesInstanceUid, second.Origin!.SeriesByChannel["ct"]);
+        Assert.True(second.State == JobState.Completed, second.ToString());
     }
 
     [Fact]
