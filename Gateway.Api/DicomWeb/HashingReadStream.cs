@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
+using InnerEye.Gateway.Api.Uploads;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
 
 /// <summary>Reads through to a part's body, hashing it (SHA-256) and refusing more than <paramref name="limit"/> bytes.</summary>
-public sealed class HashingReadStream(Stream inner, long limit) : Stream
+public sealed class HashingReadStream(Stream inner, long limit) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -11,11 +12,6 @@ public sealed class HashingReadStream(Stream inner, long limit) : Stream
 
     /// <summary>The hash of everything read, as lower-case hex (once the part is read to its end).</summary>
     public string Sha256() => Convert.ToHexStringLower(_hash.GetHashAndReset());
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -30,19 +26,6 @@ public sealed class HashingReadStream(Stream inner, long limit) : Stream
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Take(buffer.Span[..n]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

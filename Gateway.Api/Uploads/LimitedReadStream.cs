@@ -1,14 +1,9 @@
 namespace InnerEye.Gateway.Api.Uploads;
 
 /// <summary>Reads through to an inner stream and throws <see cref="UploadTooLargeException"/> once more than the limit has been read.</summary>
-public sealed class LimitedReadStream(Stream inner, long limit) : Stream
+public sealed class LimitedReadStream(Stream inner, long limit) : ReadOnlyStream
 {
     private long _read;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -20,19 +15,6 @@ public sealed class LimitedReadStream(Stream inner, long limit) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int Count(int n)
     {

@@ -5,19 +5,8 @@ namespace InnerEye.Gateway.Api.Uploads;
 /// boundary) is read through the whole body's <see cref="LimitedReadStream"/>, so the upload limit holds for the whole
 /// body and not only up to the file.
 /// </summary>
-public sealed class MultipartFileStream(Stream part, LimitedReadStream wholeBody) : Stream
+public sealed class MultipartFileStream(Stream part, LimitedReadStream wholeBody) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         var n = part.Read(buffer, offset, count);
@@ -31,19 +20,6 @@ public sealed class MultipartFileStream(Stream part, LimitedReadStream wholeBody
         if (n == 0 && buffer.Length > 0) await wholeBody.CopyToAsync(Null, cancellationToken).ConfigureAwait(false);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
