@@ -17,14 +17,15 @@ public sealed record SeriesAttributes(
 
 /// <summary>
 /// An instance received by STOW-RS, already written to the artifact store at <see cref="Incoming"/>; the series intake
-/// grain moves it to its own place or, when it has the same instance with the same bytes, deletes it.
+/// grain moves it to its own place or, when it has the same instance with the same bytes (the same
+/// <see cref="ContentHash"/>, a 128-bit XXH3 of the file), deletes it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.ReceivedInstance")]
 public sealed record ReceivedInstance(
     [property: Id(0)] string SopInstanceUid,
     [property: Id(1)] string SopClassUid,
     [property: Id(2)] ArtifactRef Incoming,
-    [property: Id(3)] string Sha256,
+    [property: Id(3)] string ContentHash,
     [property: Id(4)] long Length);
 
 /// <summary>The instances of one series received in one STOW-RS request.</summary>

@@ -1,17 +1,20 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using InnerEye.Gateway.Api.Uploads;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
 
-/// <summary>Reads through to a part's body, hashing it (SHA-256) and refusing more than <paramref name="limit"/> bytes.</summary>
+/// <summary>
+/// Reads through to a part's body, hashing it (128-bit XXH3: tells a resent instance from a changed one at memory speed)
+/// and refusing more than <paramref name="limit"/> bytes.
+/// </summary>
 public sealed class HashingReadStream(Stream inner, long limit) : ReadOnlyStream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly XxHash128 _hash = new();
 
     public long BytesRead { get; private set; }
 
     /// <summary>The hash of everything read, as lower-case hex (once the part is read to its end).</summary>
-    public string Sha256() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    public string ContentHash() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     public override long Position
     {
@@ -27,17 +30,11 @@ public sealed class HashingReadStream(Stream inner, long limit) : ReadOnlyStream
         return Take(buffer.Span[..n]);
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _hash.Dispose();
-        base.Dispose(disposing);
-    }
-
     private int Take(ReadOnlySpan<byte> read)
     {
         BytesRead += read.Length;
         if (BytesRead > limit) throw new InstanceTooLargeException(limit);
-        _hash.AppendData(read);
+        _hash.Append(read);
         return read.Length;
     }
 }

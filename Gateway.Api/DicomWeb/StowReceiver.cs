@@ -3,7 +3,6 @@ using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.DicomWeb;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
@@ -11,11 +10,15 @@ namespace InnerEye.Gateway.Api.DicomWeb;
 /// <summary>
 /// Receives a STOW-RS request: each part streams into the artifact store (never the whole request in memory), is read
 /// with the Imaging reader and checked; then the good parts go, a batch per series, to the series' intake grain,
-/// which persists them before this returns. A malformed body stores nothing.
+/// which persists them before this returns. A malformed body stores nothing. Each part is forced to disk in the
+/// background while the next ones arrive (a few at a time), and all of them before the series take them: a request of
+/// many small files costs about what one file of their size does.
 /// </summary>
 public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore store, IOptions<ApiOptions> api, ILogger<StowReceiver> logger)
 {
-    private sealed record Received(ArtifactRef Incoming, InstanceHeader Header, string Sha256, long Length);
+    private const int ConcurrentFlushes = 8;
+
+    private sealed record Received(ArtifactRef Incoming, InstanceHeader Header, string ContentHash, long Length);
 
     /// <exception cref="UnsupportedStowMediaTypeException">Not multipart/related of DICOM files (415).</exception>
     /// <exception cref="InvalidUploadException">A malformed multipart body (400).</exception>
@@ -27,22 +30,30 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         var boundary = StowContentType.Boundary(request.ContentType);
         var results = new List<StowPartResult?>();
         var received = new List<(int Index, Received Part)>();
+        var flushes = new List<Task>();
+        using var flushSlots = new SemaphoreSlim(ConcurrentFlushes);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(api.Value.UploadTimeout);
         try
         {
             await using var body = await UploadReader.OpenAsync(request, api.Value.MaxUploadBytes, deadline.Token);
-            var reader = new MultipartReader(boundary, body);
-            while (await NextSectionAsync(reader, deadline.Token) is { } section)
+            var reader = new MultipartRelatedReader(body, boundary);
+            while (await reader.NextPartAsync(deadline.Token) is { } headers)
             {
-                var (result, part) = await ReceivePartAsync(section, studyInUrl, deadline.Token);
-                if (part is not null) received.Add((results.Count, part));
+                var (result, part) = await ReceivePartAsync(reader, headers.GetValueOrDefault("Content-Type"), studyInUrl, deadline.Token);
+                if (part is not null)
+                {
+                    received.Add((results.Count, part));
+                    flushes.Add(FlushAsync(part.Incoming, flushSlots, deadline.Token));
+                }
                 results.Add(result);
             }
             if (results.Count == 0) throw new InvalidUploadException("The multipart/related body holds no part.");
+            await Task.WhenAll(flushes);
         }
         catch (Exception e)
         {
+            await Task.WhenAll(flushes.Select(f => f.ContinueWith(_ => { }, TaskScheduler.Default)));
             foreach (var (_, part) in received) await store.DeleteAsync(part.Incoming, CancellationToken.None);
             if (e is OperationCanceledException && deadline.IsCancellationRequested && !ct.IsCancellationRequested)
                 throw new UploadTimeoutException(api.Value.UploadTimeout);
@@ -56,42 +67,39 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         return stow;
     }
 
-    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken ct)
+    private async Task FlushAsync(ArtifactRef part, SemaphoreSlim slots, CancellationToken ct)
     {
+        await slots.WaitAsync(ct);
         try
         {
-            return await reader.ReadNextSectionAsync(ct);
+            await store.FlushAsync(part, ct);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException && e is not UploadTooLargeException)
+        finally
         {
-            throw new InvalidUploadException($"The multipart/related body is malformed: {e.Message}");
+            slots.Release();
         }
     }
 
     /// <summary>Stores one part under an incoming key and reads its header; a part that fails leaves nothing behind.</summary>
-    private async Task<(StowPartResult? Result, Received? Part)> ReceivePartAsync(MultipartSection section, string? studyInUrl, CancellationToken ct)
+    private async Task<(StowPartResult? Result, Received? Part)> ReceivePartAsync(MultipartRelatedReader reader, string? contentType,
+        string? studyInUrl, CancellationToken ct)
     {
-        if (!StowContentType.IsDicomPart(section.ContentType))
+        if (!StowContentType.IsDicomPart(contentType))
         {
             return (new StowPartResult(null, null, null, null, StowFailureReasons.CannotUnderstand,
-                $"A part of type '{section.ContentType}' is not application/dicom."), null);
+                $"A part of type '{contentType}' is not application/dicom."), null);
         }
         var key = IntakeKeys.Incoming();
         var incoming = new ArtifactRef(key);
-        await using var hashing = new HashingReadStream(section.Body, api.Value.MaxInstanceBytes);
+        await using var hashing = new HashingReadStream(reader.PartStream(), api.Value.MaxInstanceBytes);
         try
         {
-            await store.PutAsync(key, hashing, ct);
+            await store.PutUnflushedAsync(key, hashing, ct);
         }
         catch (InstanceTooLargeException e)
         {
             await store.DeleteAsync(incoming, CancellationToken.None);
             return (new StowPartResult(null, null, null, null, StowFailureReasons.OutOfResources, e.Message), null);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException && e is not UploadTooLargeException)
-        {
-            await store.DeleteAsync(incoming, CancellationToken.None);
-            throw new InvalidUploadException($"The multipart/related body is malformed: {e.Message}");
         }
         catch
         {
@@ -115,7 +123,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             return (new StowPartResult(header.SopClassUid, header.SopInstanceUid, header.Series.StudyInstanceUid, header.Series.SeriesInstanceUid,
                 StowFailureReasons.StudyMismatch, "The instance's StudyInstanceUID is not the study of the request URL."), null);
         }
-        return (null, new Received(incoming, header, hashing.Sha256(), hashing.BytesRead));
+        return (null, new Received(incoming, header, hashing.ContentHash(), hashing.BytesRead));
     }
 
     /// <summary>Hands the parts to their series' intake grains, a batch per series, all series at once.</summary>
@@ -126,7 +134,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         {
             var items = series.ToList();
             var batch = new ReceivedBatch(items[^1].Part.Header.Series,
-                [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming, i.Part.Sha256, i.Part.Length))]);
+                [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming, i.Part.ContentHash, i.Part.Length))]);
             try
             {
                 await grains.GetGrain<ISeriesIntakeGrain>(series.Key).Receive(batch, CancellationToken.None);

@@ -27,6 +27,19 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         return new ArtifactRef(key);
     }
 
+    public async Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        await AtomicFile.WriteAsync(PathOf(key), content.CopyToAsync, _permissions, overwrite: true, ct, flushToDisk: false).ConfigureAwait(false);
+        return new ArtifactRef(key);
+    }
+
+    public Task FlushAsync(ArtifactRef artifact, CancellationToken ct = default) => Task.Run(() =>
+    {
+        using var handle = File.OpenHandle(PathOf(artifact.Key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.FlushToDisk(handle);
+    }, ct);
+
     public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default) =>
         WriteAsync(key, content, overwrite: false, ct);
 

@@ -59,14 +59,14 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
         var stored = false;
         foreach (var instance in batch.Instances)
         {
-            if (Series.Instances.TryGetValue(instance.SopInstanceUid, out var known) && known.Sha256 == instance.Sha256)
+            if (Series.Instances.TryGetValue(instance.SopInstanceUid, out var known) && known.ContentHash == instance.ContentHash && known.Length == instance.Length)
             {
                 await _store.DeleteAsync(instance.Incoming, CancellationToken.None);
                 outcomes.Add(InstanceOutcome.Duplicate);
                 continue;
             }
             var artifact = await _store.MoveAsync(instance.Incoming, IntakeKeys.Instance(SeriesUid, instance.SopInstanceUid), CancellationToken.None);
-            Series.Instances[instance.SopInstanceUid] = new StoredInstance(instance.SopClassUid, artifact, instance.Sha256, instance.Length);
+            Series.Instances[instance.SopInstanceUid] = new StoredInstance(instance.SopClassUid, artifact, instance.ContentHash, instance.Length);
             outcomes.Add(InstanceOutcome.Stored);
             stored = true;
         }

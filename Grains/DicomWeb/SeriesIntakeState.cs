@@ -18,7 +18,7 @@ public enum SeriesPhase
 /// <summary>A stored instance of a series.</summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.StoredInstance")]
 public sealed record StoredInstance([property: Id(0)] string SopClassUid, [property: Id(1)] ArtifactRef Artifact,
-    [property: Id(2)] string Sha256, [property: Id(3)] long Length);
+    [property: Id(2)] string ContentHash, [property: Id(3)] long Length);
 
 /// <summary>The persisted state of a series' intake.</summary>
 [GenerateSerializer, Alias("InnerEye.SeriesIntakeState")]

@@ -14,7 +14,7 @@ internal static class AtomicFile
     /// file stays and the result is false; of two concurrent writers one wins.
     /// </summary>
     public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, StoragePermissions permissions,
-        bool overwrite = true, CancellationToken ct = default)
+        bool overwrite = true, CancellationToken ct = default, bool flushToDisk = true)
     {
         var folder = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(folder)) permissions.EnsureFolder(folder);
@@ -26,7 +26,7 @@ internal static class AtomicFile
             {
                 await write(file, ct).ConfigureAwait(false);
                 await file.FlushAsync(ct).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
+                if (flushToDisk) file.Flush(flushToDisk: true);
             }
             if (overwrite)
             {

@@ -25,6 +25,10 @@ public sealed class ResultCountingStore(string root, JobLedger ledger) : IArtifa
 
     public Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default) => _inner.DeleteAsync(artifact, ct);
 
+    public Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default) => _inner.PutUnflushedAsync(key, content, ct);
+
+    public Task FlushAsync(ArtifactRef artifact, CancellationToken ct = default) => _inner.FlushAsync(artifact, ct);
+
     public Task<ArtifactRef> MoveAsync(ArtifactRef artifact, string key, CancellationToken ct = default) => _inner.MoveAsync(artifact, key, ct);
 
     public Task<ArtifactRef> LinkAsync(ArtifactRef artifact, string key, CancellationToken ct = default) => _inner.LinkAsync(artifact, key, ct);
