@@ -18,7 +18,7 @@ public sealed record InstanceHeader(string SopClassUid, string SopInstanceUid, S
         DicomFile file;
         try
         {
-            file = DicomReader.ReadFile(path);
+            file = DicomReader.ReadHeader(path);
         }
         catch (DicomFormatException e)
         {

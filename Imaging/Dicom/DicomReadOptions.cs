@@ -9,4 +9,7 @@ public sealed record DicomReadOptions
 
     /// <summary>Cap on the inflated size of a Deflated Explicit VR Little Endian data set.</summary>
     public long MaxInflatedBytes { get; init; } = 1L << 30;
+
+    /// <summary>Stop at the top-level Pixel Data (7FE0,0010): the header alone, for readers that need no pixels.</summary>
+    public bool StopBeforePixelData { get; init; }
 }

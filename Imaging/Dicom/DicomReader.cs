@@ -14,6 +14,35 @@ public static class DicomReader
 {
     private const int PreambleLength = 128;
 
+    /// <summary>
+    /// The file's header: every element before the top-level Pixel Data, read from the file's first bytes where they hold
+    /// it (the whole file otherwise), so that a reader of many large files reads little of each.
+    /// </summary>
+    public static DicomFile ReadHeader(string path, int prefixBytes = 256 * 1024)
+    {
+        var options = DicomReadOptions.Default with { StopBeforePixelData = true };
+        using (var handle = File.OpenHandle(path))
+        {
+            var length = RandomAccess.GetLength(handle);
+            if (length > prefixBytes)
+            {
+                var prefix = new byte[prefixBytes];
+                var read = 0;
+                while (read < prefix.Length && RandomAccess.Read(handle, prefix.AsSpan(read), read) is var n and > 0) read += n;
+                try
+                {
+                    var header = Read(prefix, read, options, out var complete);
+                    if (complete) return header;
+                }
+                catch (Exception e) when (e is DicomFormatException or InvalidDataException)
+                {
+                    // The header runs past the prefix (or the data set is deflated): read it all, below.
+                }
+            }
+        }
+        return Read(File.ReadAllBytes(path), options);
+    }
+
     public static DicomFile ReadFile(string path, DicomReadOptions? options = null)
     {
         var bytes = File.ReadAllBytes(path);
@@ -23,7 +52,10 @@ public static class DicomReader
     public static DicomFile Read(byte[] data, DicomReadOptions? options = null) => Read(data, data.Length, options);
 
     /// <param name="data">The bytes; only the first <paramref name="length"/> are read (pooled buffers may be longer).</param>
-    public static DicomFile Read(byte[] data, int length, DicomReadOptions? options = null)
+    public static DicomFile Read(byte[] data, int length, DicomReadOptions? options = null) => Read(data, length, options, out _);
+
+    /// <param name="stoppedBeforePixelData">With <see cref="DicomReadOptions.StopBeforePixelData"/>: whether Pixel Data (or a later element) was reached.</param>
+    private static DicomFile Read(byte[] data, int length, DicomReadOptions? options, out bool stoppedBeforePixelData)
     {
         options ??= DicomReadOptions.Default;
         if ((uint)length > (uint)data.Length) throw new ArgumentOutOfRangeException(nameof(length));
@@ -58,8 +90,8 @@ public static class DicomReader
         if (position >= end) throw new DicomFormatException("NoDataSet", "The file holds file meta information but no data set.");
 
         var dataset = new DicomDataset(buffer, syntax.BigEndian);
-        var parser = new Parser(buffer, end, syntax.ExplicitVR, syntax.BigEndian, options.MaxSequenceDepth);
-        parser.ParseItems(dataset, position, end, untilDelimiter: false, depth: 0);
+        var parser = new Parser(buffer, end, syntax.ExplicitVR, syntax.BigEndian, options.MaxSequenceDepth, options.StopBeforePixelData);
+        stoppedBeforePixelData = parser.ParseItems(dataset, position, end, untilDelimiter: false, depth: 0) < end;
         return new DicomFile(meta, dataset, syntax, hasPreamble);
     }
 
@@ -143,7 +175,7 @@ public static class DicomReader
     }
 
     /// <summary>The element-by-element parser over one buffer in one encoding.</summary>
-    private readonly struct Parser(byte[] buffer, int limit, bool explicitVR, bool bigEndian, int maxDepth)
+    private readonly struct Parser(byte[] buffer, int limit, bool explicitVR, bool bigEndian, int maxDepth, bool stopBeforePixelData = false)
     {
         private const uint Undefined = 0xFFFFFFFF;
 
@@ -153,6 +185,7 @@ public static class DicomReader
         {
             while (position < end)
             {
+                if (depth == 0 && stopBeforePixelData && end - position >= 4 && IsPixelDataOrLater(buffer.AsSpan(position))) return position;
                 position = ParseElement(target, position, end, depth, out var delimiter);
                 if (delimiter)
                 {
@@ -163,6 +196,12 @@ public static class DicomReader
             if (untilDelimiter) throw Error("Truncated", $"An item of undefined length is not closed by an item delimiter before offset {end}: the file is truncated.");
             return position;
         }
+
+        private bool IsPixelDataOrLater(ReadOnlySpan<byte> span) => (ReadUInt16(span), ReadUInt16(span[2..])) switch
+        {
+            (0x7FE0, var element) => element >= 0x0010,
+            (var group, _) => group > 0x7FE0 && group != 0xFFFE,
+        };
 
         public int ParseElement(DicomDataset target, int position, int end, int depth, out bool delimiter)
         {
