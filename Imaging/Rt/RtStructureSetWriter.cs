@@ -283,9 +283,13 @@ public static class RtStructureSetWriter
         return result;
     }
 
-    /// <summary>ContourData of one polygon: x\y\z per vertex in patient coordinates, each value a ≤16-character DS.</summary>
+    /// <summary>
+    /// ContourData of one polygon: x\y\z per vertex in patient coordinates, each value a ≤16-character DS. Collinear
+    /// vertices are dropped first (the curve, and every rasterisation of it, stays the same).
+    /// </summary>
     private static EncodedContour Encode(Contour2D polygon, double[] position, double[] stepX, double[] stepY)
     {
+        polygon = polygon.WithoutCollinearVertices();
         var n = polygon.VertexCount;
         var buffer = ArrayPool<byte>.Shared.Rent(n * 3 * (DecimalString.MaxLength + 1) + 32);
         try
