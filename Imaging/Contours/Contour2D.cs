@@ -97,6 +97,65 @@ public sealed class Contour2D
         return result;
     }
 
+    /// <summary>
+    /// This polygon without its collinear vertices: a vertex where the boundary runs straight on (the edges before and
+    /// after it point the same way) is dropped, which leaves the closed curve — and so every rasterisation of it —
+    /// exactly as it was. Every vertex where the boundary turns stays, a reversal (turning back on itself) included, so
+    /// the corners at both ends of a zero-width keyhole channel are kept. Returns this instance when there is nothing
+    /// to drop.
+    /// </summary>
+    public Contour2D WithoutCollinearVertices()
+    {
+        int n = VertexCount;
+        if (n < 4)
+        {
+            return this;
+        }
+
+        int kept = 0;
+        for (int k = 0; k < n; k++)
+        {
+            if (!RunsStraightThrough(k))
+            {
+                kept++;
+            }
+        }
+
+        if (kept == n || kept < 3)
+        {
+            return this;
+        }
+
+        var corners = new int[2 * kept];
+        int at = 0;
+        for (int k = 0; k < n; k++)
+        {
+            if (RunsStraightThrough(k))
+            {
+                continue;
+            }
+
+            corners[at++] = _corners[2 * k];
+            corners[at++] = _corners[2 * k + 1];
+        }
+
+        return new Contour2D(Label, corners);
+    }
+
+    /// <summary>
+    /// Whether vertex <paramref name="k"/> lies on the straight segment from its predecessor to its successor, with the
+    /// boundary continuing in the same direction (not reversing). Dropping such vertices one by one or all at once gives
+    /// the same polygon, since the merged edge points the same way as the edges it replaces.
+    /// </summary>
+    private bool RunsStraightThrough(int k)
+    {
+        int n = VertexCount;
+        int p = (k + n - 1) % n, q = (k + 1) % n;
+        long ax = _corners[2 * k] - _corners[2 * p], ay = _corners[2 * k + 1] - _corners[2 * p + 1];
+        long bx = _corners[2 * q] - _corners[2 * k], by = _corners[2 * q + 1] - _corners[2 * k + 1];
+        return ax * by - ay * bx == 0 && ax * bx + ay * by > 0;
+    }
+
     public override string ToString() =>
         $"Contour2D(label {Label}, {VertexCount} vertices, {(IsHole ? "hole" : "outer")}, area {Area})";
 

@@ -5,6 +5,12 @@ namespace InnerEye.Imaging.Contours;
 /// region with holes is one closed polygon. Readers that combine a slice's contours by union (plastimatch, and planning
 /// systems that ignore nesting) and readers that use even-odd parity then see the same shape.
 /// </summary>
+/// <remarks>
+/// A channel that leaves the hole at one of its corners, or meets the outer boundary at a reflex corner, continues an
+/// edge in a straight line; those collinear vertices are dropped from the joined polygon
+/// (<see cref="Contour2D.WithoutCollinearVertices"/>), so the result keeps <see cref="Contour2D"/>'s rule that every
+/// vertex is a turn. The channel itself, and the corners at its two ends, stay: the curve is unchanged.
+/// </remarks>
 public static class HoleSplicer
 {
     public static IReadOnlyList<Contour2D> Splice(IReadOnlyList<Contour2D> contours)
@@ -49,7 +55,7 @@ public static class HoleSplicer
         {
             var corners = new int[_corners.Count * 2];
             for (var k = 0; k < _corners.Count; k++) (corners[2 * k], corners[2 * k + 1]) = _corners[k];
-            return new Contour2D(outer.Label, corners);
+            return new Contour2D(outer.Label, corners).WithoutCollinearVertices();
         }
 
         /// <summary>Even-odd containment of a point that lies on no edge (corner coordinates).</summary>

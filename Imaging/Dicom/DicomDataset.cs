@@ -68,7 +68,11 @@ public sealed class DicomDataset
     public IReadOnlyList<Range>? Fragments(in DicomElement element) =>
         element.VR != DicomVR.SQ && element.Link >= 0 ? _fragments[element.Link] : null;
 
-    /// <summary>The whole value as text, trailing padding removed; null when absent.</summary>
+    /// <summary>
+    /// The whole value as text, trailing padding removed; null when absent and "" when present but empty (writers of
+    /// structure sets tell the two apart). Callers treat both alike (<c>?? ""</c>, <c>IsNullOrEmpty</c>);
+    /// <see cref="GetFirstString"/> reads an empty value as absent.
+    /// </summary>
     public string? GetString(DicomTag tag)
     {
         if (!TryGet(tag, out var e)) return null;
@@ -84,34 +88,44 @@ public sealed class DicomDataset
         return (i < 0 ? s : s[..i]).Trim();
     }
 
+    /// <summary>
+    /// An unsigned 16-bit value from a US (or numeric string) element; null when absent, empty (a Type 2 attribute
+    /// present without a value reads as absent) or not a number.
+    /// </summary>
     public ushort? GetUInt16(DicomTag tag)
     {
         if (!TryGet(tag, out var e)) return null;
         var v = ValueBytes(e);
-        if (DicomVRInfo.IsString(e.VR)) return ushort.TryParse(DecodeText(v, e.VR), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
+        if (DicomVRInfo.IsString(e.VR)) return ushort.TryParse(FirstValue(v, e.VR), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
         if (v.Length < 2) return null;
         return BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v) : BinaryPrimitives.ReadUInt16LittleEndian(v);
     }
 
-    /// <summary>An integer from an IS or binary integer element; null when absent, empty or not a number.</summary>
+    /// <summary>
+    /// An integer from an IS or binary integer (US, SS, UL, SL) element; null when absent, empty (a Type 2 attribute
+    /// present without a value reads as absent), too short for its VR, or not a number.
+    /// </summary>
     public int? GetInt32(DicomTag tag)
     {
         if (!TryGet(tag, out var e)) return null;
         var v = ValueBytes(e);
         switch (e.VR)
         {
-            case DicomVR.US when v.Length >= 2: return BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v) : BinaryPrimitives.ReadUInt16LittleEndian(v);
-            case DicomVR.SS when v.Length >= 2: return BigEndian ? BinaryPrimitives.ReadInt16BigEndian(v) : BinaryPrimitives.ReadInt16LittleEndian(v);
-            case DicomVR.UL or DicomVR.SL when v.Length >= 4: return BigEndian ? BinaryPrimitives.ReadInt32BigEndian(v) : BinaryPrimitives.ReadInt32LittleEndian(v);
+            case DicomVR.US: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v) : BinaryPrimitives.ReadUInt16LittleEndian(v);
+            case DicomVR.SS: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadInt16BigEndian(v) : BinaryPrimitives.ReadInt16LittleEndian(v);
+            case DicomVR.UL or DicomVR.SL: return v.Length < 4 ? null : BigEndian ? BinaryPrimitives.ReadInt32BigEndian(v) : BinaryPrimitives.ReadInt32LittleEndian(v);
+            case DicomVR.FL or DicomVR.FD or DicomVR.OB or DicomVR.OW or DicomVR.OL or DicomVR.OF or DicomVR.OD or DicomVR.OV
+                or DicomVR.SV or DicomVR.UV or DicomVR.AT or DicomVR.UN or DicomVR.SQ:
+                return null;
             default:
-                var s = GetFirstString(tag);
-                return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : null;
+                return int.TryParse(FirstValue(v, e.VR), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : null;
         }
     }
 
     /// <summary>
-    /// The numbers of a DS/IS (backslash-separated) or FD/FL element; null when absent. Throws
-    /// <see cref="DicomFormatException"/> when a value is not a number, naming the element.
+    /// The numbers of a DS/IS (backslash-separated) or FD/FL element; null when absent or empty (zero length, or only
+    /// padding: a Type 2 attribute present without a value reads as absent). Throws <see cref="DicomFormatException"/>
+    /// when a value is not a number, naming the element.
     /// </summary>
     public double[]? GetDoubles(DicomTag tag)
     {
@@ -121,6 +135,7 @@ public sealed class DicomDataset
         {
             case DicomVR.FD:
             {
+                if (v.Length < 8) return null;
                 var r = new double[v.Length / 8];
                 for (var i = 0; i < r.Length; i++)
                     r[i] = BigEndian ? BinaryPrimitives.ReadDoubleBigEndian(v[(i * 8)..]) : BinaryPrimitives.ReadDoubleLittleEndian(v[(i * 8)..]);
@@ -128,6 +143,7 @@ public sealed class DicomDataset
             }
             case DicomVR.FL:
             {
+                if (v.Length < 4) return null;
                 var r = new double[v.Length / 4];
                 for (var i = 0; i < r.Length; i++)
                     r[i] = BigEndian ? BinaryPrimitives.ReadSingleBigEndian(v[(i * 4)..]) : BinaryPrimitives.ReadSingleLittleEndian(v[(i * 4)..]);
@@ -144,21 +160,28 @@ public sealed class DicomDataset
         return values is { Length: > 0 } ? values[0] : null;
     }
 
-    private static double[] ParseDecimals(DicomTag tag, ReadOnlySpan<byte> bytes)
+    /// <summary>A DS or IS value as numbers; null when the value is empty or only padding (spaces, NULs).</summary>
+    private static double[]? ParseDecimals(DicomTag tag, ReadOnlySpan<byte> bytes)
     {
-        var count = bytes.IsEmpty ? 0 : bytes.Count((byte)'\\') + 1;
-        var result = new double[count];
+        if (bytes.IndexOfAnyExcept((byte)' ', (byte)0) < 0) return null;
+        var result = new double[bytes.Count((byte)'\\') + 1];
         var n = 0;
         foreach (var range in bytes.Split((byte)'\\'))
         {
             var part = bytes[range].Trim((byte)' ').TrimEnd((byte)0);
-            if (part.IsEmpty && count == 1) return [];
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
                 throw new DicomFormatException("InvalidNumber",
                     $"Element {tag} {DicomDictionary.KeywordOf(tag)} holds '{Encoding.Latin1.GetString(bytes)}', which is not a list of decimal numbers.");
             result[n++] = d;
         }
         return result;
+    }
+
+    /// <summary>The first value of a string element, padding removed ("" when empty).</summary>
+    private static string FirstValue(ReadOnlySpan<byte> value, DicomVR vr)
+    {
+        var i = value.IndexOf((byte)'\\');
+        return DecodeText(i < 0 ? value : value[..i], vr).Trim();
     }
 
     private static string DecodeText(ReadOnlySpan<byte> value, DicomVR vr)

@@ -73,6 +73,7 @@ public static class DicomTags
     public static readonly DicomTag ROIName = new(0x30060026u);
     public static readonly DicomTag ROIDisplayColor = new(0x3006002Au);
     public static readonly DicomTag ROIGenerationAlgorithm = new(0x30060036u);
+    public static readonly DicomTag ROIGenerationDescription = new(0x30060038u);
     public static readonly DicomTag ROIContourSequence = new(0x30060039u);
     public static readonly DicomTag ContourSequence = new(0x30060040u);
     public static readonly DicomTag ContourGeometricType = new(0x30060042u);

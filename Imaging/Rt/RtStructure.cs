@@ -10,8 +10,11 @@ namespace InnerEye.Imaging.Rt;
 public sealed record RtStructure(string Name, byte R, byte G, byte B, string InterpretedType, bool FillHoles);
 
 /// <summary>
-/// What an RT Structure Set says about who made it. <paramref name="SoftwareVersions"/> is the model id, written as a
-/// single value. An empty <paramref name="StructureSetLabel"/> is written as <see cref="RtWriteOptions.DefaultLabel"/>.
+/// What an RT Structure Set says about who made it. <paramref name="SoftwareVersions"/> is the model id as requested,
+/// written as a single value. <paramref name="StructureSetLabel"/> (SH) is cut to its first 16 characters (trailing
+/// spaces dropped); an empty one is written as <see cref="DefaultLabel"/>. <paramref name="StructureSetName"/> and
+/// <paramref name="RoiGenerationDescription"/> (LO, written in every ROI; left out when empty) are cut to 64 characters.
+/// <paramref name="Interpreter"/> becomes the ROIInterpreter person name (see <see cref="RtStructureSetWriter.InterpreterName"/>).
 /// <paramref name="Now"/> fixes SeriesDate/Time and StructureSetDate/Time (local time of the machine when null).
 /// </summary>
 public sealed record RtWriteOptions(
@@ -21,9 +24,21 @@ public sealed record RtWriteOptions(
     string StructureSetLabel,
     string SeriesDescription,
     string RoiGenerationAlgorithm = "AUTOMATIC",
-    DateTime? Now = null)
+    DateTime? Now = null,
+    string StructureSetName = "",
+    string RoiGenerationDescription = "",
+    int SeriesNumber = RtWriteOptions.DefaultSeriesNumber)
 {
     public const string DefaultLabel = "InnerEye";
+
+    /// <summary>
+    /// The SeriesNumber of every structure set: fixed, so that the same input gives the same output, and far above the
+    /// numbers scanners give acquired series, so that it sorts after the images and never takes an image series' number.
+    /// </summary>
+    public const int DefaultSeriesNumber = 9001;
+
+    /// <summary>The InstanceNumber of the structure set: the one instance of its series.</summary>
+    public const int InstanceNumber = 1;
 }
 
 /// <summary>

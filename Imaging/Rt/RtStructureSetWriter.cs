@@ -9,9 +9,13 @@ namespace InnerEye.Imaging.Rt;
 /// <summary>
 /// Turns a label volume on a source series' grid into an RT Structure Set (PS3.3 A.19) the way InnerEye's RTConvert
 /// writes it, so that the InnerEye gateway can de-anonymise and forward it: RTConvert's top-level attributes, the
-/// source's UIDs echoed unchanged, ROINumber 1..N, ObservationNumber 0..N−1, ContourData in "F3" decimals. The one
-/// addition is the Frame of Reference module (FrameOfReferenceUID, PositionReferenceIndicator), which the current IOD
-/// requires and which the source images carry themselves.
+/// source's UIDs echoed unchanged, ROINumber 1..N, ObservationNumber 0..N−1, ContourData in "F3" decimals. The
+/// additions are the Frame of Reference module (FrameOfReferenceUID, PositionReferenceIndicator), which the current IOD
+/// requires and which the source images carry themselves, and InstanceNumber, which every CT and MR image has (Type 2
+/// in the General Image module); no top-level attribute is one that neither RTConvert nor the source images write.
+/// Values RTConvert leaves empty are filled: SeriesNumber (<see cref="RtWriteOptions.DefaultSeriesNumber"/>),
+/// StructureSetLabel (the model id, first 16 characters), StructureSetName (the model's display name), a person-name
+/// ROIInterpreter, and in each ROI a ROIGenerationDescription naming the model and its version.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -123,7 +127,7 @@ public static class RtStructureSetWriter
         // RT Series and General Equipment modules.
         ds.Add(DicomTags.Modality, DicomVR.CS, "RTSTRUCT")
             .Add(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesInstanceUid)
-            .Add(DicomTags.SeriesNumber, DicomVR.IS, "")
+            .Add(DicomTags.SeriesNumber, DicomVR.IS, options.SeriesNumber.ToString(CultureInfo.InvariantCulture))
             .Add(DicomTags.SeriesDescription, DicomVR.LO, options.SeriesDescription ?? "")
             .Add(DicomTags.OperatorsName, DicomVR.PN, "")
             .Add(DicomTags.SeriesDate, DicomVR.DA, Date(now))
@@ -132,8 +136,9 @@ public static class RtStructureSetWriter
             .Add(DicomTags.SoftwareVersions, DicomVR.LO, options.SoftwareVersions ?? "");
 
         // Structure Set module.
-        ds.Add(DicomTags.StructureSetLabel, DicomVR.SH, Label(options))
-            .Add(DicomTags.StructureSetName, DicomVR.LO, "")
+        ds.Add(DicomTags.InstanceNumber, DicomVR.IS, RtWriteOptions.InstanceNumber.ToString(CultureInfo.InvariantCulture))
+            .Add(DicomTags.StructureSetLabel, DicomVR.SH, Label(options))
+            .Add(DicomTags.StructureSetName, DicomVR.LO, Cut(options.StructureSetName, 64))
             .Add(DicomTags.StructureSetDescription, DicomVR.ST, "")
             .Add(DicomTags.StructureSetDate, DicomVR.DA, Date(now))
             .Add(DicomTags.StructureSetTime, DicomVR.TM, Time(now));
@@ -153,15 +158,19 @@ public static class RtStructureSetWriter
         var contourItems = new List<DicomDatasetBuilder>(structures.Count);
         var observationItems = new List<DicomDatasetBuilder>(structures.Count);
         var counts = new int[structures.Count];
+        var interpreter = InterpreterName(options.Interpreter);
+        var generation = Cut(options.RoiGenerationDescription, 64);
         for (var s = 0; s < structures.Count; s++)
         {
             var structure = structures[s];
             var roiNumber = (s + 1).ToString(CultureInfo.InvariantCulture);
-            roiItems.Add(new DicomDatasetBuilder()
+            var roi = new DicomDatasetBuilder()
                 .Add(DicomTags.ROINumber, DicomVR.IS, roiNumber)
                 .Add(DicomTags.ReferencedFrameOfReferenceUID, DicomVR.UI, frameOfReference)
                 .Add(DicomTags.ROIName, DicomVR.LO, structure.Name)
-                .Add(DicomTags.ROIGenerationAlgorithm, DicomVR.CS, options.RoiGenerationAlgorithm ?? ""));
+                .Add(DicomTags.ROIGenerationAlgorithm, DicomVR.CS, options.RoiGenerationAlgorithm ?? "");
+            if (generation.Length > 0) roi.Add(DicomTags.ROIGenerationDescription, DicomVR.LO, generation);
+            roiItems.Add(roi);
 
             var roiContour = new DicomDatasetBuilder()
                 .Add(DicomTags.ROIDisplayColor, DicomVR.IS, string.Create(CultureInfo.InvariantCulture, $"{structure.R}\\{structure.G}\\{structure.B}"))
@@ -188,7 +197,7 @@ public static class RtStructureSetWriter
                 .Add(DicomTags.ObservationNumber, DicomVR.IS, s.ToString(CultureInfo.InvariantCulture))
                 .Add(DicomTags.ReferencedROINumber, DicomVR.IS, roiNumber)
                 .Add(DicomTags.RTROIInterpretedType, DicomVR.CS, InterpretedType(structure))
-                .Add(DicomTags.ROIInterpreter, DicomVR.PN, options.Interpreter ?? ""));
+                .Add(DicomTags.ROIInterpreter, DicomVR.PN, interpreter));
         }
         ds.AddSequence(DicomTags.StructureSetROISequence, roiItems)
             .AddSequence(DicomTags.ROIContourSequence, contourItems)
@@ -283,9 +292,13 @@ public static class RtStructureSetWriter
         return result;
     }
 
-    /// <summary>ContourData of one polygon: x\y\z per vertex in patient coordinates, each value a ≤16-character DS.</summary>
+    /// <summary>
+    /// ContourData of one polygon: x\y\z per vertex in patient coordinates, each value a ≤16-character DS. Collinear
+    /// vertices are dropped first (the curve, and every rasterisation of it, stays the same).
+    /// </summary>
     private static EncodedContour Encode(Contour2D polygon, double[] position, double[] stepX, double[] stepY)
     {
+        polygon = polygon.WithoutCollinearVertices();
         var n = polygon.VertexCount;
         var buffer = ArrayPool<byte>.Shared.Rent(n * 3 * (DecimalString.MaxLength + 1) + 32);
         try
@@ -309,8 +322,36 @@ public static class RtStructureSetWriter
         }
     }
 
-    private static string Label(RtWriteOptions options) =>
-        string.IsNullOrWhiteSpace(options.StructureSetLabel) ? RtWriteOptions.DefaultLabel : options.StructureSetLabel;
+    /// <summary>
+    /// StructureSetLabel (SH, at most 16 characters): the first 16 characters of the given label with trailing spaces
+    /// dropped ("PassThroughModel:1729" → "PassThroughModel"); <see cref="RtWriteOptions.DefaultLabel"/> when that is empty.
+    /// </summary>
+    internal static string Label(RtWriteOptions options)
+    {
+        var label = Cut(options.StructureSetLabel, 16);
+        return label.Length == 0 ? RtWriteOptions.DefaultLabel : label;
+    }
+
+    /// <summary>The first <paramref name="max"/> characters, surrounding spaces dropped ("" for null).</summary>
+    private static string Cut(string? value, int max)
+    {
+        value = (value ?? "").Trim();
+        return value.Length <= max ? value : value[..max].TrimEnd();
+    }
+
+    /// <summary>
+    /// ROIInterpreter as a person name (PN): a configured value that already has PN structure (a '^' or '=' in it, as
+    /// in "Doe^Jane") is written as given; a plain value names software or a team, not a person, and is written as the
+    /// given-name component with an empty family name and underscores read as spaces: "InnerEye" → "^InnerEye",
+    /// "Default_Interpreter" → "^Default Interpreter". An empty value stays empty (the attribute is Type 2).
+    /// </summary>
+    public static string InterpreterName(string? configured)
+    {
+        var value = (configured ?? "").Trim();
+        if (value.Length == 0) return "";
+        if (value.Contains('^') || value.Contains('=')) return value;
+        return "^" + string.Join(' ', value.Replace('_', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
 
     private static string InterpretedType(RtStructure s) =>
         string.IsNullOrWhiteSpace(s.InterpretedType) || s.InterpretedType == "None" ? "" : s.InterpretedType;
@@ -334,9 +375,15 @@ public static class RtStructureSetWriter
             }
         }
         Check(options.Manufacturer, 64, "Manufacturer");
-        Check(options.Interpreter, 64, "ROIInterpreter");
+        var interpreter = InterpreterName(options.Interpreter);
+        Check(interpreter, 3 * 65 - 1, "ROIInterpreter");
+        var groups = interpreter.Split('=');
+        if (groups.Length > 3 || groups.Any(g => g.Length > 64 || g.Count(c => c == '^') > 4))
+            throw new ArgumentException($"ROIInterpreter '{interpreter}' is not a person name: at most 3 groups of at most 5 components and 64 characters each.");
         Check(options.SoftwareVersions, 64, "SoftwareVersions (the model id)");
         Check(Label(options), 16, "StructureSetLabel");
+        Check(Cut(options.StructureSetName, 64), 64, "StructureSetName");
+        Check(Cut(options.RoiGenerationDescription, 64), 64, "ROIGenerationDescription");
         Check(options.SeriesDescription, 64, "SeriesDescription");
         Check(options.RoiGenerationAlgorithm, 16, "ROIGenerationAlgorithm", codeString: true);
         foreach (var s in structures)

@@ -41,9 +41,11 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
 
     /// <summary>
     /// Writes the RT Structure Set of <paramref name="result"/> to <paramref name="output"/> and returns its bytes: the
-    /// model's structures (name, colour, interpreted type, fill holes), manufacturer and interpreter, and
-    /// SoftwareVersions = <paramref name="modelId"/> (the id as requested; <c>Id:Version</c> when null). Reports the
-    /// "contour" stage.
+    /// model's structures (name, colour, interpreted type, fill holes), manufacturer and interpreter (as a person name),
+    /// SoftwareVersions = <paramref name="modelId"/> (the id as requested; <c>Id:Version</c> when null),
+    /// StructureSetLabel = that id cut to 16 characters, StructureSetName and SeriesDescription = the model's display
+    /// name, and in each ROI ROIGenerationDescription = the model's <c>Id:Version</c> (the model that actually ran).
+    /// Reports the "contour" stage.
     /// </summary>
     public static async Task<byte[]> WriteRtAsync(SegmentationResult result, Stream output, ModelConfig model, string? modelId = null,
         IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -55,7 +57,9 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         var structures = model.Structures.Select(s => new RtStructure(s.Name, s.R, s.G, s.B, s.InterpretedType, s.FillHoles)).ToList();
         // SeriesDescription is an LO (at most 64 characters); a long display name is cut, not refused.
         var description = model.DisplayName.Length > 64 ? model.DisplayName[..64] : model.DisplayName;
-        var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, modelId ?? model.FullId, "", description);
+        var requested = modelId ?? model.FullId;
+        var options = new RtWriteOptions(model.Rt.Manufacturer, model.Rt.Interpreter, requested, requested, description,
+            StructureSetName: model.DisplayName, RoiGenerationDescription: model.FullId);
         // Regions (a sigmoid model) may overlap: each is traced from its own mask.
         var bytes = await Task.Run(() => (result.RegionMasks is { } masks
                 ? RtStructureSetWriter.Build(masks, result.Reference, structures, options, cancellationToken)

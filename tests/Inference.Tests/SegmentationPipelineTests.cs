@@ -200,8 +200,16 @@ public sealed class SegmentationPipelineTests : IDisposable
         Assert.Equal("40\\0\\255", contours[0].GetString(DicomTags.ROIDisplayColor));
         Assert.All(contours, c => Assert.NotEmpty(c.Items(DicomTags.ContourSequence)));
 
+        Assert.Equal("TestModel:7", rt.GetString(DicomTags.StructureSetLabel));
+        Assert.Equal(model.DisplayName, rt.GetString(DicomTags.StructureSetName));
+        Assert.Equal("^Test Interpreter", rt.Items(DicomTags.RTROIObservationsSequence)[0].GetString(DicomTags.ROIInterpreter));
+        Assert.All(rois, r => Assert.Equal("TestModel:7", r.GetString(DicomTags.ROIGenerationDescription)));
+
+        // The id as requested goes into SoftwareVersions and the label; the description names the model that ran.
         var requested = DicomReader.Read(await SegmentationPipeline.WriteRtAsync(result, Stream.Null, model, "TestModel")).Dataset;
         Assert.Equal("TestModel", requested.GetString(DicomTags.SoftwareVersions));
+        Assert.Equal("TestModel", requested.GetString(DicomTags.StructureSetLabel));
+        Assert.All(requested.Items(DicomTags.StructureSetROISequence), r => Assert.Equal("TestModel:7", r.GetString(DicomTags.ROIGenerationDescription)));
     }
 
     [SkippableFact]

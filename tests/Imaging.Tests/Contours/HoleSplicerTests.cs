@@ -21,6 +21,20 @@ public class HoleSplicerTests
         Assert.Equal(traced.Sum(p => p.DoubledSignedArea), spliced.Sum(p => p.DoubledSignedArea));
         MaskTestHelpers.AssertMaskEqual(mask, PolygonRasterizer.Rasterize(spliced, width, height), width, height);
         MaskTestHelpers.AssertMaskEqual(mask, Union(spliced, width, height), width, height);
+        Assert.All(spliced, AssertEveryVertexTurns);
+    }
+
+    /// <summary>No vertex lies on the straight line through its neighbours with the boundary running on the same way.</summary>
+    internal static void AssertEveryVertexTurns(Contour2D p)
+    {
+        var n = p.VertexCount;
+        for (var k = 0; k < n; k++)
+        {
+            int a = (k + n - 1) % n, b = (k + 1) % n;
+            long ax = p.CornerX(k) - p.CornerX(a), ay = p.CornerY(k) - p.CornerY(a);
+            long bx = p.CornerX(b) - p.CornerX(k), by = p.CornerY(b) - p.CornerY(k);
+            Assert.False(ax * by - ay * bx == 0 && ax * bx + ay * by > 0, $"vertex {k} ({p.CornerX(k)}, {p.CornerY(k)}) of {p} is collinear");
+        }
     }
 
     [SkippableFact]
@@ -34,7 +48,29 @@ public class HoleSplicerTests
             ".#####.",
             ".......");
         var spliced = Assert.Single(HoleSplicer.Splice(ContourTracer.Trace(mask, w, h, 1, fillHoles: false)));
-        Assert.Equal(4 + 4 + 3, spliced.VertexCount);
+        // Outer 4 + hole 4 + the channel's top end (met mid-edge, twice) and the hole corner it leaves from once more;
+        // the channel continues the hole's left edge, so the first visit of that corner is collinear and dropped.
+        Assert.Equal(4 + 4 + 3 - 1, spliced.VertexCount);
+        AssertSpliced(mask, w, h);
+    }
+
+    /// <summary>
+    /// The channel leaves the hole at its top-left corner and meets the outer boundary at a reflex corner right above:
+    /// both corners are passed straight through on the way down and are dropped there; their turning visits stay.
+    /// </summary>
+    [SkippableFact]
+    public void AChannelIntoAReflexCornerKeepsOnlyTheTurningVertices()
+    {
+        var mask = MaskTestHelpers.Parse(out var w, out var h,
+            "###..####",
+            "###..####",
+            "#########",
+            "###...###",
+            "###...###",
+            "#########");
+        var spliced = Assert.Single(HoleSplicer.Splice(ContourTracer.Trace(mask, w, h, 1, fillHoles: false)));
+        // Outer 8 + (reflex corner, hole 4, hole corner again, reflex corner again) − the two straight-through visits.
+        Assert.Equal(8 + 6 - 2, spliced.VertexCount);
         AssertSpliced(mask, w, h);
     }
 

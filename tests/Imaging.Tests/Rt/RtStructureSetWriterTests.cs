@@ -142,7 +142,12 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     public void Dciodvfy_ReportsNoErrors(string kind)
     {
         if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
-        var w = Write(kind);
+        // Every optional value filled in, as the pipeline writes them.
+        var w = Write(kind, options: Options with
+        {
+            StructureSetLabel = "PassThroughModel:1729", StructureSetName = "Pass-through test model (nested squares in every slice)",
+            RoiGenerationDescription = "PassThroughModel:1729", SeriesDescription = "Pass-through test model",
+        });
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [w.Path], throwOnError: false);
         var report = stdout + stderr;
         output.WriteLine(report);
@@ -236,7 +241,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
             Assert.Equal("AUTOMATIC", roi.GetProperty("algorithm").GetString());
             Assert.Equal([structure.R, structure.G, structure.B], roi.GetProperty("color").EnumerateArray().Select(e => e.GetInt32()));
             Assert.Equal(structure.InterpretedType == "None" ? "" : structure.InterpretedType, roi.GetProperty("interpreted_type").GetString());
-            Assert.Equal("Default_Interpreter", roi.GetProperty("interpreter").GetString());
+            Assert.Equal("^Default Interpreter", roi.GetProperty("interpreter").GetString());
 
             // Contours: the tracer's polygons, slice by slice, with their vertex counts.
             var expected = new List<int>();
@@ -296,7 +301,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
             "SpecificCharacterSet", "SOPClassUID", "SOPInstanceUID", "StudyDate", "SeriesDate", "StudyTime", "SeriesTime",
             "AccessionNumber", "Modality", "Manufacturer", "ReferringPhysicianName", "StudyDescription", "SeriesDescription",
             "OperatorsName", "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "SoftwareVersions",
-            "StudyInstanceUID", "SeriesInstanceUID", "StudyID", "SeriesNumber", "FrameOfReferenceUID",
+            "StudyInstanceUID", "SeriesInstanceUID", "StudyID", "SeriesNumber", "InstanceNumber", "FrameOfReferenceUID",
             "PositionReferenceIndicator", "StructureSetLabel", "StructureSetName", "StructureSetDescription",
             "StructureSetDate", "StructureSetTime", "ReferencedFrameOfReferenceSequence", "StructureSetROISequence",
             "ROIContourSequence", "RTROIObservationsSequence",
@@ -326,7 +331,8 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         Assert.Equal("20240506", ds.GetString(DicomTags.StructureSetDate));
         Assert.Equal("070809", ds.GetString(DicomTags.StructureSetTime));
         Assert.Equal("InnerEye", ds.GetString(DicomTags.StructureSetLabel));
-        Assert.Equal("", ds.GetString(DicomTags.SeriesNumber));
+        Assert.Equal("9001", ds.GetString(DicomTags.SeriesNumber));
+        Assert.Equal(1, ds.GetInt32(DicomTags.InstanceNumber));
         Assert.Equal("", ds.GetString(DicomTags.OperatorsName));
         Assert.Equal("", ds.GetString(DicomTags.StructureSetDescription));
         Assert.Equal(ds.GetString(DicomTags.SOPInstanceUID), file.Meta!.GetString(DicomTags.MediaStorageSOPInstanceUID));
@@ -351,6 +357,50 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         Assert.Equal("Label", ds.GetString(DicomTags.StructureSetLabel));
         Assert.Equal("NOT FOR CLINICAL USE", ds.GetString(DicomTags.SeriesDescription));
     }
+
+    /// <summary>
+    /// The model's identity goes where the IOD has room for it: StructureSetLabel (SH) the model id cut to its first 16
+    /// characters, StructureSetName (LO) the display name cut to 64, each ROI's ROIGenerationDescription (LO) the model
+    /// and version, ROIGenerationAlgorithm AUTOMATIC; ROIInterpreter a person name.
+    /// </summary>
+    [SkippableFact]
+    public void TheModelIsNamedWhereTheIodAllows()
+    {
+        var displayName = "Pass-through test model (nested squares in every slice), seventy characters";
+        var w = Write("axial", options: Options with
+        {
+            StructureSetLabel = "PassThroughModel:1729", StructureSetName = displayName, RoiGenerationDescription = "PassThroughModel:1729",
+            Interpreter = "InnerEye",
+        });
+        var ds = DicomReader.Read(w.Bytes).Dataset;
+        Assert.Equal("PassThroughModel", ds.GetString(DicomTags.StructureSetLabel));
+        Assert.Equal(displayName[..64].TrimEnd(), ds.GetString(DicomTags.StructureSetName));
+        Assert.Equal("PassThroughModel:1729", ds.GetString(DicomTags.SoftwareVersions));
+        Assert.All(ds.Items(DicomTags.StructureSetROISequence), roi =>
+        {
+            Assert.Equal("AUTOMATIC", roi.GetString(DicomTags.ROIGenerationAlgorithm));
+            Assert.Equal("PassThroughModel:1729", roi.GetString(DicomTags.ROIGenerationDescription));
+        });
+        Assert.All(ds.Items(DicomTags.RTROIObservationsSequence), o => Assert.Equal("^InnerEye", o.GetString(DicomTags.ROIInterpreter)));
+
+        // Without a description the Type 3 attribute is left out; a short label is written as given.
+        var plain = DicomReader.Read(Write("axial", options: Options with { StructureSetLabel = "ThoraxCT:1" }, name: "plain").Bytes).Dataset;
+        Assert.Equal("ThoraxCT:1", plain.GetString(DicomTags.StructureSetLabel));
+        Assert.Equal("", plain.GetString(DicomTags.StructureSetName));
+        Assert.All(plain.Items(DicomTags.StructureSetROISequence), roi => Assert.False(roi.Contains(DicomTags.ROIGenerationDescription)));
+    }
+
+    [SkippableTheory]
+    [InlineData("InnerEye", "^InnerEye")]
+    [InlineData("Default_Interpreter", "^Default Interpreter")]
+    [InlineData(" nnU-Net ", "^nnU-Net")]
+    [InlineData("Doe^Jane", "Doe^Jane")]
+    [InlineData("^InnerEye", "^InnerEye")]
+    [InlineData("Doe^Jane=^=", "Doe^Jane=^=")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void TheInterpreterIsWrittenAsAPersonName(string? configured, string expected) =>
+        Assert.Equal(expected, RtStructureSetWriter.InterpreterName(configured));
 
     [SkippableFact]
     public void AnEmptyStructureIsListedInAllThreeSequencesWithoutContours()
@@ -385,7 +435,9 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series,
             [.. RtTestData.Structures[..4], RtTestData.Structures[4] with { Name = new string('x', 65) }], Options));
         Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { SoftwareVersions = "a\\b" }));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { StructureSetLabel = "seventeen chars!!" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { StructureSetLabel = "two\\values" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { Interpreter = "a^b^c^d^e^f" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { Interpreter = "a=b=c=d" }));
         Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { RoiGenerationAlgorithm = "automatic" }));
     }
 

@@ -30,6 +30,28 @@ public class SeriesValidationTests
         return problem;
     }
 
+    /// <summary>
+    /// SliceThickness is Type 2: present with an empty value it reads as absent, and the series loads (slice spacing
+    /// comes from the positions).
+    /// </summary>
+    [SkippableFact]
+    public void EmptySliceThicknessLoadsAsAbsent()
+    {
+        if (Make() is not var (dir, path, files)) return;
+        using var _ = dir;
+        SyntheticSeries.Edit(files, "SliceThickness=");
+        var edited = DicomReader.ReadFile(files[0]).Dataset;
+        Assert.True(edited.TryGet(DicomTags.SliceThickness, out var element));
+        Assert.Equal(0, element.Length);
+        Assert.Null(edited.GetDouble(DicomTags.SliceThickness));
+
+        var result = VolumeLoader.Load(path);
+        Assert.DoesNotContain(result.Problems, p => p.Severity == ProblemSeverity.Error);
+        var series = Assert.Single(result.Channels);
+        Assert.Equal(8, series.Volume.SizeZ);
+        Assert.Equal(8, series.Slices.Count);
+    }
+
     [SkippableFact]
     public void SeveralSeriesInOneChannel()
     {

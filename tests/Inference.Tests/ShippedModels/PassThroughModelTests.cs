@@ -35,7 +35,10 @@ public class PassThroughModelTests
         Assert.Equal(Names, rt.Rois.Select(r => r.Name));
         Assert.Equal([1, 2, 3, 4, 5], rt.Rois.Select(r => r.Number));
         Assert.All(rt.Rois, r => Assert.Equal("ORGAN", r.InterpretedType));
-        Assert.Contains("Default_Interpreter", file.Dataset.Items(DicomTags.RTROIObservationsSequence)[0].GetString(DicomTags.ROIInterpreter));
+        Assert.Equal("^Default Interpreter", file.Dataset.Items(DicomTags.RTROIObservationsSequence)[0].GetString(DicomTags.ROIInterpreter));
+        Assert.Equal("PassThroughModel", file.Dataset.GetString(DicomTags.StructureSetLabel));
+        Assert.Equal(model.DisplayName, file.Dataset.GetString(DicomTags.StructureSetName));
+        Assert.All(file.Dataset.Items(DicomTags.StructureSetROISequence), r => Assert.Equal("PassThroughModel:1729", r.GetString(DicomTags.ROIGenerationDescription)));
 
         var v = series.Volume;
         int cx = v.SizeX / 2, cy = v.SizeY / 2;
