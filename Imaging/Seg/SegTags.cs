@@ -21,6 +21,7 @@ internal static class SegTags
     public static readonly DicomTag PurposeOfReferenceCodeSequence = new(0x0040A170u);
     public static readonly DicomTag ManufacturerModelName = new(0x00081090u);
     public static readonly DicomTag DeviceSerialNumber = new(0x00181000u);
+    public static readonly DicomTag ImageLaterality = new(0x00200062u);
     public static readonly DicomTag SpacingBetweenSlices = new(0x00180088u);
     public static readonly DicomTag NumberOfFrames = new(0x00280008u);
     public static readonly DicomTag PixelPaddingValue = new(0x00280120u);

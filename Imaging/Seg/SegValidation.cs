@@ -15,6 +15,8 @@ internal static class SegValidation
         Text(options.ContentDescription, 64, "ContentDescription");
         Text(options.SeriesDescription, 64, "SeriesDescription");
         Text(options.ContentLabel, 16, "ContentLabel", required: true, codeString: true);
+        if (options.ImageLaterality is not ("" or "R" or "L" or "B" or "U"))
+            throw new ArgumentException($"ImageLaterality '{options.ImageLaterality}' is not R, L, B, U or empty.");
         if (options.SeriesNumber < 0 || options.InstanceNumber < 0)
             throw new ArgumentException("SeriesNumber and InstanceNumber must not be negative.");
         foreach (var s in segments)

@@ -6,7 +6,8 @@ namespace InnerEye.Imaging.Seg;
 /// is <paramref name="AlgorithmVersion"/> (the model version). <paramref name="SoftwareVersions"/> is written as one value
 /// (the RT Structure Set writes the model's <c>id:version</c> there too). <paramref name="ContentLabel"/> is a CS of at
 /// most 16 characters (A–Z, 0–9, space, underscore). <paramref name="Now"/> fixes every date and time (the machine's local
-/// time when null).
+/// time when null). <paramref name="ImageLaterality"/> is the body part's laterality (R, L, B, or U for an unpaired part
+/// such as the thorax, the default); empty leaves it out.
 /// </summary>
 public sealed record SegWriteOptions(
     string Manufacturer,
@@ -21,6 +22,7 @@ public sealed record SegWriteOptions(
     int InstanceNumber = 1,
     string ManufacturerModelName = SegWriteOptions.DefaultModelName,
     string DeviceSerialNumber = SegWriteOptions.DefaultSerialNumber,
+    string ImageLaterality = "U",
     DateTime? Now = null)
 {
     public const string DefaultContentLabel = "INNEREYE";

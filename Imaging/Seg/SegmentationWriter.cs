@@ -145,6 +145,11 @@ public static class SegmentationWriter
             .Add(SegTags.DeviceSerialNumber, DicomVR.LO, options.DeviceSerialNumber)
             .Add(DicomTags.SoftwareVersions, DicomVR.LO, options.SoftwareVersions);
         if (options.SeriesDescription.Length > 0) ds.Add(DicomTags.SeriesDescription, DicomVR.LO, options.SeriesDescription);
+        // Series Laterality (Type 2C) is required only for a paired body part without Image Laterality. Validators cannot
+        // tell a paired part from the series: dciodvfy refuses it present (even empty) on a thorax, pixelmed wants it
+        // unless Image Laterality is given. Image Laterality (General Image, Type 3) says it instead: U (unpaired) for the
+        // whole-region CT this service segments, unless the caller says otherwise.
+        if (options.ImageLaterality.Length > 0) ds.Add(SegTags.ImageLaterality, DicomVR.CS, options.ImageLaterality);
 
         // Frame of Reference: the source's.
         SegCommon.AddFrameOfReference(ds, source);
