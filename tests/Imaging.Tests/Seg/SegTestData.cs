@@ -8,7 +8,7 @@ using InnerEye.Imaging.Tests.Support;
 namespace InnerEye.Imaging.Tests.Seg;
 
 /// <summary>A source series with a label volume on its grid and the segments the labels stand for.</summary>
-public sealed record SegCase(string Kind, LoadedSeries Series, byte[] Labels, SegSegment[] Segments);
+public sealed record SegCase(string Kind, LoadedSeries Series, byte[] Labels, SegSegment[] Segments, string CtFolder);
 
 /// <summary>
 /// The series the SEG tests write from, built once: small thorax phantoms head first and feet first (the phantom's
@@ -41,14 +41,14 @@ public sealed class SegFixture : IDisposable
             var spec = RtTestData.Spec("oblique") with { Columns = 41, Rows = 33, Slices = 7 };
             var series = SyntheticCtSeries.WriteAndLoad(spec, folder);
             var segments = RtTestData.Structures.Select(s => new SegSegment(s.Name, s.R, s.G, s.B)).ToArray();
-            return new SegCase(kind, series, RtTestData.Labels(series.Volume), segments);
+            return new SegCase(kind, series, RtTestData.Labels(series.Volume), segments, Path.Combine(folder, "ct"));
         }
         var phantom = ThoraxPhantom.Generate(Phantom with { FeetFirst = kind == "feet-first" });
         PhantomWriter.Write(phantom, folder);
         var result = VolumeLoader.Load(Path.Combine(folder, "ct"));
         Assert.False(result.HasErrors, string.Join("; ", result.Problems.Select(p => p.Message)));
         var loaded = Assert.Single(result.Channels);
-        return new SegCase(kind, loaded, PhantomLabels(phantom, loaded), PhantomSegments);
+        return new SegCase(kind, loaded, PhantomLabels(phantom, loaded), PhantomSegments, Path.Combine(folder, "ct"));
     }
 
     /// <summary>The phantom's labels in the loaded series' slice order (matched by slice position).</summary>
