@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace InnerEye.Imaging.Seg;
 
 /// <summary>
@@ -84,19 +88,43 @@ internal sealed class LabelVoxels : SegVoxels
         var slice = _labels.AsMemory(z * SliceLength, SliceLength);
         if ((bitOffset & 7) == 0 && SliceLength % 8 == 0)
         {
-            // Whole bytes: eight voxels to a byte, first voxel in the least significant bit.
-            var source = slice.Span;
-            var target = bits.AsSpan((int)(bitOffset >> 3), SliceLength / 8);
-            for (var j = 0; j < target.Length; j++)
-            {
-                var eight = source.Slice(j * 8, 8);
-                var b = 0;
-                for (var k = 0; k < 8; k++) b |= (eight[k] == value ? 1 : 0) << k;
-                target[j] = (byte)b;
-            }
+            PackBytes(slice.Span, value, bits.AsSpan((int)(bitOffset >> 3), SliceLength / 8));
             return;
         }
         Pack(bits, bitOffset, SliceLength, i => slice.Span[i] == value);
+    }
+
+    /// <summary>
+    /// Whole bytes: eight voxels to a byte, the first in the least significant bit. 32 voxels at a time the comparison's
+    /// most significant bits are exactly that order (element k → bit k), so a vector compare packs four bytes at once.
+    /// </summary>
+    internal static void PackBytes(ReadOnlySpan<byte> source, byte value, Span<byte> target)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var match = Vector256.Create(value);
+            for (; i + 32 <= source.Length; i += 32)
+            {
+                var mask = Vector256.Equals(Vector256.Create(source.Slice(i, 32)), match).ExtractMostSignificantBits();
+                BinaryPrimitives.WriteUInt32LittleEndian(target[(i / 8)..], mask);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var match = Vector128.Create(value);
+            for (; i + 16 <= source.Length; i += 16)
+            {
+                var mask = Vector128.Equals(Vector128.Create(source.Slice(i, 16)), match).ExtractMostSignificantBits();
+                BinaryPrimitives.WriteUInt16LittleEndian(target[(i / 8)..], (ushort)mask);
+            }
+        }
+        for (; i < source.Length; i += 8)
+        {
+            var b = 0;
+            for (var k = 0; k < 8; k++) b |= (source[i + k] == value ? 1 : 0) << k;
+            target[i / 8] = (byte)b;
+        }
     }
 
     public override byte[] LabelMap(bool wide, CancellationToken cancellationToken)
@@ -129,6 +157,12 @@ internal sealed class MaskVoxels(IReadOnlyList<bool[]> masks, int width, int hei
     {
         var mask = masks[segment];
         var start = z * SliceLength;
+        if ((bitOffset & 7) == 0 && SliceLength % 8 == 0)
+        {
+            // A bool is one byte, 0 or 1: pack it as the label 1.
+            LabelVoxels.PackBytes(MemoryMarshal.Cast<bool, byte>(mask.AsSpan(start, SliceLength)), 1, bits.AsSpan((int)(bitOffset >> 3), SliceLength / 8));
+            return;
+        }
         Pack(bits, bitOffset, SliceLength, i => mask[start + i]);
     }
 
