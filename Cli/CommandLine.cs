@@ -62,10 +62,11 @@ public static class CommandLine
           inspect PATH [--json]   list the channels and series of a gateway zip or a folder of DICOM files,
                                   their geometry and every problem found (exit 0 when each channel has a
                                   usable volume, 2 otherwise)
-          segment PATH --model ID[:VERSION] --out rt.dcm [--labels out.nii.gz] [--probabilities out.npy]
-                  [--device auto|cpu|cuda] [--models DIR]
-                                  segment a gateway zip or folder offline and write the RT Structure Set (and the
-                                  labels as NIfTI, the class probabilities [K, z, y, x] as numpy float32)
+          segment PATH --model ID[:VERSION] --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]]
+                  [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]
+                                  segment a gateway zip or folder offline and write the RT Structure Set (and a
+                                  DICOM Segmentation, BINARY or label map, the labels as NIfTI, the class
+                                  probabilities [K, z, y, x] as numpy float32)
           phantom --seed N --out DIR [--rows R --cols C --slices Z --spacing sx,sy,sz] [--feet-first] [--zip]
                                   write a synthetic thorax CT series (DIR/ct/<i>, with --zip also DIR/scan.zip)
                                   and its ground truth (DIR/labels.nii.gz, DIR/phantom.json)

@@ -2,18 +2,19 @@ using System.Diagnostics;
 using System.Globalization;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Nifti;
+using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Series;
 using InnerEye.Inference;
 
 namespace InnerEye.Cli;
 
 /// <summary>
-/// <c>innereye segment PATH --model ID --out rt.dcm [--labels out.nii.gz] [--device auto|cpu|cuda] [--models DIR]</c>:
-/// the whole pipeline offline, with the time of each stage.
+/// <c>innereye segment PATH --model ID --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]] [--labels out.nii.gz]
+/// [--device auto|cpu|cuda] [--models DIR]</c>: the whole pipeline offline, with the time of each stage.
 /// </summary>
-public static class SegmentCommand
+public static partial class SegmentCommand
 {
-    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]";
+    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]] [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -58,6 +59,8 @@ public static class SegmentCommand
         var job = await segmenter.RunAsync(options.Input, model, rt, options.Model, pipelineOptions);
         await File.WriteAllBytesAsync(options.Output, job.Rt);
         var result = job.Segmentation;
+        var seg = TimeSpan.Zero;
+        if (options.Seg is not null) seg = WriteSeg(options.Seg, options.SegForm, result, model);
         if (options.Labels is not null)
         {
             var v = result.Reference.Volume;
@@ -72,13 +75,14 @@ public static class SegmentCommand
         }
         var t = result.Timings;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            model {model.FullId} on {sessions.Get(model).Device}: wrote {options.Output}{(options.Labels is null ? "" : $" and {options.Labels}")}
+            model {model.FullId} on {sessions.Get(model).Device}: wrote {options.Output}{(options.Seg is null ? "" : $", {options.Seg}")}{(options.Labels is null ? "" : $" and {options.Labels}")}
               model load   {modelLoad.TotalSeconds,8:0.000} s
               decode       {job.Decode.TotalSeconds,8:0.000} s
               resample     {t.Resample.TotalSeconds,8:0.000} s
               inference    {t.Inference.TotalSeconds,8:0.000} s  (network {t.Network.TotalSeconds:0.000} s over {t.Patches} patches)
               postprocess  {t.Postprocess.TotalSeconds,8:0.000} s
               contour + RT {job.Contour.TotalSeconds,8:0.000} s
+              SEG          {seg.TotalSeconds,8:0.000} s
               total        {total.Elapsed.TotalSeconds,8:0.000} s
             """));
         return CommandLine.Ok;
@@ -99,11 +103,13 @@ public static class SegmentCommand
     }
 
     private sealed record Options(string Input, string Model, string Output, string? Labels, string? Probabilities, InferenceDevice Device,
-        string? ModelsFolder);
+        string? ModelsFolder, string? Seg = null, SegForm SegForm = SegForm.Binary);
 
     private static Options? Parse(string[] args, out string error)
     {
-        string? input = null, model = null, output = null, labels = null, probabilities = null, models = null;
+        string? input = null, model = null, output = null, labels = null, probabilities = null, models = null, seg = null;
+        var segForm = SegForm.Binary;
+        var segFormGiven = false;
         var device = InferenceDevice.Auto;
         for (var i = 0; i < args.Length; i++)
         {
@@ -123,13 +129,21 @@ public static class SegmentCommand
                 case "--labels": labels = value; break;
                 case "--probabilities": probabilities = value; break;
                 case "--models": models = value; break;
+                case "--seg": seg = value; break;
+                case "--seg-form":
+                    segFormGiven = true;
+                    if (value == "binary") segForm = SegForm.Binary;
+                    else if (value == "labelmap") segForm = SegForm.LabelMap;
+                    else { error = $"--seg-form must be binary or labelmap, not '{value}'"; return null; }
+                    break;
                 case "--device":
                     if (!Enum.TryParse(value, ignoreCase: true, out device) || !Enum.IsDefined(device)) { error = $"--device must be auto, cpu or cuda, not '{value}'"; return null; }
                     break;
                 default: error = $"unknown option {a}"; return null;
             }
         }
-        error = input is null ? "PATH is missing" : model is null ? "--model is missing" : output is null ? "--out is missing" : "";
-        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, probabilities, device, models);
+        error = input is null ? "PATH is missing" : model is null ? "--model is missing" : output is null ? "--out is missing"
+            : segFormGiven && seg is null ? "--seg-form needs --seg" : "";
+        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, probabilities, device, models, seg, segForm);
     }
 }

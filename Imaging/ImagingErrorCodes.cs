@@ -32,6 +32,8 @@ public static class ImagingErrorCodes
         "NonUniformSliceSpacing",
         // RT Structure Set reading
         "NotAStructureSet", "InvalidContour",
+        // Segmentation writing
+        "SegmentsOverlap",
         "InvalidNifti",
         "NotFound",
     };

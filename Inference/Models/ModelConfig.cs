@@ -87,7 +87,14 @@ public sealed record WindowConfig(double Level, double Width, double OutputMin, 
 public sealed record PreprocessingConfig(WindowConfig? Window, double[]? TargetSpacing, int[] PatchSize, int[] PatchOverlap);
 
 /// <summary>One output structure: its ROI name, display colour, RTROIInterpretedType and whether holes are filled.</summary>
-public sealed record StructureConfig(string Name, byte R, byte G, byte B, string InterpretedType, bool FillHoles);
+public sealed record StructureConfig(string Name, byte R, byte G, byte B, string InterpretedType, bool FillHoles)
+{
+    /// <summary>
+    /// What the structure is, as the DICOM Segmentation codes it (category, type, optional modifier); null takes the
+    /// code of its TG-263 name from <see cref="InnerEye.Imaging.Seg.SegmentCodes"/>, else "Tissue".
+    /// </summary>
+    public InnerEye.Imaging.Seg.SegmentCode? Code { get; init; }
+}
 
 /// <summary>Per structure: keep only the largest 26-connected component; drop components smaller than the minimum.</summary>
 public sealed record PostprocessingConfig(bool LargestComponent, int MinimumSizeVoxels)

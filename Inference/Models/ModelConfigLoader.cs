@@ -269,7 +269,8 @@ public static partial class ModelConfigLoader
                 else color = [(byte)rgb[0], (byte)rgb[1], (byte)rgb[2]];
                 var type = OptionalString(item, "interpretedType", field + ".interpretedType") ?? "";
                 var fill = OptionalBool(item, "fillHoles", field + ".fillHoles") ?? false;
-                if (name is not null && color is not null) list.Add(new StructureConfig(name, color[0], color[1], color[2], type, fill));
+                var code = StructureCode(item, field);
+                if (name is not null && color is not null) list.Add(new StructureConfig(name, color[0], color[1], color[2], type, fill) { Code = code });
             }
             return list;
         }

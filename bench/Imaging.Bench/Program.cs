@@ -4,11 +4,17 @@ using System.IO.Compression;
 using InnerEye.Imaging.Series;
 
 // One measurement per process, so that peak memory belongs to that measurement alone.
-// usage: imaging-bench load PATH [repeats] | imaging-bench inflate ZIP [repeats]
+// usage: imaging-bench load PATH [repeats] | imaging-bench inflate ZIP [repeats] | imaging-bench seg FOLDER [repeats]
 // Prints one line: mode, best seconds of the repeats, pixel MB, MB/s, peak RSS growth during the first run (MB), volume MB.
+// seg prints one line per writer (RT Structure Set, SEG BINARY, SEG label map): best seconds, file bytes, deflated bytes.
 var mode = args[0];
 var path = args[1];
 var repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+if (mode == "seg")
+{
+    SegBench.Run(path, repeats);
+    return;
+}
 var startRss = Memory.PeakRssBytes();
 var best = double.MaxValue;
 var peak = 0.0;
