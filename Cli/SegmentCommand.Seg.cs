@@ -16,17 +16,7 @@ public static partial class SegmentCommand
     internal static TimeSpan WriteSeg(string path, SegForm form, SegmentationResult result, ModelConfig model)
     {
         var clock = Stopwatch.StartNew();
-        var segments = SegSegments(model);
-        var description = model.DisplayName.Length > 64 ? model.DisplayName[..64] : model.DisplayName;
-        var options = new SegWriteOptions(model.Rt.Manufacturer, model.Id, model.Version, model.FullId, SeriesDescription: description);
-        var seg = result.RegionMasks is { } masks
-            ? SegmentationWriter.Build(masks, result.Reference, segments, options, form)
-            : SegmentationWriter.Build(result.Labels, result.Reference, segments, options, form);
-        using (var file = File.Create(path)) seg.WriteTo(file);
+        File.WriteAllBytes(path, ResultWriters.Seg(result, model, form));
         return clock.Elapsed;
     }
-
-    /// <summary>The model's structures as SEG segments, in label order.</summary>
-    public static IReadOnlyList<SegSegment> SegSegments(ModelConfig model) =>
-        [.. model.Structures.Select(s => new SegSegment(s.Name, s.R, s.G, s.B, s.Code))];
 }

@@ -63,9 +63,7 @@ public static partial class SegmentCommand
         if (options.Seg is not null) seg = WriteSeg(options.Seg, options.SegForm, result, model);
         if (options.Labels is not null)
         {
-            var v = result.Reference.Volume;
-            NiftiWriter.Write(options.Labels, NiftiImage.Labels(result.Labels, [v.SizeX, v.SizeY, v.SizeZ], v.Spacing, v.Origin, v.Direction,
-                $"{model.FullId} labels"));
+            NiftiWriter.Write(options.Labels, ResultWriters.Labels(result, model));
         }
         if (options.Probabilities is not null)
         {

@@ -59,7 +59,12 @@ public sealed record DicomWebOrigin(
     [property: Id(0)] string StudyInstanceUid,
     [property: Id(1)] IReadOnlyDictionary<string, string> SeriesByChannel,
     [property: Id(2)] string Rule,
-    [property: Id(3)] IReadOnlyList<string> Destinations);
+    [property: Id(3)] IReadOnlyList<string> Destinations,
+    [property: Id(4)] IReadOnlyList<ResultFormat>? Formats = null)
+{
+    /// <summary>The forms the result is delivered in: the rule's, or the RT Structure Set alone.</summary>
+    public IReadOnlyList<ResultFormat> DeliveredFormats => Formats is { Count: > 0 } formats ? formats : [ResultFormat.RtStruct];
+}
 
 public enum DeliveryState
 {
@@ -78,9 +83,16 @@ public sealed record DeliveryStatus(
     [property: Id(4)] DateTimeOffset? DeliveredAt,
     [property: Id(5)] DateTimeOffset? NextAttemptAt);
 
-/// <summary>A result to send by STOW-RS to a configured destination.</summary>
+/// <summary>
+/// A result to send by STOW-RS to a configured destination: the RT Structure Set at <see cref="Result"/>, or the
+/// <see cref="Files"/> (the forms the rule asks for) in one request.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.DeliveryRequest")]
 public sealed record DeliveryRequest(
     [property: Id(0)] string SegmentationId,
     [property: Id(1)] ArtifactRef Result,
-    [property: Id(2)] string Destination);
+    [property: Id(2)] string Destination,
+    [property: Id(3)] IReadOnlyList<ArtifactRef>? Files = null)
+{
+    public IReadOnlyList<ArtifactRef> Sent => Files is { Count: > 0 } files ? files : [Result];
+}

@@ -22,6 +22,17 @@ public static class GrainsHostingExtensions
         if (segmentation is not null) s.Configure(segmentation);
         var m = builder.Services.AddOptions<ModelGrainOptions>();
         if (model is not null) m.Configure(model);
+        m.Validate(o =>
+        {
+            try
+            {
+                return o.Formats().Count >= 0;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }, "ModelGrain:ResultFormats names a format that is none of seg, labelmap-seg and nifti.").ValidateOnStart();
         var p = builder.Services.AddOptions<ModelPlacementOptions>();
         if (placement is not null) p.Configure(placement);
         return builder;

@@ -1,5 +1,7 @@
 using InnerEye.Grains.Artifacts;
 using InnerEye.Imaging;
+using InnerEye.Imaging.Nifti;
+using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Series;
 using InnerEye.Inference;
 using Microsoft.Extensions.Logging;
@@ -87,8 +89,9 @@ public sealed class ModelGrain : Grain, IModelGrain
             if (!_store.Exists(job.Input))
                 return ModelJobResult.Failure(FailureCodes.InputMissing, $"The upload '{job.Input.Key}' is not in the artifact store.");
             using var rt = new MemoryStream();
-            await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
+            var outcome = await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
             rt.Position = 0;
+            await WriteOtherFormatsAsync(job, outcome.Segmentation, model, ct);
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
@@ -102,6 +105,48 @@ public sealed class ModelGrain : Grain, IModelGrain
         {
             return failure;
         }
+    }
+
+    /// <summary>
+    /// Writes the result in each of <see cref="ModelGrainOptions.ResultFormats"/> beside the RT Structure Set. A form the
+    /// result cannot take (overlapping regions as a label map) or that fails to be written is left out and logged; the
+    /// job still completes with its RT Structure Set.
+    /// </summary>
+    private async Task WriteOtherFormatsAsync(ModelJob job, SegmentationResult result, ModelConfig model, CancellationToken ct)
+    {
+        var rt = new ArtifactRef(job.ResultKey);
+        foreach (var format in _options.Formats().Where(f => f != ResultFormat.RtStruct).Distinct())
+        {
+            var target = ResultArtifacts.Of(rt, format);
+            if (_store.Exists(target)) continue;
+            try
+            {
+                var bytes = await Task.Run(() => format switch
+                {
+                    ResultFormat.Seg => ResultWriters.Seg(result, model, SegForm.Binary, job.ModelId),
+                    ResultFormat.LabelMapSeg => ResultWriters.Seg(result, model, SegForm.LabelMap, job.ModelId),
+                    _ => GzipNifti(ResultWriters.Labels(result, model)),
+                }, ct);
+                await _store.PutIfAbsentAsync(target.Key, new MemoryStream(bytes), ct);
+            }
+            catch (SegmentOverlapException e)
+            {
+                _logger.LogInformation("Segmentation {Id}: no {Format} result ({Message}).", job.SegmentationId, ResultArtifacts.Name(format), e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The RT Structure Set is the job's result; a form that cannot be written is missing, not a failed job.
+                _logger.LogWarning(e, "Segmentation {Id}: the {Format} result could not be written.", job.SegmentationId, ResultArtifacts.Name(format));
+            }
+        }
+    }
+
+    private static byte[] GzipNifti(NiftiImage image)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            NiftiWriter.Write(gzip, image);
+        return buffer.ToArray();
     }
 
     /// <summary>

@@ -79,6 +79,19 @@ public sealed class ModelGrainOptions
     /// cancellation; for tests and demonstrations that need a job to sit in a given stage.
     /// </summary>
     public TimeSpan StagePause { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The forms a result is kept in besides the RT Structure Set (always kept), comma-separated: <c>seg</c>,
+    /// <c>labelmap-seg</c>, <c>nifti</c>; empty for none. Each is written when the job completes, while the volume is in memory.
+    /// </summary>
+    public string ResultFormats { get; set; } = "seg, labelmap-seg, nifti";
+
+    /// <summary>The formats of <see cref="ResultFormats"/>; a name that is none throws.</summary>
+    public IReadOnlyList<ResultFormat> Formats() =>
+        [.. ResultFormats.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name =>
+            ResultArtifacts.TryParse(name, out var format)
+                ? format
+                : throw new ArgumentException($"ModelGrain:ResultFormats names '{name}'; the formats are seg, labelmap-seg and nifti."))];
 }
 
 /// <summary>

@@ -191,7 +191,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         {
             foreach (var delivery in Job.Deliveries.ToList())
             {
-                var status = await DeliveryOf(delivery.Destination).Start(new DeliveryRequest(Id, result, delivery.Destination));
+                var files = Job.Origin!.DeliveredFormats.Select(f => ResultArtifacts.Of(result, f)).ToList();
+                var status = await DeliveryOf(delivery.Destination).Start(new DeliveryRequest(Id, result, delivery.Destination, files));
                 var index = Job.Deliveries.FindIndex(d => d.Destination == delivery.Destination);
                 if (status.Attempts >= Job.Deliveries[index].Attempts) Job.Deliveries[index] = status;
             }
@@ -230,7 +231,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         foreach (var delivery in Job.Deliveries.ToList()) await DeliveryOf(delivery.Destination).Forget();
         if (Job.Result is { } result)
         {
-            await _store.DeleteAsync(result);
+            foreach (var format in ResultArtifacts.AllFormats) await _store.DeleteAsync(ResultArtifacts.Of(result, format));
             await _store.DeleteAsync(ResultArtifacts.ZipOf(result));
         }
         if (Job.Input is { } input) await _store.DeleteAsync(input);

@@ -94,6 +94,20 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
     public Stream OpenResult(SegmentationStatus status) =>
         store.OpenRead(status.Result ?? throw new InvalidOperationException($"Segmentation {status.SegmentationId} has no result."));
 
+    /// <summary>The result of a completed job in another form than the RT Structure Set; null when it was not kept.</summary>
+    public Stream? OpenResult(SegmentationStatus status, ResultFormat format)
+    {
+        var rt = status.Result ?? throw new InvalidOperationException($"Segmentation {status.SegmentationId} has no result.");
+        try
+        {
+            return store.OpenRead(ResultArtifacts.Of(rt, format));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The zip the InnerEye gateway expects (one entry, <c>segmentation.dcm</c>), made on the first download and kept
     /// beside the RT file, so that every download returns the same bytes.

@@ -26,7 +26,8 @@ public static class SeedRoutes
         segmentations.MapGet("/{segmentationId}", GetAsync).Produces<SegmentationView>().WithSummary("The segmentation's status.");
         segmentations.MapGet("/{segmentationId}/result", ResultAsync)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
-            .WithSummary("The RT Structure Set: a zip with one entry segmentation.dcm, or the file itself with Accept: application/dicom.");
+            .WithSummary("The result: ?format=rtstruct (default: a zip with one entry segmentation.dcm, or the file itself with " +
+                "Accept: application/dicom), seg or labelmap-seg (DICOM Segmentation), nifti (the label volume, .nii.gz).");
         segmentations.MapDelete("/{segmentationId}", CancelAsync).Produces<SegmentationView>(StatusCodes.Status202Accepted)
             .WithSummary("Cancels the segmentation (idempotent).");
         return app;
@@ -53,10 +54,25 @@ public static class SeedRoutes
     private static async Task<IResult> ResultAsync(string modelId, string segmentationId, HttpRequest request, SegmentationService jobs,
         CancellationToken ct)
     {
+        var format = ResultFormat.RtStruct;
+        if (request.Query.TryGetValue("format", out var asked) && !ResultArtifacts.TryParse(asked.ToString(), out format))
+        {
+            return ApiErrors.Result(StatusCodes.Status400BadRequest, "UnknownResultFormat",
+                $"format '{asked}' is none of rtstruct, seg, labelmap-seg and nifti.");
+        }
         if (await FindAsync(modelId, segmentationId, jobs, ct) is not { } status) return NotFound(segmentationId);
         if (status.State == JobState.Failed) return FailureResponses.Seed(status);
         if (status.State != JobState.Completed || status.Result is null)
             return Results.Json(SegmentationView.From(status), statusCode: StatusCodes.Status409Conflict);
+        if (format != ResultFormat.RtStruct)
+        {
+            return jobs.OpenResult(status, format) is { } file
+                ? Results.Stream(file, format == ResultFormat.Nifti ? "application/gzip" : "application/dicom",
+                    $"{segmentationId}{(format == ResultFormat.Nifti ? ".nii.gz" : $".{ResultArtifacts.Name(format)}.dcm")}")
+                : ApiErrors.Result(StatusCodes.Status404NotFound, "ResultFormatUnavailable",
+                    $"Segmentation '{segmentationId}' has no {ResultArtifacts.Name(format)} result: the service keeps the forms named by " +
+                    "ModelGrain:ResultFormats, and a model whose regions overlap has no label map.");
+        }
         var wantsDicom = request.Headers.Accept.Any(a => a is not null &&
             a.Contains("application/dicom", StringComparison.OrdinalIgnoreCase));
         return wantsDicom

@@ -48,7 +48,9 @@ public sealed record SegmentationView(
             s.State == JobState.Running ? s.Progress : 0,
             s.ErrorCode is null ? null : new SegmentationError(s.ErrorCode, s.ErrorDetail ?? ""), s.CreatedAt, s.UpdatedAt, s.Stages)
         {
-            Origin = s.Origin is { } o ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations) : null,
+            Origin = s.Origin is { } o
+                ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations, [.. o.DeliveredFormats.Select(ResultArtifacts.Name)])
+                : null,
             Deliveries = s.Origin is null ? null : s.Deliveries ?? [],
         };
     }
@@ -58,7 +60,7 @@ public sealed record SegmentationError(string Code, string Detail);
 
 /// <summary>Where a DICOMweb job came from: its StudyInstanceUID, the SeriesInstanceUID feeding each model channel, the rule and its destinations.</summary>
 public sealed record DicomWebOriginView(string StudyInstanceUid, IReadOnlyDictionary<string, string> SeriesInstanceUids, string Rule,
-    IReadOnlyList<string> Destinations);
+    IReadOnlyList<string> Destinations, IReadOnlyList<string> Formats);
 
 /// <summary>The answer to a submit: where to poll.</summary>
 public sealed record SegmentationCreated(string SegmentationId, string ModelId, string Status);

@@ -158,11 +158,16 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
     {
         if (!_options.Destinations.TryGetValue(request.Destination, out var destination))
             return new StowOutcome(StowOutcomeKind.Rejected, $"No destination '{request.Destination}' is configured (DicomWeb:Destinations).");
-        if (!_store.Exists(request.Result))
-            return new StowOutcome(StowOutcomeKind.Rejected, "The result is no longer in the artifact store (its retention ended).");
+        if (request.Sent.FirstOrDefault(f => !_store.Exists(f)) is { } missing)
+        {
+            return new StowOutcome(StowOutcomeKind.Rejected, missing == request.Result
+                ? "The result is no longer in the artifact store (its retention ended)."
+                : $"The result was not kept as '{missing.Key[(missing.Key.LastIndexOf('/') + 1)..]}' (ModelGrain:ResultFormats, or regions that overlap have no label map).");
+        }
         try
         {
-            return await _client.StoreAsync(destination, [() => _store.OpenRead(request.Result)], _options.Delivery.RequestTimeout, CancellationToken.None);
+            return await _client.StoreAsync(destination, [.. request.Sent.Select<ArtifactRef, Func<Stream>>(f => () => _store.OpenRead(f))],
+                _options.Delivery.RequestTimeout, CancellationToken.None);
         }
         catch (FileNotFoundException)
         {

@@ -45,6 +45,12 @@ public sealed class DicomWebRoute
 
     public List<string> Destinations { get; set; } = [];
 
+    /// <summary>
+    /// The forms delivered, in one STOW-RS request a destination: <c>rtstruct</c>, <c>seg</c>, <c>labelmap-seg</c>; the RT
+    /// Structure Set alone when none is named.
+    /// </summary>
+    public List<string> Formats { get; set; } = [];
+
     public Dictionary<string, SeriesMatch> Channels { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -44,6 +44,8 @@ public sealed class DicomWebOptionsValidator(ModelCatalog catalog) : IValidateOp
             var key = $"{s}:Routes:{i}";
             CheckMatch(errors, $"{key}:Match", route.Match);
             foreach (var (channel, match) in route.Channels) CheckMatch(errors, $"{key}:Channels:{channel}", match);
+            foreach (var format in route.Formats.Where(f => !ResultArtifacts.TryParse(f, out var parsed) || parsed == ResultFormat.Nifti))
+                errors.Add($"{key}:Formats names '{format}'; DICOMweb delivers rtstruct, seg and labelmap-seg.");
             foreach (var destination in route.Destinations.Where(d => !options.Destinations.ContainsKey(d)))
                 errors.Add($"{key}:Destinations names '{destination}', which is not under {s}:Destinations.");
             if (string.IsNullOrWhiteSpace(route.Model))

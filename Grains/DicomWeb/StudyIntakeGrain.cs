@@ -156,7 +156,8 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
         }
         var origin = new DicomWebOrigin(StudyUid,
             pending.SeriesByChannel.ToDictionary(c => c.Key.Length == 0 ? model.InputChannels[0].Id : c.Key, c => c.Value.SeriesInstanceUid, StringComparer.Ordinal),
-            DicomWebRouter.NameOf(route, pending.RouteIndex), [.. route.Destinations]);
+            DicomWebRouter.NameOf(route, pending.RouteIndex), [.. route.Destinations],
+            [.. route.Formats.Select(f => ResultArtifacts.TryParse(f, out var format) ? format : ResultFormat.RtStruct).Distinct()]);
         await GrainFactory.GetGrain<ISegmentationGrain>(pending.SegmentationId)
             .Submit(new SubmitSegmentation(route.Model, new ArtifactRef(input), origin));
         LogStarted(_logger, pending.SegmentationId, route.Model, origin.Rule);
