@@ -28,7 +28,9 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
         };
         await orthanc.StartAsync();
         var data = dir.Combine("service");
-        await using var service = await ServerProcess.StartAsync(servicePort, data, DicomWebService.Settings(orthanc.DicomWebRoot));
+        // The rule delivers the RT Structure Set and the BINARY DICOM Segmentation, in one STOW-RS request.
+        await using var service = await ServerProcess.StartAsync(servicePort, data, DicomWebService.Settings(orthanc.DicomWebRoot,
+            new Dictionary<string, string> { ["DicomWeb__Routes__0__Formats__0"] = "rtstruct", ["DicomWeb__Routes__0__Formats__1"] = "seg" }));
         try
         {
             var first = StowSeries.Slices(seed: 61, size: 48, slices: 4);
@@ -51,6 +53,8 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
                 var rt = await orthanc.WaitForModalityAsync(study, "RTSTRUCT", Timeout);
                 var held = await orthanc.WaitForInstancesAsync(study, _ => true, Timeout);
                 CheckRt(await orthanc.GetInstanceFileAsync(rt.Id), series, held, dir);
+                var seg = Assert.Single(held, i => i.Modality == "SEG");
+                Assert.Equal("1.2.840.10008.5.1.4.1.1.66.4", seg.SopClassUid);
             }
 
             var ids = DicomWebService.ResultIds(data);
@@ -60,6 +64,7 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
             {
                 var status = await DicomWebService.WaitForDeliveryAsync(client, id, "delivered", Timeout);
                 Assert.Equal("ct-to-passthrough", status.GetProperty("origin").GetProperty("rule").GetString());
+                Assert.Equal(["rtstruct", "seg"], status.GetProperty("origin").GetProperty("formats").EnumerateArray().Select(f => f.GetString()));
                 Assert.Equal(1, status.GetProperty("deliveries")[0].GetProperty("attempts").GetInt32());
             }
 
@@ -71,6 +76,7 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
             Assert.Equal(2, DicomWebService.ResultIds(data).Count);
             var secondHeld = await orthanc.WaitForInstancesAsync(secondStudy, _ => true, Timeout);
             Assert.Single(secondHeld, i => i.Modality == "RTSTRUCT");
+            Assert.Single(secondHeld, i => i.Modality == "SEG");
             Assert.Contains("matches no routing rule", service.Output, StringComparison.Ordinal);
         }
         catch
