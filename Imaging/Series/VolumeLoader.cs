@@ -106,13 +106,11 @@ public static class VolumeLoader
             }
             else
             {
-                // One file may hold a whole series: its frames are decoded on all cores while its bytes are at hand.
+                // One file may hold a whole series: its frames are decoded on all cores while its bytes are at hand,
+                // frame by frame as cores come free (a core busy elsewhere does not hold back the rest).
                 var workers = Math.Clamp(options.MaxDegreeOfParallelism, 1, slices.Length);
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, w =>
-                {
-                    for (var k = (int)((long)slices.Length * w / workers); k < (int)((long)slices.Length * (w + 1) / workers); k++)
-                        slices[k].Hu = DecodeHu(file, slices[k]);
-                });
+                Parallel.For(0, slices.Length, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                    k => slices[k].Hu = DecodeHu(file, slices[k]));
             }
             return (slices, null);
         }
