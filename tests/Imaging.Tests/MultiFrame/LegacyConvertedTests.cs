@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.IO.Compression;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Phantoms;
 using InnerEye.Imaging.Rt;
@@ -122,6 +122,20 @@ public class LegacyConvertedTests(ITestOutputHelper output)
         var loaded = Assert.Single(VolumeLoader.Load(rle).ThrowIfInvalid().Channels);
         Assert.Equal(TransferSyntax.RleLossless.Uid, Assert.Single(loaded.TransferSyntaxes));
         AssertSameVolume(Assert.Single(VolumeLoader.Load(source).ThrowIfInvalid().Channels), loaded);
+    }
+
+    [SkippableFact]
+    public void AGatewayZipOfTheConversionLoadsLikeTheFolder()
+    {
+        if (!ToolsAvailable("phantom")) return;
+        using var dir = new TempDirectory();
+        var source = Source(dir, "phantom");
+        var converted = Convert(dir, source);
+        var zip = dir.Combine("scan.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+            archive.CreateEntryFromFile(Directory.GetFiles(converted)[0], "ct/0");
+        AssertSameVolume(Assert.Single(VolumeLoader.Load(source).ThrowIfInvalid().Channels),
+            Assert.Single(VolumeLoader.Load(zip).ThrowIfInvalid().Channels));
     }
 
     [SkippableFact]
