@@ -82,7 +82,11 @@ internal static class SeriesGeometry
         {
             if (gaps[k] < Math.Max(gapTolerance, 1e-3))
             {
-                Fail("DuplicateSlicePosition", $"'{slices[order[k]].Label}' and '{slices[order[k + 1]].Label}' are both at {along[order[k]]:0.###} mm along the slice normal.");
+                var (a, b) = (slices[order[k]], slices[order[k + 1]]);
+                var sameImage = a.FrameNumber is not null && a.Entry == b.Entry
+                    ? " Both are frames of one multi-frame image: frames of other temporal positions, echoes or dimensions at the same place are not one volume."
+                    : "";
+                Fail("DuplicateSlicePosition", $"'{a.Label}' and '{b.Label}' are both at {along[order[k]]:0.###} mm along the slice normal.{sameImage}");
                 return null;
             }
         }

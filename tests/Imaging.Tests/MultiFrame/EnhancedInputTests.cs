@@ -82,6 +82,14 @@ public class EnhancedInputTests
     }
 
     [Fact]
+    public void FramesOfOneImageAtOnePlaceAreDuplicatesThatSayWhy()
+    {
+        using var dir = new TempDirectory();
+        var problem = Refused(Load(dir, ("mf", new EnhancedImage { Order = i => i % 2 }.Write())), "DuplicateSlicePosition");
+        Assert.Contains("frames of one multi-frame image", problem.Message);
+    }
+
+    [Fact]
     public void SeveralStacksAreRefused()
     {
         using var dir = new TempDirectory();
