@@ -30,6 +30,8 @@ public static class ImagingErrorCodes
         "MultipleFramesOfReference", "MissingGeometry", "InvalidPixelSpacing", "InconsistentPixelSpacing", "NonSquarePixels",
         "NonOrthonormalOrientation", "InconsistentOrientation", "InconsistentSlicePosition", "DuplicateSlicePosition", "MissingSlices",
         "NonUniformSliceSpacing",
+        // multi-frame images
+        "Mosaic", "MixedFrameLayout", "MultipleStacks", "InconsistentFrameCount", "InvalidNumberOfFrames",
         // RT Structure Set reading
         "NotAStructureSet", "InvalidContour",
         // Segmentation writing

@@ -27,6 +27,7 @@ public static class DicomTags
     public static readonly DicomTag OperatorsName = new(0x00081070u);
     public static readonly DicomTag ReferencedSOPClassUID = new(0x00081150u);
     public static readonly DicomTag ReferencedSOPInstanceUID = new(0x00081155u);
+    public static readonly DicomTag ReferencedFrameNumber = new(0x00081160u);
     public static readonly DicomTag PatientName = new(0x00100010u);
     public static readonly DicomTag PatientID = new(0x00100020u);
     public static readonly DicomTag PatientBirthDate = new(0x00100030u);
@@ -42,6 +43,12 @@ public static class DicomTags
     public static readonly DicomTag ImageOrientationPatient = new(0x00200037u);
     public static readonly DicomTag FrameOfReferenceUID = new(0x00200052u);
     public static readonly DicomTag PositionReferenceIndicator = new(0x00201040u);
+    public static readonly DicomTag StackID = new(0x00209056u);
+    public static readonly DicomTag InStackPositionNumber = new(0x00209057u);
+    public static readonly DicomTag FrameContentSequence = new(0x00209111u);
+    public static readonly DicomTag PlanePositionSequence = new(0x00209113u);
+    public static readonly DicomTag PlaneOrientationSequence = new(0x00209116u);
+    public static readonly DicomTag DimensionIndexValues = new(0x00209157u);
     public static readonly DicomTag SamplesPerPixel = new(0x00280002u);
     public static readonly DicomTag PhotometricInterpretation = new(0x00280004u);
     public static readonly DicomTag PlanarConfiguration = new(0x00280006u);
@@ -58,6 +65,8 @@ public static class DicomTags
     public static readonly DicomTag RescaleIntercept = new(0x00281052u);
     public static readonly DicomTag RescaleSlope = new(0x00281053u);
     public static readonly DicomTag LossyImageCompression = new(0x00282110u);
+    public static readonly DicomTag PixelMeasuresSequence = new(0x00289110u);
+    public static readonly DicomTag PixelValueTransformationSequence = new(0x00289145u);
     public static readonly DicomTag StructureSetLabel = new(0x30060002u);
     public static readonly DicomTag StructureSetName = new(0x30060004u);
     public static readonly DicomTag StructureSetDescription = new(0x30060006u);
@@ -85,6 +94,8 @@ public static class DicomTags
     public static readonly DicomTag ReferencedROINumber = new(0x30060084u);
     public static readonly DicomTag RTROIInterpretedType = new(0x300600A4u);
     public static readonly DicomTag ROIInterpreter = new(0x300600A6u);
+    public static readonly DicomTag SharedFunctionalGroupsSequence = new(0x52009229u);
+    public static readonly DicomTag PerFrameFunctionalGroupsSequence = new(0x52009230u);
     public static readonly DicomTag ExtendedOffsetTable = new(0x7FE00001u);
     public static readonly DicomTag PixelData = new(0x7FE00010u);
 }

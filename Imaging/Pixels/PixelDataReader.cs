@@ -25,6 +25,28 @@ public static class PixelDataReader
         return format;
     }
 
+    /// <summary>
+    /// Checks that Pixel Data holds <paramref name="frames"/> frames before anything is sized by that claim: native data
+    /// must be at least frames × frame bytes long, encapsulated data must have a fragment per frame at least (a fragment
+    /// never holds data of two frames, PS3.5 A.4).
+    /// </summary>
+    public static void CheckFrameCount(DicomFile file, FrameFormat format, int frames)
+    {
+        if (frames < 1) throw new PixelDecodeException("PixelDataTooShort", $"An image of {frames} frames has no pixels to read.");
+        var element = PixelElement(file.Dataset);
+        if (file.Dataset.Fragments(element) is { } fragments)
+        {
+            if (fragments.Count - 1 < frames)
+                throw new PixelDecodeException("PixelDataTooShort",
+                    $"NumberOfFrames claims {frames} frames but the encapsulated Pixel Data holds {fragments.Count - 1} fragment(s); every frame needs at least one.");
+            return;
+        }
+        var needed = format.FrameBytes * frames;
+        if (needed > element.Length)
+            throw new PixelDecodeException("PixelDataTooShort",
+                $"NumberOfFrames claims {frames} frames of {format.Columns}x{format.Rows}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits ({needed} bytes), but Pixel Data holds {element.Length} bytes.");
+    }
+
     /// <summary>A 16384×16384 16-bit frame; larger claims are refused before anything is allocated.</summary>
     public const long MaxFrameBytes = 1L << 29;
 

@@ -94,9 +94,15 @@ public static class RtStructureSetWriter
         var sopInstanceUid = UidGenerator.NewUid();
         var seriesInstanceUid = UidGenerator.NewUid();
         var frameOfReference = source.FrameOfReferenceUid;
-        var sliceItems = source.Slices.Select(s => new DicomDatasetBuilder()
-            .Add(DicomTags.ReferencedSOPClassUID, DicomVR.UI, s.SopClassUid)
-            .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, s.SopInstanceUid)).ToArray();
+        // Image SOP Instance Reference macro: a slice that is a frame of a multi-frame image names its frame (PS3.3 C.8.8.6).
+        var sliceItems = source.Slices.Select(s =>
+        {
+            var item = new DicomDatasetBuilder()
+                .Add(DicomTags.ReferencedSOPClassUID, DicomVR.UI, s.SopClassUid)
+                .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, s.SopInstanceUid);
+            if (s.FrameNumber is { } frame) item.Add(DicomTags.ReferencedFrameNumber, DicomVR.IS, frame.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return item;
+        }).ToArray();
 
         var ds = new DicomDatasetBuilder();
         ds.Add(DicomTags.SOPClassUID, DicomVR.UI, RtStructureSetStorage)

@@ -10,9 +10,15 @@ internal static class HuConverter
 {
     public readonly record struct Rescale(double Slope, double Intercept, int? Padding, int? PaddingLimit, float PaddingValue);
 
-    public static Rescale RescaleOf(DicomDataset ds, FrameFormat format, string modality) => new(
-        ds.GetDouble(DicomTags.RescaleSlope) ?? 1.0,
-        ds.GetDouble(DicomTags.RescaleIntercept) ?? 0.0,
+    public static Rescale RescaleOf(DicomDataset ds, FrameFormat format, string modality) => RescaleOf(ds, ds, format, modality);
+
+    /// <summary>
+    /// Slope and intercept from <paramref name="transform"/> (a multi-frame image's Pixel Value Transformation
+    /// functional group, or the data set itself), padding from the data set's Image Pixel module.
+    /// </summary>
+    public static Rescale RescaleOf(DicomDataset ds, DicomDataset transform, FrameFormat format, string modality) => new(
+        transform.GetDouble(DicomTags.RescaleSlope) ?? 1.0,
+        transform.GetDouble(DicomTags.RescaleIntercept) ?? 0.0,
         AsStored(ds.GetInt32(DicomTags.PixelPaddingValue), format),
         AsStored(ds.GetInt32(DicomTags.PixelPaddingRangeLimit), format),
         // Padding marks pixels outside the scanned field; for CT they read as air.

@@ -15,12 +15,14 @@ internal static class SeriesGeometry
         var first = slices[0];
         foreach (var s in slices)
         {
-            var missing = s.Position is not { Length: 3 } ? "ImagePositionPatient (0020,0032)"
-                : s.Orientation is not { Length: 6 } ? "ImageOrientationPatient (0020,0037)"
-                : s.PixelSpacing is not { Length: 2 } ? "PixelSpacing (0028,0030)" : null;
+            var frame = s.FrameNumber is not null;
+            var missing = s.Position is not { Length: 3 } ? "ImagePositionPatient (0020,0032)" + (frame ? " in a PlanePositionSequence (0020,9113)" : "")
+                : s.Orientation is not { Length: 6 } ? "ImageOrientationPatient (0020,0037)" + (frame ? " in a PlaneOrientationSequence (0020,9116)" : "")
+                : s.PixelSpacing is not { Length: 2 } ? "PixelSpacing (0028,0030)" + (frame ? " in a PixelMeasuresSequence (0028,9110)" : "") : null;
+            if (missing is not null && frame) missing += " of its per-frame or shared functional groups";
             if (missing is not null)
             {
-                Fail("MissingGeometry", $"'{s.Entry.Name}' has no valid {missing}, so its place in the volume is unknown.");
+                Fail("MissingGeometry", $"'{s.Label}' has no valid {missing}, so its place in the volume is unknown.");
                 return null;
             }
         }
@@ -29,7 +31,7 @@ internal static class SeriesGeometry
         var tol = options.OrientationTolerance;
         if (Math.Abs(Norm(row) - 1) > tol || Math.Abs(Norm(col) - 1) > tol || Math.Abs(Dot(row, col)) > tol)
         {
-            Fail("NonOrthonormalOrientation", $"ImageOrientationPatient {Format(o)} in '{first.Entry.Name}' is not two orthogonal unit vectors.");
+            Fail("NonOrthonormalOrientation", $"ImageOrientationPatient {Format(o)} in '{first.Label}' is not two orthogonal unit vectors.");
             return null;
         }
         Normalize(row);
@@ -39,19 +41,19 @@ internal static class SeriesGeometry
         {
             if (s.Orientation!.Zip(o).Any(p => Math.Abs(p.First - p.Second) > tol))
             {
-                Fail("InconsistentOrientation", $"'{s.Entry.Name}' has orientation {Format(s.Orientation!)} but '{first.Entry.Name}' has {Format(o)}.");
+                Fail("InconsistentOrientation", $"'{s.Label}' has orientation {Format(s.Orientation!)} but '{first.Label}' has {Format(o)}.");
                 return null;
             }
             if (Math.Abs(s.PixelSpacing![0] - first.PixelSpacing![0]) > 1e-4 || Math.Abs(s.PixelSpacing[1] - first.PixelSpacing[1]) > 1e-4)
             {
-                Fail("InconsistentPixelSpacing", $"'{s.Entry.Name}' has pixel spacing {Format(s.PixelSpacing)} but '{first.Entry.Name}' has {Format(first.PixelSpacing)}.");
+                Fail("InconsistentPixelSpacing", $"'{s.Label}' has pixel spacing {Format(s.PixelSpacing)} but '{first.Label}' has {Format(first.PixelSpacing)}.");
                 return null;
             }
         }
         var spacing = first.PixelSpacing!;
         if (spacing[0] <= 0 || spacing[1] <= 0)
         {
-            Fail("InvalidPixelSpacing", $"PixelSpacing {Format(spacing)} in '{first.Entry.Name}' is not positive.");
+            Fail("InvalidPixelSpacing", $"PixelSpacing {Format(spacing)} in '{first.Label}' is not positive.");
             return null;
         }
         if (first.Modality == "CT" && Math.Abs(spacing[0] - spacing[1]) > 1e-4)
@@ -69,7 +71,7 @@ internal static class SeriesGeometry
             double[] offset = [slices[i].Position![0] - origin[0], slices[i].Position![1] - origin[1], slices[i].Position![2] - origin[2]];
             if (Math.Abs(Dot(offset, row)) > gapTolerance || Math.Abs(Dot(offset, col)) > gapTolerance)
             {
-                Fail("InconsistentSlicePosition", $"'{slices[i].Entry.Name}' at {Format(slices[i].Position!)} is shifted within the image plane relative to '{slices[order[0]].Entry.Name}' at {Format(origin)} (a tilted gantry or a mixed series); the slices do not stack into one grid.");
+                Fail("InconsistentSlicePosition", $"'{slices[i].Label}' at {Format(slices[i].Position!)} is shifted within the image plane relative to '{slices[order[0]].Label}' at {Format(origin)} (a tilted gantry or a mixed series); the slices do not stack into one grid.");
                 return null;
             }
         }
@@ -80,7 +82,11 @@ internal static class SeriesGeometry
         {
             if (gaps[k] < Math.Max(gapTolerance, 1e-3))
             {
-                Fail("DuplicateSlicePosition", $"'{slices[order[k]].Entry.Name}' and '{slices[order[k + 1]].Entry.Name}' are both at {along[order[k]]:0.###} mm along the slice normal.");
+                var (a, b) = (slices[order[k]], slices[order[k + 1]]);
+                var sameImage = a.FrameNumber is not null && a.Entry == b.Entry
+                    ? " Both are frames of one multi-frame image: frames of other temporal positions, echoes or dimensions at the same place are not one volume."
+                    : "";
+                Fail("DuplicateSlicePosition", $"'{a.Label}' and '{b.Label}' are both at {along[order[k]]:0.###} mm along the slice normal.{sameImage}");
                 return null;
             }
         }
@@ -97,7 +103,7 @@ internal static class SeriesGeometry
                 if (Math.Abs(gaps[k] - sliceSpacing) <= gapTolerance) continue;
                 var ratio = gaps[k] / sliceSpacing;
                 var missing = Math.Round(ratio) - 1;
-                var between = $"between '{slices[order[k]].Entry.Name}' ({along[order[k]]:0.###} mm) and '{slices[order[k + 1]].Entry.Name}' ({along[order[k + 1]]:0.###} mm)";
+                var between = $"between '{slices[order[k]].Label}' ({along[order[k]]:0.###} mm) and '{slices[order[k + 1]].Label}' ({along[order[k + 1]]:0.###} mm)";
                 if (missing >= 1 && Math.Abs(gaps[k] - Math.Round(ratio) * sliceSpacing) <= gapTolerance)
                     Fail("MissingSlices", $"{missing} slice(s) missing {between}: the gap is {gaps[k]:0.###} mm where the series' slice spacing is {sliceSpacing:0.###} mm.");
                 else

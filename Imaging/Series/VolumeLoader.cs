@@ -6,7 +6,8 @@ namespace InnerEye.Imaging.Series;
 
 /// <summary>
 /// Loads an upload into one HU volume per channel. Files are read, parsed and decoded in parallel where they are read
-/// (each slice straight to HU), then grouped by channel and series, sorted along the slice normal and validated.
+/// (each slice straight to HU), then grouped by channel and series, sorted along the slice normal and validated. A
+/// multi-frame (enhanced) image gives one slice per frame, its frames decoded in parallel.
 /// </summary>
 public static class VolumeLoader
 {
@@ -27,7 +28,7 @@ public static class VolumeLoader
             return new SeriesLoadResult([], problems);
         }
 
-        var slices = new ParsedSlice?[entries.Count];
+        var slices = new ParsedSlice[]?[entries.Count];
         var entryProblems = new VolumeProblem?[entries.Count];
         var workers = Math.Clamp(options.MaxDegreeOfParallelism, 1, entries.Count);
         try
@@ -39,7 +40,7 @@ public static class VolumeLoader
                 source.Read(start, end, (i, bytes, length) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    (slices[i], entryProblems[i]) = ReadSlice(entries[i], bytes, length);
+                    (slices[i], entryProblems[i]) = ReadSlices(entries[i], bytes, length, options, cancellationToken);
                 });
             });
         }
@@ -54,7 +55,7 @@ public static class VolumeLoader
         var anyImages = slices.Any(s => s is not null);
         foreach (var channel in entries.Select(e => e.Channel).Distinct().Order(StringComparer.Ordinal))
         {
-            var images = slices.Where(s => s is not null && s.Entry.Channel == channel).Cast<ParsedSlice>().ToList();
+            var images = slices.OfType<ParsedSlice[]>().Where(s => s.Length > 0 && s[0].Entry.Channel == channel).SelectMany(s => s).ToList();
             if (entryProblems.Any(p => p is { Severity: ProblemSeverity.Error } && p.Channel == channel)) continue;
             if (images.Count == 0 && anyImages)
             {
@@ -76,38 +77,58 @@ public static class VolumeLoader
             return count == 1 ? g.First() : g.First() with { Message = $"{g.First().Message} The same holds for {count - 1} other file(s) of this channel." };
         });
 
-    private static (ParsedSlice?, VolumeProblem?) ReadSlice(SeriesEntry entry, byte[] bytes, int length)
+    private static (ParsedSlice[]?, VolumeProblem?) ReadSlices(SeriesEntry entry, byte[] bytes, int length, SeriesLoadOptions options, CancellationToken cancellationToken)
     {
         DicomFile file;
-        ParsedSlice? slice;
+        ParsedSlice[]? slices;
         try
         {
             file = DicomReader.Read(bytes, length);
-            slice = ParsedSlice.FromFile(entry, file);
+            slices = ParsedSlice.FromFile(entry, file);
         }
         catch (DicomFormatException ex)
         {
             return (null, new VolumeProblem(entry.Channel, "NotDicom", $"'{entry.Name}' was skipped: it is not a readable DICOM file ({ex.Message})", ProblemSeverity.Warning));
         }
-        if (slice is null)
-            return (null, new VolumeProblem(entry.Channel, "NotAnImage", $"'{entry.Name}' was skipped: it is a DICOM object without pixel data.", ProblemSeverity.Warning));
-        if (slice.Frames != 1 || slice.Format.SamplesPerPixel != 1) return (slice, null);
-        try
-        {
-            slice.Hu = DecodeHu(file, slice);
-            return (slice, null);
-        }
         catch (ImagingException ex)
         {
-            return (slice, new VolumeProblem(entry.Channel, ex.Code, $"The pixels of '{entry.Name}' ({slice.TransferSyntax}) could not be decoded: {ex.Message}"));
+            // An image of this channel that cannot become slices: the channel cannot be loaded without it.
+            return (null, new VolumeProblem(entry.Channel, ex.Code, ex.Message));
+        }
+        if (slices is null)
+            return (null, new VolumeProblem(entry.Channel, "NotAnImage", $"'{entry.Name}' was skipped: it is a DICOM object without pixel data.", ProblemSeverity.Warning));
+        if (slices.Length == 0 || slices[0].Format.SamplesPerPixel != 1) return (slices, null);
+        try
+        {
+            if (slices.Length == 1)
+            {
+                slices[0].Hu = DecodeHu(file, slices[0]);
+            }
+            else
+            {
+                // One file may hold a whole series: its frames are decoded on all cores while its bytes are at hand,
+                // frame by frame as cores come free (a core busy elsewhere does not hold back the rest).
+                var workers = Math.Clamp(options.MaxDegreeOfParallelism, 1, slices.Length);
+                Parallel.For(0, slices.Length, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+                    k => slices[k].Hu = DecodeHu(file, slices[k]));
+            }
+            return (slices, null);
+        }
+        catch (Exception ex) when (Unwrap(ex) is ImagingException e)
+        {
+            return (slices, new VolumeProblem(entry.Channel, e.Code, $"The pixels of '{entry.Name}' ({slices[0].TransferSyntax}) could not be decoded: {e.Message}"));
         }
     }
+
+    private static Exception Unwrap(Exception ex) =>
+        ex is AggregateException a ? a.Flatten().InnerExceptions.FirstOrDefault(x => x is ImagingException) ?? ex : ex;
 
     private static float[] DecodeHu(DicomFile file, ParsedSlice slice)
     {
         var format = slice.Format;
-        var rescale = HuConverter.RescaleOf(file.Dataset, format, slice.Modality);
-        if (PixelDataReader.TryGetNativeFrame(file, format, 0, out var native))
+        var rescale = slice.Rescale;
+        var frame = (slice.FrameNumber ?? 1) - 1;
+        if (PixelDataReader.TryGetNativeFrame(file, format, frame, out var native))
         {
             var values = GC.AllocateUninitializedArray<float>(format.Rows * format.Columns);
             HuConverter.Convert(native.Span, format, rescale, values);
@@ -117,9 +138,9 @@ public static class VolumeLoader
         var buffer = ArrayPool<byte>.Shared.Rent((int)format.FrameBytes);
         try
         {
-            var frame = buffer.AsSpan(0, (int)format.FrameBytes);
-            PixelDataReader.DecodeFrame(file, format, 0, frame);
-            HuConverter.Convert(frame, format, rescale, hu);
+            var bytes = buffer.AsSpan(0, (int)format.FrameBytes);
+            PixelDataReader.DecodeFrame(file, format, frame, bytes);
+            HuConverter.Convert(bytes, format, rescale, hu);
             return hu;
         }
         finally
@@ -149,6 +170,14 @@ public static class VolumeLoader
             Fail("MissingAttribute", $"'{first.Entry.Name}' has no SeriesInstanceUID (0020,000E).");
             return null;
         }
+        var single = images.FirstOrDefault(s => s.FrameNumber is null);
+        var multi = images.FirstOrDefault(s => s.FrameNumber is not null);
+        if (single is not null && multi is not null)
+        {
+            Fail("MixedFrameLayout", $"'{single.Entry.Name}' is a single-frame image but '{multi.Entry.Name}' is a multi-frame image of {multi.Frames} frame(s) in the same series; " +
+                "send the series one way: every slice as its own file, or the multi-frame image(s) alone.");
+            return null;
+        }
         var odd = images.FirstOrDefault(s => s.Format != first.Format);
         if (odd is not null)
         {
@@ -158,12 +187,6 @@ public static class VolumeLoader
         if (first.Format.SamplesPerPixel != 1)
         {
             Fail("NotGrayscale", $"{label} holds colour images ({first.Format.SamplesPerPixel} samples per pixel); a CT or MR series is grayscale.");
-            return null;
-        }
-        var multi = images.FirstOrDefault(s => s.Frames != 1);
-        if (multi is not null)
-        {
-            Fail("MultiFrame", $"'{multi.Entry.Name}' holds {multi.Frames} frames; only single-frame images (one file per slice) are supported.");
             return null;
         }
         var frames = images.Select(s => s.FrameOfReferenceUid).Distinct().ToList();
@@ -184,7 +207,7 @@ public static class VolumeLoader
         var volume = new ImageVolume(first.Format.Columns, first.Format.Rows, grid.Spacing, grid.Origin, grid.Direction,
             sorted.Select(s => s.Hu!).ToArray()) { Lossy = sorted.Any(s => s.Lossy) };
         return new LoadedSeries(channel, first.SeriesInstanceUid, first.StudyInstanceUid, frames[0], first.Modality,
-            sorted.Select(s => new SliceReference(s.SopClassUid, s.SopInstanceUid, s.Position!, s.Entry.Name)).ToList(),
+            sorted.Select(s => new SliceReference(s.SopClassUid, s.SopInstanceUid, s.Position!, s.Entry.Name, s.FrameNumber)).ToList(),
             sorted.Select(s => s.TransferSyntax.Uid).Distinct().ToList(),
             sorted[0].PatientAndStudy, volume);
     }

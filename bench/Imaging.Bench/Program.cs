@@ -5,9 +5,17 @@ using InnerEye.Imaging.Series;
 
 // One measurement per process, so that peak memory belongs to that measurement alone.
 // usage: imaging-bench load PATH [repeats] | imaging-bench inflate ZIP [repeats] | imaging-bench seg FOLDER [repeats]
+//        | imaging-bench interleave PATH_A PATH_B [repeats]
 // Prints one line: mode, best seconds of the repeats, pixel MB, MB/s, peak RSS growth during the first run (MB), volume MB.
 // seg prints one line per writer (RT Structure Set, SEG BINARY, SEG label map): best seconds, file bytes, deflated bytes.
+// interleave loads A and B alternately in one process, so that a busy machine slows both alike, and prints each one's
+// best and median seconds and B's rate as a fraction of A's.
 var mode = args[0];
+if (mode == "interleave")
+{
+    Interleave.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 15);
+    return;
+}
 var path = args[1];
 var repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
 if (mode == "seg")
@@ -24,7 +32,8 @@ for (var r = 0; r < repeats; r++)
     var watch = Stopwatch.StartNew();
     if (mode == "load")
     {
-        var result = VolumeLoader.Load(path).ThrowIfInvalid();
+        // A whole-series multi-frame file (105 MB here) is past the default 64 MiB entry limit, a policy not a cost.
+        var result = VolumeLoader.Load(path, new SeriesLoadOptions { MaxEntryBytes = 1L << 30 }).ThrowIfInvalid();
         watch.Stop();
         var v = result.Channels[0].Volume;
         pixelBytes = v.VoxelCount * 2.0;
@@ -79,5 +88,30 @@ internal static class Memory
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
         return 0;
+    }
+}
+
+internal static class Interleave
+{
+    public static void Run(string a, string b, int repeats)
+    {
+        var options = new SeriesLoadOptions { MaxEntryBytes = 1L << 30 };
+        var times = new[] { new List<double>(), new List<double>() };
+        for (var r = 0; r < repeats; r++)
+        {
+            foreach (var (path, i) in new[] { (a, 0), (b, 1) })
+            {
+                var watch = Stopwatch.StartNew();
+                var result = VolumeLoader.Load(path, options).ThrowIfInvalid();
+                watch.Stop();
+                times[i].Add(watch.Elapsed.TotalSeconds);
+                result = null;
+                GC.Collect();
+            }
+        }
+        static double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"interleave bestA={times[0].Min():0.0000} medianA={Median(times[0]):0.0000} bestB={times[1].Min():0.0000} medianB={Median(times[1]):0.0000} " +
+            $"B/A best={times[0].Min() / times[1].Min():0.00} median={Median(times[0]) / Median(times[1]):0.00} (rate of B as a fraction of A's)"));
     }
 }

@@ -35,7 +35,26 @@ public class InspectCommandTests
         Assert.Equal(-1024, channel.GetProperty("huMin").GetDouble());
         Assert.InRange(channel.GetProperty("huMax").GetDouble(), 600, 900);
         Assert.False(channel.GetProperty("lossy").GetBoolean());
+        Assert.Equal(16, channel.GetProperty("instances").GetInt32());
+        Assert.Equal(0, channel.GetProperty("multiFrameInstances").GetInt32());
         Assert.Empty(doc.RootElement.GetProperty("problems").EnumerateArray());
+    }
+
+    [Fact]
+    public void JsonAndTextCountTheMultiFrameImagesASeriesComesFrom()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("ct"));
+        File.WriteAllBytes(dir.Combine("ct", "a"), new MultiFrame.EnhancedImage { Order = i => 2 * i }.Write());
+        File.WriteAllBytes(dir.Combine("ct", "b"), new MultiFrame.EnhancedImage { Order = i => 2 * i + 1, InstanceUid = "1.2.826.0.1.3680043.10.1.9" }.Write());
+        var (exit, stdout, _) = Run("inspect", dir.Path, "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        var channel = Assert.Single(doc.RootElement.GetProperty("channels").EnumerateArray());
+        Assert.Equal(8, channel.GetProperty("slices").GetInt32());
+        Assert.Equal(2, channel.GetProperty("instances").GetInt32());
+        Assert.Equal(2, channel.GetProperty("multiFrameInstances").GetInt32());
+        Assert.Contains("frames of 2 multi-frame image(s)", Run("inspect", dir.Path).Stdout);
     }
 
     [SkippableFact]
