@@ -63,7 +63,7 @@ public sealed class SegCommandTests(SegFixture fixture) : IClassFixture<SegFixtu
             """), path);
         var code = config.Structures[0].Code;
         Assert.Equal(new SegmentCode(new SegCode("123037004", "SCT", "Anatomical Structure"), new SegCode("2748008", "SCT", "Spinal cord")), code);
-        Assert.Equal(code, SegmentCommand.SegSegments(config)[0].Code);
+        Assert.Equal(code, InnerEye.Inference.ResultWriters.SegSegments(config)[0].Code);
 
         foreach (var file in Directory.GetFiles(ModelsFolder, "*.json"))
             Assert.All(ModelConfigLoader.Parse(File.ReadAllText(file), file).Structures, s => Assert.Null(s.Code));
