@@ -10,14 +10,12 @@ namespace InnerEye.Gateway.Api.DicomWeb;
 /// <summary>
 /// Receives a STOW-RS request: each part streams into the artifact store (never the whole request in memory), is read
 /// with the Imaging reader and checked; then the good parts go, a batch per series, to the series' intake grain,
-/// which persists them before this returns. A malformed body stores nothing. Each part is forced to disk in the
-/// background while the next ones arrive (a few at a time), and all of them before the series take them: a request of
-/// many small files costs about what one file of their size does.
+/// which persists them before this returns. A malformed body stores nothing. The parts are forced to disk together
+/// before the series take them (one pass over the file system where it can), so a request of many small files costs
+/// about what one file of their size does.
 /// </summary>
 public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore store, IOptions<ApiOptions> api, ILogger<StowReceiver> logger)
 {
-    private const int ConcurrentFlushes = 8;
-
     private sealed record Received(ArtifactRef Incoming, InstanceHeader Header, string ContentHash, long Length);
 
     /// <exception cref="UnsupportedStowMediaTypeException">Not multipart/related of DICOM files (415).</exception>
@@ -30,8 +28,6 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         var boundary = StowContentType.Boundary(request.ContentType);
         var results = new List<StowPartResult?>();
         var received = new List<(int Index, Received Part)>();
-        var flushes = new List<Task>();
-        using var flushSlots = new SemaphoreSlim(ConcurrentFlushes);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(api.Value.UploadTimeout);
         try
@@ -41,19 +37,14 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             while (await reader.NextPartAsync(deadline.Token) is { } headers)
             {
                 var (result, part) = await ReceivePartAsync(reader, headers.GetValueOrDefault("Content-Type"), studyInUrl, deadline.Token);
-                if (part is not null)
-                {
-                    received.Add((results.Count, part));
-                    flushes.Add(FlushAsync(part.Incoming, flushSlots, deadline.Token));
-                }
+                if (part is not null) received.Add((results.Count, part));
                 results.Add(result);
             }
             if (results.Count == 0) throw new InvalidUploadException("The multipart/related body holds no part.");
-            await Task.WhenAll(flushes);
+            await store.FlushAsync([.. received.Select(r => r.Part.Incoming)], deadline.Token);
         }
         catch (Exception e)
         {
-            await Task.WhenAll(flushes.Select(f => f.ContinueWith(_ => { }, TaskScheduler.Default)));
             foreach (var (_, part) in received) await store.DeleteAsync(part.Incoming, CancellationToken.None);
             if (e is OperationCanceledException && deadline.IsCancellationRequested && !ct.IsCancellationRequested)
                 throw new UploadTimeoutException(api.Value.UploadTimeout);
@@ -65,19 +56,6 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         var stow = new StowResult([.. results.Select(r => r!)]);
         LogReceived(logger, stow.Parts.Count, stow.Parts.Count(p => p.Stored), stow.StatusCode);
         return stow;
-    }
-
-    private async Task FlushAsync(ArtifactRef part, SemaphoreSlim slots, CancellationToken ct)
-    {
-        await slots.WaitAsync(ct);
-        try
-        {
-            await store.FlushAsync(part, ct);
-        }
-        finally
-        {
-            slots.Release();
-        }
     }
 
     /// <summary>Stores one part under an incoming key and reads its header; a part that fails leaves nothing behind.</summary>

@@ -15,12 +15,12 @@ public interface IArtifactStore
 
     /// <summary>
     /// Writes (or replaces) the blob at <paramref name="key"/>, whole or not at all, without waiting for it to reach the
-    /// disk; <see cref="FlushAsync"/> does that later. For many small blobs whose flushes can overlap.
+    /// disk; <see cref="FlushAsync"/> does that later, for many blobs at once.
     /// </summary>
     Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default);
 
-    /// <summary>Returns once the blob's bytes are on the disk (survive a power loss, not only the process).</summary>
-    Task FlushAsync(ArtifactRef artifact, CancellationToken ct = default);
+    /// <summary>Returns once the blobs' bytes are on the disk (survive a power loss, not only the process).</summary>
+    Task FlushAsync(IReadOnlyList<ArtifactRef> artifacts, CancellationToken ct = default);
 
     /// <summary>
     /// Writes the blob at <paramref name="key"/> unless one is there already; returns false (and leaves the existing

@@ -27,7 +27,7 @@ public sealed class ResultCountingStore(string root, JobLedger ledger) : IArtifa
 
     public Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default) => _inner.PutUnflushedAsync(key, content, ct);
 
-    public Task FlushAsync(ArtifactRef artifact, CancellationToken ct = default) => _inner.FlushAsync(artifact, ct);
+    public Task FlushAsync(IReadOnlyList<ArtifactRef> artifacts, CancellationToken ct = default) => _inner.FlushAsync(artifacts, ct);
 
     public Task<ArtifactRef> MoveAsync(ArtifactRef artifact, string key, CancellationToken ct = default) => _inner.MoveAsync(artifact, key, ct);
 

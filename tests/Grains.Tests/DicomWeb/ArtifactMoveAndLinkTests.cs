@@ -17,6 +17,19 @@ public sealed class ArtifactMoveAndLinkTests : IDisposable
     private byte[] Read(string key) => File.ReadAllBytes(_store.LocalPath(new ArtifactRef(key)));
 
     [Fact]
+    public async Task UnflushedBlobsAreWholeAndFlushOneOrManyAtOnce()
+    {
+        var parts = new List<ArtifactRef>();
+        for (var i = 0; i < 5; i++) parts.Add(await _store.PutUnflushedAsync($"dicomweb/incoming/{i}.dcm", new MemoryStream(new byte[1000 + i])));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.partial", SearchOption.AllDirectories));
+        await _store.FlushAsync(parts);
+        await _store.FlushAsync(parts[..1]);
+        await _store.FlushAsync([]);
+        Assert.Equal(1004, Read("dicomweb/incoming/4.dcm").Length);
+        await Assert.ThrowsAsync<FileNotFoundException>(() => _store.FlushAsync([new ArtifactRef("dicomweb/incoming/none.dcm")]));
+    }
+
+    [Fact]
     public async Task MoveRenamesTheBlobAndReplacesTheTarget()
     {
         var source = await _store.PutAsync("dicomweb/incoming/a.dcm", new MemoryStream([1, 2, 3]));
