@@ -29,7 +29,7 @@ public static class ImagingErrorCodes
         "NoImages", "NotAnImage", "MultipleSeries", "MissingAttribute", "InconsistentPixelFormat", "NotGrayscale", "MultiFrame",
         "MultipleFramesOfReference", "MissingGeometry", "InvalidPixelSpacing", "InconsistentPixelSpacing", "NonSquarePixels",
         "NonOrthonormalOrientation", "InconsistentOrientation", "InconsistentSlicePosition", "DuplicateSlicePosition", "MissingSlices",
-        "NonUniformSliceSpacing",
+        "NonUniformSliceSpacing", "TiltTooLarge",
         // RT Structure Set reading
         "NotAStructureSet", "InvalidContour",
         // Segmentation writing
