@@ -40,7 +40,7 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
 
     public sealed record ChannelInfo(
         string Channel, string SeriesInstanceUid, string Modality, IReadOnlyList<string> TransferSyntaxes, int Slices,
-        int[] Size, double[] Spacing, double[] Origin, double[] Direction, double HuMin, double HuMax, double HuMean, bool Lossy);
+        int[] Size, double[] Spacing, double[] Origin, double[] Direction, double TiltDegrees, double HuMin, double HuMax, double HuMean, bool Lossy);
 
     public sealed record ProblemInfo(string Channel, string Code, string Message, string Severity);
 
@@ -65,7 +65,7 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
             }
         }
         return new ChannelInfo(s.Channel, s.SeriesInstanceUid, s.Modality, s.TransferSyntaxes, s.Slices.Count,
-            [v.SizeX, v.SizeY, v.SizeZ], Round(v.Spacing), Round(v.Origin), Round(v.Direction), min, max,
+            [v.SizeX, v.SizeY, v.SizeZ], Round(v.Spacing), Round(v.Origin), Round(v.Direction), Math.Round(v.TiltDegrees, 6), min, max,
             Math.Round(sum / v.VoxelCount, 3), v.Lossy);
     }
 
@@ -79,6 +79,9 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
             w.WriteLine($"channel '{c.Channel}': {c.Modality} series {c.SeriesInstanceUid}");
             w.WriteLine($"  slices {c.Slices}, size {string.Join('x', c.Size)}, spacing {Join(c.Spacing)} mm");
             w.WriteLine($"  origin {Join(c.Origin)}, direction {Join(c.Direction)}");
+            w.WriteLine(c.TiltDegrees > 0
+                ? $"  gantry tilt {c.TiltDegrees:0.###}° (the slices step along the third direction, not the slice normal)"
+                : "  gantry tilt 0°");
             w.WriteLine($"  transfer syntaxes {string.Join(", ", c.TransferSyntaxes)}{(c.Lossy ? " (LOSSY)" : "")}");
             w.WriteLine($"  HU min {c.HuMin:0.###}, max {c.HuMax:0.###}, mean {c.HuMean:0.###}");
         }
