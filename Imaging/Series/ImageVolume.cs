@@ -63,7 +63,8 @@ public sealed class ImageVolume(int sizeX, int sizeY, double[] spacing, double[]
             var n = Normal;
             var d = Direction;
             var cos = Math.Abs(n[0] * d[6] + n[1] * d[7] + n[2] * d[8]) / Math.Sqrt(d[6] * d[6] + d[7] * d[7] + d[8] * d[8]);
-            return Math.Acos(Math.Min(cos, 1)) * 180 / Math.PI;
+            // A straight stack's step is the normal up to rounding: report exactly 0 there.
+            return cos >= 1 - 1e-12 ? 0 : Math.Acos(cos) * 180 / Math.PI;
         }
     }
 
