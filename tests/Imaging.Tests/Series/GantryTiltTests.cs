@@ -1,6 +1,8 @@
 using System.Text.Json;
 using InnerEye.Cli;
+using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Nifti;
+using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Phantoms;
 using InnerEye.Imaging.Series;
 using InnerEye.Imaging.Tests.Support;
@@ -117,6 +119,27 @@ public class GantryTiltTests
         var v = Assert.Single(VolumeLoader.Load(straight.CtFolder).ThrowIfInvalid().Channels).Volume;
         Assert.Equal(0, v.TiltDegrees);
         Assert.Equal([0, 0, 1], v.Direction[6..]);
+    }
+
+    /// <summary>A SEG of a tilted series keeps each frame's own position and measures the slice spacing along the normal.</summary>
+    [SkippableFact]
+    public void SegmentationOfATiltedSeriesKeepsTheSourcePlanes()
+    {
+        if (!TiltedSeries.ToolsAvailable()) return;
+        using var dir = new TempDirectory();
+        var tilted = TiltedSeries.Make(dir, Small, 20);
+        var series = Assert.Single(VolumeLoader.Load(tilted.CtFolder).ThrowIfInvalid().Channels);
+        var v = series.Volume;
+        var labels = new byte[v.VoxelCount];
+        for (var z = 0; z < v.SizeZ; z++) labels[z * v.SliceLength + 10 * v.SizeX + 12] = 1;
+        var seg = SegmentationWriter.Build(labels, series, [new SegSegment("Spot", 255, 0, 0)], Seg.SegmentationWriterTests.Options, SegForm.Binary);
+        var ds = DicomReader.Read(seg.ToBytes()).Dataset;
+        var measures = ds.Items(SegTags.SharedFunctionalGroupsSequence)[0].Items(SegTags.PixelMeasuresSequence)[0];
+        Assert.Equal(tilted.Spacing[2] * Math.Cos(20 * Math.PI / 180), measures.GetDouble(SegTags.SpacingBetweenSlices)!.Value, 4);
+        var frames = ds.Items(SegTags.PerFrameFunctionalGroupsSequence);
+        Assert.Equal(v.SizeZ, frames.Count);
+        for (var z = 0; z < v.SizeZ; z++)
+            Near(series.Slices[z].Position, frames[z].Items(SegTags.PlanePositionSequence)[0].GetDoubles(DicomTags.ImagePositionPatient)!, 1e-6, $"frame {z}");
     }
 
     private static ImageVolume Sheared(double tiltDegrees)
