@@ -40,7 +40,7 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
 
     public sealed record ChannelInfo(
         string Channel, string SeriesInstanceUid, string Modality, IReadOnlyList<string> TransferSyntaxes, int Slices,
-        int[] Size, double[] Spacing, double[] Origin, double[] Direction, double HuMin, double HuMax, double HuMean, bool Lossy,
+        int[] Size, double[] Spacing, double[] Origin, double[] Direction, double TiltDegrees, double HuMin, double HuMax, double HuMean, bool Lossy,
         int Instances, int MultiFrameInstances);
 
     public sealed record ProblemInfo(string Channel, string Code, string Message, string Severity);
@@ -66,7 +66,7 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
             }
         }
         return new ChannelInfo(s.Channel, s.SeriesInstanceUid, s.Modality, s.TransferSyntaxes, s.Slices.Count,
-            [v.SizeX, v.SizeY, v.SizeZ], Round(v.Spacing), Round(v.Origin), Round(v.Direction), min, max,
+            [v.SizeX, v.SizeY, v.SizeZ], Round(v.Spacing), Round(v.Origin), Round(v.Direction), Math.Round(v.TiltDegrees, 6), min, max,
             Math.Round(sum / v.VoxelCount, 3), v.Lossy,
             s.Slices.Select(x => x.SopInstanceUid).Distinct().Count(),
             s.Slices.Where(x => x.FrameNumber is not null).Select(x => x.SopInstanceUid).Distinct().Count());
@@ -84,6 +84,9 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
             if (c.MultiFrameInstances > 0)
                 w.WriteLine($"  frames of {c.MultiFrameInstances} multi-frame image(s){(c.Instances > c.MultiFrameInstances ? $" and {c.Instances - c.MultiFrameInstances} single-frame image(s)" : "")}");
             w.WriteLine($"  origin {Join(c.Origin)}, direction {Join(c.Direction)}");
+            w.WriteLine(c.TiltDegrees > 0
+                ? $"  gantry tilt {c.TiltDegrees:0.###}° (the slices step along the third direction, not the slice normal)"
+                : "  gantry tilt 0°");
             w.WriteLine($"  transfer syntaxes {string.Join(", ", c.TransferSyntaxes)}{(c.Lossy ? " (LOSSY)" : "")}");
             w.WriteLine($"  HU min {c.HuMin:0.###}, max {c.HuMax:0.###}, mean {c.HuMean:0.###}");
         }

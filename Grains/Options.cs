@@ -112,12 +112,16 @@ public sealed class DecodingOptions
     /// <summary>Most files (and folders) in one upload's zip.</summary>
     public int MaxEntries { get; set; } = 20_000;
 
+    /// <summary>Largest gantry tilt (degrees) of a series whose slices step obliquely to their normal.</summary>
+    public double MaxTiltDegrees { get; set; } = 30;
+
     public SeriesLoadOptions ToLoadOptions() => SeriesLoadOptions.Default with
     {
         MaxDegreeOfParallelism = Threads > 0 ? Threads : Environment.ProcessorCount,
         MaxEntryBytes = MaxEntryBytes,
         MaxTotalBytes = MaxInflatedBytes,
         Zip = ZipLimits.Default with { MaxEntries = MaxEntries },
+        MaxTiltDegrees = MaxTiltDegrees,
     };
 
     /// <summary>Every problem with the settings, each naming its setting.</summary>
@@ -127,5 +131,6 @@ public sealed class DecodingOptions
         if (MaxEntryBytes is < 1024 or > int.MaxValue - 1024) yield return $"Decoding:MaxEntryBytes is {MaxEntryBytes}; expected 1024 to {int.MaxValue - 1024}.";
         if (MaxInflatedBytes < MaxEntryBytes) yield return "Decoding:MaxInflatedBytes must be at least Decoding:MaxEntryBytes.";
         if (MaxEntries < 1) yield return $"Decoding:MaxEntries is {MaxEntries}; expected 1 or more.";
+        if (!(MaxTiltDegrees is >= 0 and < 90)) yield return $"Decoding:MaxTiltDegrees is {MaxTiltDegrees}; expected 0 (straight stacks only) to less than 90.";
     }
 }

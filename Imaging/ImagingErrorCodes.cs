@@ -29,7 +29,7 @@ public static class ImagingErrorCodes
         "NoImages", "NotAnImage", "MultipleSeries", "MissingAttribute", "InconsistentPixelFormat", "NotGrayscale", "MultiFrame",
         "MultipleFramesOfReference", "MissingGeometry", "InvalidPixelSpacing", "InconsistentPixelSpacing", "NonSquarePixels",
         "NonOrthonormalOrientation", "InconsistentOrientation", "InconsistentSlicePosition", "DuplicateSlicePosition", "MissingSlices",
-        "NonUniformSliceSpacing",
+        "NonUniformSliceSpacing", "TiltTooLarge",
         // multi-frame images
         "Mosaic", "MixedFrameLayout", "MultipleStacks", "InconsistentFrameCount", "InvalidNumberOfFrames",
         // RT Structure Set reading

@@ -30,14 +30,19 @@ public static class NiftiGeometry
     /// </summary>
     public static (double[] Quaternion, double[] Offset, double QFac) QformFromDicom(double[] origin, double[] direction)
     {
-        // r[row, col]: column c is direction vector c in RAS.
+        // r[row, col]: column c is direction vector c in RAS. A quaternion holds only a rotation: for a sheared grid
+        // (a tilted gantry's) the third column is the slice normal with the step's sign, and the qform is approximate.
+        var sheared = IsSheared(direction);
+        var normal = Normal(direction);
+        var sign = normal[0] * direction[6] + normal[1] * direction[7] + normal[2] * direction[8] < 0 ? -1.0 : 1.0;
         var r = new double[3, 3];
         for (var c = 0; c < 3; c++)
         {
-            var n = Math.Sqrt(direction[c * 3] * direction[c * 3] + direction[c * 3 + 1] * direction[c * 3 + 1] + direction[c * 3 + 2] * direction[c * 3 + 2]);
-            r[0, c] = -direction[c * 3] / n;
-            r[1, c] = -direction[c * 3 + 1] / n;
-            r[2, c] = direction[c * 3 + 2] / n;
+            double[] v = c == 2 && sheared ? [sign * normal[0], sign * normal[1], sign * normal[2]] : direction[(c * 3)..(c * 3 + 3)];
+            var n = Math.Sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+            r[0, c] = -v[0] / n;
+            r[1, c] = -v[1] / n;
+            r[2, c] = v[2] / n;
         }
         var det = r[0, 0] * (r[1, 1] * r[2, 2] - r[1, 2] * r[2, 1]) - r[0, 1] * (r[1, 0] * r[2, 2] - r[1, 2] * r[2, 0]) + r[0, 2] * (r[1, 0] * r[2, 1] - r[1, 1] * r[2, 0]);
         var qfac = 1.0;
@@ -88,6 +93,24 @@ public static class NiftiGeometry
             }
         }
         return ([b, c2, d], [-origin[0], -origin[1], origin[2]], qfac);
+    }
+
+    /// <summary>
+    /// True when the third direction vector leans from the normal of the first two (a tilted gantry's sheared grid):
+    /// only the sform can hold that geometry.
+    /// </summary>
+    public static bool IsSheared(double[] direction, double tolerance = 1e-6)
+    {
+        var n = Normal(direction);
+        var length = Math.Sqrt(direction[6] * direction[6] + direction[7] * direction[7] + direction[8] * direction[8]);
+        return 1 - Math.Abs(n[0] * direction[6] + n[1] * direction[7] + n[2] * direction[8]) / length > tolerance;
+    }
+
+    private static double[] Normal(double[] d)
+    {
+        double[] n = [d[1] * d[5] - d[2] * d[4], d[2] * d[3] - d[0] * d[5], d[0] * d[4] - d[1] * d[3]];
+        var length = Math.Sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+        return [n[0] / length, n[1] / length, n[2] / length];
     }
 
     /// <summary>The qform as 3×4 matrix rows (NIfTI-1 method 2).</summary>

@@ -45,7 +45,10 @@ public sealed record NiftiImage
     public long VoxelCount => (long)Size[0] * Size[1] * Size[2];
 
     /// <summary>The qform as a 3×4 matrix (rows), computed as NIfTI-1 defines it (method 2).</summary>
-    /// <summary>A uint8 label image on a DICOM grid (LPS origin and direction), with that grid in qform and sform.</summary>
+    /// <summary>
+    /// A uint8 label image on a DICOM grid (LPS origin and direction), with that grid in qform and sform. A sheared grid
+    /// (a tilted gantry's) is exact in the sform only; its qform_code is 0 (unknown) so that readers use the sform.
+    /// </summary>
     public static NiftiImage Labels(byte[] data, int[] size, double[] spacing, double[] origin, double[] direction, string description)
     {
         var (quaternion, offset, qfac) = NiftiGeometry.QformFromDicom(origin, direction);
@@ -57,6 +60,7 @@ public sealed record NiftiImage
             Quaternion = quaternion,
             QOffset = offset,
             QFac = qfac,
+            QformCode = NiftiGeometry.IsSheared(direction) ? (short)0 : (short)1,
             Description = description,
             Data = data,
         };

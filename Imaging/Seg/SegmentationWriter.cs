@@ -189,13 +189,15 @@ public static class SegmentationWriter
         // Shared functional groups: orientation and pixel measures.
         var d = volume.Direction;
         var spacing = volume.Spacing;
+        // The distance between slice planes, along the normal: the step itself for a straight stack, less for a tilted one.
+        var planeSpacing = spacing[2] * Math.Cos(volume.TiltDegrees * Math.PI / 180);
         ds.AddSequence(SegTags.SharedFunctionalGroupsSequence, new DicomDatasetBuilder()
             .AddSequence(SegTags.PlaneOrientationSequence, new DicomDatasetBuilder()
                 .Add(DicomTags.ImageOrientationPatient, DicomVR.DS, PreciseDecimal.Join(d.Take(6))))
             .AddSequence(SegTags.PixelMeasuresSequence, new DicomDatasetBuilder()
                 .Add(DicomTags.PixelSpacing, DicomVR.DS, PreciseDecimal.Join([spacing[1], spacing[0]]))
-                .Add(DicomTags.SliceThickness, DicomVR.DS, PreciseDecimal.Format(spacing[2]))
-                .Add(SegTags.SpacingBetweenSlices, DicomVR.DS, PreciseDecimal.Format(spacing[2]))));
+                .Add(DicomTags.SliceThickness, DicomVR.DS, PreciseDecimal.Format(planeSpacing))
+                .Add(SegTags.SpacingBetweenSlices, DicomVR.DS, PreciseDecimal.Format(planeSpacing))));
 
         // Per-frame functional groups: the parts that depend only on the slice are built once per slice.
         var derivations = source.Slices.Select(SegCommon.DerivationItem).ToArray();

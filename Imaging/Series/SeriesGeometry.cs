@@ -3,7 +3,8 @@ namespace InnerEye.Imaging.Series;
 /// <summary>
 /// Sorts one series' slices along the slice normal and checks that they form a regular grid, the way clinical tools
 /// check it (RTConvert's geometric acceptance test): orthonormal and equal orientation, square CT pixels, one position
-/// per slice, an even slice gap.
+/// per slice, an even slice gap. Slices shifted within their plane along a straight line (a tilted gantry) make a
+/// sheared grid: the third axis is then the step from slice to slice, not the normal.
 /// </summary>
 internal static class SeriesGeometry
 {
@@ -66,15 +67,6 @@ internal static class SeriesGeometry
         var order = Enumerable.Range(0, slices.Count).OrderBy(i => along[i]).ToArray();
         var origin = slices[order[0]].Position!;
         var gapTolerance = options.SliceGapTolerance;
-        foreach (var i in order)
-        {
-            double[] offset = [slices[i].Position![0] - origin[0], slices[i].Position![1] - origin[1], slices[i].Position![2] - origin[2]];
-            if (Math.Abs(Dot(offset, row)) > gapTolerance || Math.Abs(Dot(offset, col)) > gapTolerance)
-            {
-                Fail("InconsistentSlicePosition", $"'{slices[i].Label}' at {Format(slices[i].Position!)} is shifted within the image plane relative to '{slices[order[0]].Label}' at {Format(origin)} (a tilted gantry or a mixed series); the slices do not stack into one grid.");
-                return null;
-            }
-        }
 
         var gaps = new double[Math.Max(order.Length - 1, 0)];
         for (var k = 0; k < gaps.Length; k++) gaps[k] = along[order[k + 1]] - along[order[k]];
@@ -111,7 +103,45 @@ internal static class SeriesGeometry
                 return null;
             }
         }
-        return new Grid([.. row, .. col, .. normal], [.. origin], [spacing[1], spacing[0], sliceSpacing], order);
+
+        // Slices that all lie on the normal through the first one (to within the gap tolerance) stack straight: the
+        // third axis is the normal. Otherwise the positions must step along one straight line (a tilted gantry): the
+        // step is the least-squares fit of position against slice index through the first slice, every slice lies
+        // within the tolerance of its place on that line, and the line leans from the normal by at most MaxTiltDegrees.
+        var offsets = order.Select(i => Subtract(slices[i].Position!, origin)).ToArray();
+        if (offsets.All(d => Math.Abs(Dot(d, row)) <= gapTolerance && Math.Abs(Dot(d, col)) <= gapTolerance))
+            return new Grid([.. row, .. col, .. normal], [.. origin], [spacing[1], spacing[0], sliceSpacing], order);
+
+        double[] step = [0, 0, 0];
+        double squares = 0;
+        for (var k = 1; k < offsets.Length; k++)
+        {
+            for (var a = 0; a < 3; a++) step[a] += k * offsets[k][a];
+            squares += (double)k * k;
+        }
+        for (var a = 0; a < 3; a++) step[a] /= squares;
+        var worst = 0;
+        var worstDistance = 0.0;
+        for (var k = 1; k < offsets.Length; k++)
+        {
+            var distance = Norm([offsets[k][0] - k * step[0], offsets[k][1] - k * step[1], offsets[k][2] - k * step[2]]);
+            if (distance > worstDistance) (worst, worstDistance) = (k, distance);
+        }
+        if (worstDistance > gapTolerance)
+        {
+            var s = slices[order[worst]];
+            Fail("InconsistentSlicePosition", $"'{s.Label}' at {Format(s.Position!)} is {worstDistance:0.###} mm off the straight, evenly stepped line through the other slices' positions (starting at '{slices[order[0]].Label}' at {Format(origin)}): the slices are shifted within the image plane irregularly (a mixed series or a varying tilt) and do not stack into one grid.");
+            return null;
+        }
+        var stepLength = Norm(step);
+        var tilt = Math.Acos(Math.Clamp(Dot(step, normal) / stepLength, -1, 1)) * 180 / Math.PI;
+        if (tilt > options.MaxTiltDegrees)
+        {
+            Fail("TiltTooLarge", $"The slice positions step along a line {tilt:0.##}° from the slice normal (a tilted gantry); at most {options.MaxTiltDegrees:0.##}° is accepted.");
+            return null;
+        }
+        for (var a = 0; a < 3; a++) step[a] /= stepLength;
+        return new Grid([.. row, .. col, .. step], [.. origin], [spacing[1], spacing[0], stepLength], order);
     }
 
     private static double Median(double[] values)
@@ -121,6 +151,7 @@ internal static class SeriesGeometry
         return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 
+    private static double[] Subtract(double[] a, double[] b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
     private static double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
     private static double[] Cross(double[] a, double[] b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];

@@ -9,6 +9,12 @@ public sealed record SeriesLoadOptions
     /// <summary>A slice gap may differ from the median gap by at most this much (mm); RTConvert uses 0.1 mm.</summary>
     public double SliceGapTolerance { get; init; } = 0.1;
 
+    /// <summary>
+    /// Largest gantry tilt accepted (degrees): the angle between the line the slice positions step along and the slice
+    /// normal. Steeper series are refused with <c>TiltTooLarge</c>.
+    /// </summary>
+    public double MaxTiltDegrees { get; init; } = 30;
+
     /// <summary>Direction cosines must be unit length and orthogonal to within this much.</summary>
     public double OrientationTolerance { get; init; } = 1e-3;
 

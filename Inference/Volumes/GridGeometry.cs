@@ -5,6 +5,8 @@ namespace InnerEye.Inference;
 /// <summary>
 /// A regular grid in patient coordinates (LPS, mm), laid out like <see cref="ImageVolume"/>: voxel (i, j, k) is at
 /// Origin + i·Spacing[0]·Direction[0..2] + j·Spacing[1]·Direction[3..5] + k·Spacing[2]·Direction[6..8].
+/// Direction[6..8] is the slice step, which leans from the slice normal for a tilted gantry: the direction matrix need
+/// not be orthogonal, so every mapping here goes through the full affine and its 3×3 inverse.
 /// </summary>
 public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spacing, double[] Origin, double[] Direction)
 {
@@ -37,7 +39,8 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
     /// <summary>
     /// A grid along the patient axes (LPS: +x left, +y posterior, +z head) at <paramref name="spacing"/> that covers
     /// this grid's voxels. Networks trained on head-first axial scans then see every scan the same way round, whatever
-    /// its orientation (feet-first, prone, oblique).
+    /// its orientation (feet-first, prone, oblique). The extent is that of all eight corners of this grid, so a sheared
+    /// (gantry-tilted) grid is covered whole.
     /// </summary>
     public GridGeometry PatientAligned(double[] spacing)
     {

@@ -13,6 +13,8 @@ public sealed class DecodingOptionsTests
         Assert.Equal(1 << 20, load.MaxEntryBytes);
         Assert.Equal(1 << 30, load.MaxTotalBytes);
         Assert.Equal(500, load.Zip.MaxEntries);
+        Assert.Equal(30, new DecodingOptions().ToLoadOptions().MaxTiltDegrees);
+        Assert.Equal(12.5, new DecodingOptions { MaxTiltDegrees = 12.5 }.ToLoadOptions().MaxTiltDegrees);
         Assert.Equal(Environment.ProcessorCount, new DecodingOptions().ToLoadOptions().MaxDegreeOfParallelism);
     }
 
@@ -28,5 +30,16 @@ public sealed class DecodingOptionsTests
         var result = new DecodingOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
         Assert.Contains(setting, result.FailureMessage);
+    }
+
+    [SkippableTheory]
+    [InlineData(-1)]
+    [InlineData(90)]
+    [InlineData(double.NaN)]
+    public void ATiltLimitOutsideZeroToNinetyDegreesIsRefused(double tilt)
+    {
+        var result = new DecodingOptionsValidator().Validate(null, new DecodingOptions { MaxTiltDegrees = tilt });
+        Assert.True(result.Failed);
+        Assert.Contains("Decoding:MaxTiltDegrees", result.FailureMessage);
     }
 }

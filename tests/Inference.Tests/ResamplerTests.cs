@@ -103,6 +103,69 @@ public sealed class ResamplerTests
         Assert.True(inside > 0);
     }
 
+    /// <summary>A tilted gantry's grid: slices step 20° from the normal along the column direction (a shear).</summary>
+    private static readonly double[] Tilted = [1, 0, 0, 0, 1, 0, 0, Math.Sin(20 * Math.PI / 180), Math.Cos(20 * Math.PI / 180)];
+
+    [SkippableFact]
+    public void AShearedGridMapsBothWaysAndItsPatientAlignedGridCoversItsCorners()
+    {
+        var grid = new GridGeometry(30, 24, 10, [0.9, 0.9, 3.2], [-12, 8, -40], Tilted);
+        foreach (var (i, j, k) in new[] { (0.0, 0.0, 0.0), (29.0, 23.0, 9.0), (3.5, 17.25, 6.5) })
+        {
+            var (x, y, z) = grid.ToPatient(i, j, k);
+            var (bi, bj, bk) = grid.ToVoxel(x, y, z);
+            Assert.Equal(i, bi, 9);
+            Assert.Equal(j, bj, 9);
+            Assert.Equal(k, bk, 9);
+        }
+        var aligned = grid.PatientAligned([1.0, 1.0, 2.0]);
+        Assert.Equal([1, 0, 0, 0, 1, 0, 0, 0, 1], aligned.Direction);
+        foreach (var i in new[] { -0.5, 29.5 })
+        foreach (var j in new[] { -0.5, 23.5 })
+        foreach (var k in new[] { -0.5, 9.5 })
+        {
+            var (x, y, z) = grid.ToPatient(i, j, k);
+            var (ai, aj, ak) = aligned.ToVoxel(x, y, z);
+            Assert.InRange(ai, -1, aligned.SizeX);
+            Assert.InRange(aj, -1, aligned.SizeY);
+            Assert.InRange(ak, -1, aligned.SizeZ);
+        }
+        // The y extent includes the shear: 24 rows of 0.9 mm plus 10 slices' in-plane shift of 3.2·sin 20° each.
+        Assert.Equal((int)Math.Round(24 * 0.9 + 10 * 3.2 * Math.Sin(20 * Math.PI / 180)), aligned.SizeY);
+    }
+
+    [SkippableFact]
+    public void AShearedVolumeResampledOntoAPatientAlignedGridKeepsALinearFunctionOfPatientCoordinates()
+    {
+        static float F(double x, double y, double z) => (float)(2 * x - 3 * y + 0.5 * z);
+        var source = Volumes.FromWorld(30, 24, 10, [0.9, 0.9, 3.2], [-12, 8, -40], Tilted, F);
+        var sourceGrid = GridGeometry.Of(source);
+        var target = Resampler.Resample(source, sourceGrid.PatientAligned([1.1, 0.8, 2.0]), fill: float.NaN);
+        var grid = GridGeometry.Of(target);
+        int inside = 0, outside = 0;
+        for (var k = 0; k < target.SizeZ; k++)
+        for (var j = 0; j < target.SizeY; j++)
+        for (var i = 0; i < target.SizeX; i++)
+        {
+            var (x, y, z) = grid.ToPatient(i, j, k);
+            var (si, sj, sk) = sourceGrid.ToVoxel(x, y, z);
+            var value = target.Slices[k][j * target.SizeX + i];
+            if (si < -0.5 || sj < -0.5 || sk < -0.5 || si > 29.5 || sj > 23.5 || sk > 9.5)
+            {
+                // Outside the sheared parallelepiped (an orthogonal reading of the grid would put some of these inside).
+                Assert.True(float.IsNaN(value), $"({i}, {j}, {k}) lies outside the source but got {value}");
+                outside++;
+                continue;
+            }
+            Assert.False(float.IsNaN(value));
+            if (si < 0 || sj < 0 || sk < 0 || si > 29 || sj > 23 || sk > 9) continue; // edge half voxels are replicated
+            Assert.Equal(F(x, y, z), value, 2);
+            inside++;
+        }
+        Assert.True(inside > target.VoxelCount / 3, $"{inside} of {target.VoxelCount} checked");
+        Assert.True(outside > 0);
+    }
+
     [SkippableFact]
     public void OutsideTheSourceIsTheMinimumOrTheGivenFill()
     {

@@ -130,13 +130,18 @@ public class SeriesValidationTests
         Assert.Contains("CT pixels must be square", SingleError(path, "NonSquarePixels").Message);
     }
 
+    /// <summary>
+    /// One slice shifted within its plane is not a tilted gantry (the positions do not step along one straight line):
+    /// still refused, naming that slice.
+    /// </summary>
     [SkippableFact]
     public void SliceShiftedInPlane()
     {
         if (Make() is not var (dir, path, files)) return;
         using var _ = dir;
         SyntheticSeries.Edit([files[6]], "ImagePositionPatient=-20.6\\-25.6\\115");
-        SingleError(path, "InconsistentSlicePosition");
+        var message = SingleError(path, "InconsistentSlicePosition").Message;
+        Assert.Contains($"/{Path.GetFileName(files[6])}' at -20.6\\-25.6\\115", message);
     }
 
     [SkippableFact]

@@ -84,6 +84,81 @@ public class PassThroughModelTests
         }
     }
 
+    /// <summary>
+    /// A gantry-tilted series (slices stepping 10°, 20° or −22° from the normal, about the left-right axis) keeps its
+    /// sheared grid through the pipeline: the model runs on the source voxels, and the RT contours lie in each source
+    /// slice's own plane, at the squares' pixel edges as the sheared geometry places them.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(10)]
+    [InlineData(20)]
+    [InlineData(-22)]
+    public async Task OnATiltedSeriesTheSquaresLandWhereTheShearedGeometrySays(double tilt)
+    {
+        if (!TiltedSeries.ToolsAvailable()) return;
+        using var dir = new TempDirectory();
+        var tilted = TiltedSeries.Make(dir, new ThoraxPhantomOptions { Seed = 9, Rows = 80, Columns = 72, Slices = 6 }, tilt);
+        var series = Assert.Single(VolumeLoader.Load(tilted.CtFolder).ThrowIfInvalid().Channels);
+        var v = series.Volume;
+        Assert.Equal(Math.Abs(tilt), v.TiltDegrees, 4);
+        var model = ShippedModel.Load("PassThroughModel");
+        var result = await ShippedModel.Pipeline.RunAsync(new SeriesLoadResult([series], []), model);
+        var rtPath = dir.Combine("rt.dcm");
+        await using (var file = File.Create(rtPath)) await SegmentationPipeline.WriteRtAsync(result, file, model);
+        var rt = RtStructureSetReader.Read(DicomReader.ReadFile(rtPath));
+
+        var normal = v.Normal;
+        int cx = v.SizeX / 2, cy = v.SizeY / 2;
+        for (var c = 1; c <= 5; c++)
+        {
+            var roi = rt.Rois[c - 1];
+            Assert.Equal(v.SizeZ, roi.Contours.Count);
+            for (var z = 0; z < v.SizeZ; z++)
+            {
+                var slice = series.Slices[z];
+                var contour = Assert.Single(roi.Contours, k => k.ReferencedSopInstanceUid == slice.SopInstanceUid);
+                Assert.True(HasCorners(Square(v, cx, cy, 3 * c, z), contour.Points), $"ROI {c} slice {z}: outer square");
+                if (c > 1) Assert.True(HasCorners(Square(v, cx, cy, 3 * (c - 1), z), contour.Points), $"ROI {c} slice {z}: inner square");
+                for (var p = 0; p < contour.Points.Length; p += 3)
+                {
+                    double px = contour.Points[p], py = contour.Points[p + 1], pz = contour.Points[p + 2];
+                    // In the referenced slice's plane (its position, its normal) ...
+                    var offPlane = (px - slice.Position[0]) * normal[0] + (py - slice.Position[1]) * normal[1] + (pz - slice.Position[2]) * normal[2];
+                    Assert.True(Math.Abs(offPlane) <= 1e-3, $"ROI {c} slice {z}: point {p / 3} is {offPlane} mm off its slice's plane");
+                    // ... and, mapped back through the sheared geometry, on slice z at pixel edges of the squares.
+                    var (i, j, k) = v.ToVoxel(px, py, pz);
+                    Assert.True(Math.Abs(k - z) <= 1e-3, $"ROI {c} slice {z}: point {p / 3} maps to k = {k}");
+                    Assert.True(Math.Abs(i + 0.5 - Math.Round(i + 0.5)) <= 2e-3 && Math.Abs(j + 0.5 - Math.Round(j + 0.5)) <= 2e-3,
+                        $"ROI {c} slice {z}: point {p / 3} maps to ({i}, {j}), not a pixel corner");
+                    var ring = Math.Max(Math.Abs(i - (cx - 0.5)), Math.Abs(j - (cy - 0.5)));
+                    Assert.True(Math.Abs(ring - 3 * c) <= 2e-3 || Math.Abs(ring - 3 * (c - 1)) <= 2e-3 || (c > 1 && ring > 3 * (c - 1) && ring < 3 * c),
+                        $"ROI {c} slice {z}: point {p / 3} at ({i}, {j}) is not on ring {c}");
+                }
+            }
+            var mask = RtRasterizer.Rasterize(roi, series);
+            for (var z = 0; z < v.SizeZ; z++)
+            for (var y = 0; y < v.SizeY; y++)
+            for (var x = 0; x < v.SizeX; x++)
+            {
+                var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
+                Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
+            }
+        }
+
+        // plastimatch reads the tilted CT onto an orthogonal grid (first slice's origin, the normal gap as slice
+        // spacing, the in-plane shift ignored) and rasterises each contour there in patient coordinates. Its masks are
+        // sampled back (nearest neighbour, through their sform) at this series' true, sheared voxel centres, so the
+        // comparison is made in patient coordinates and does not depend on plastimatch's own grid.
+        if (!Plastimatch.Available()) return;
+        var theirs = Plastimatch.Rasterize(rtPath, tilted.CtFolder, series, dir.Path);
+        foreach (var roi in rt.Rois)
+        {
+            var ours = RtRasterizer.Rasterize(roi, series);
+            Assert.Equal(1.0, Dice.Of(theirs[roi.Name], ours), 3);
+            Assert.Equal(1.0, Dice.Of(ours, result.Labels, (byte)roi.Number), 6);
+        }
+    }
+
     /// <summary>The corners of the square x, y ∈ [c − h, c + h − 1] along pixel edges, in patient coordinates.</summary>
     private static double[] Square(ImageVolume v, int cx, int cy, int h, int z)
     {
