@@ -26,6 +26,8 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
     {
         ArgumentNullException.ThrowIfNull(request);
         var boundary = StowContentType.Boundary(request.ContentType);
+        var parts = new List<Task<(StowPartResult? Result, Received? Part)>>();
+        var stored = new List<ArtifactRef>();
         var results = new List<StowPartResult?>();
         var received = new List<(int Index, Received Part)>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -36,16 +38,28 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             var reader = new MultipartRelatedReader(body, boundary);
             while (await reader.NextPartAsync(deadline.Token) is { } headers)
             {
-                var (result, part) = await ReceivePartAsync(reader, headers.GetValueOrDefault("Content-Type"), studyInUrl, deadline.Token);
+                // Each part's header is read and checked on the thread pool while the next part streams in.
+                var (failure, part) = await StorePartAsync(reader, headers.GetValueOrDefault("Content-Type"), deadline.Token);
+                if (part is null)
+                {
+                    parts.Add(Task.FromResult<(StowPartResult?, Received?)>((failure, null)));
+                    continue;
+                }
+                stored.Add(part.Value.Incoming);
+                parts.Add(Task.Run(() => CheckPartAsync(part.Value, studyInUrl)));
+            }
+            if (parts.Count == 0) throw new InvalidUploadException("The multipart/related body holds no part.");
+            foreach (var (result, part) in await Task.WhenAll(parts))
+            {
                 if (part is not null) received.Add((results.Count, part));
                 results.Add(result);
             }
-            if (results.Count == 0) throw new InvalidUploadException("The multipart/related body holds no part.");
             await store.FlushAsync([.. received.Select(r => r.Part.Incoming)], deadline.Token);
         }
         catch (Exception e)
         {
-            foreach (var (_, part) in received) await store.DeleteAsync(part.Incoming, CancellationToken.None);
+            await Task.WhenAll(parts.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+            foreach (var part in stored) await store.DeleteAsync(part, CancellationToken.None);
             if (e is OperationCanceledException && deadline.IsCancellationRequested && !ct.IsCancellationRequested)
                 throw new UploadTimeoutException(api.Value.UploadTimeout);
             throw;
@@ -58,21 +72,22 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         return stow;
     }
 
-    /// <summary>Stores one part under an incoming key and reads its header; a part that fails leaves nothing behind.</summary>
-    private async Task<(StowPartResult? Result, Received? Part)> ReceivePartAsync(MultipartRelatedReader reader, string? contentType,
-        string? studyInUrl, CancellationToken ct)
+    private readonly record struct StoredPart(ArtifactRef Incoming, string ContentHash, long Length);
+
+    /// <summary>Streams one part into the store under an incoming key; a part that fails leaves nothing behind.</summary>
+    private async Task<(StowPartResult? Failure, StoredPart? Part)> StorePartAsync(MultipartRelatedReader reader, string? contentType,
+        CancellationToken ct)
     {
         if (!StowContentType.IsDicomPart(contentType))
         {
             return (new StowPartResult(null, null, null, null, StowFailureReasons.CannotUnderstand,
                 $"A part of type '{contentType}' is not application/dicom."), null);
         }
-        var key = IntakeKeys.Incoming();
-        var incoming = new ArtifactRef(key);
+        var incoming = new ArtifactRef(IntakeKeys.Incoming());
         await using var hashing = new HashingReadStream(reader.PartStream(), api.Value.MaxInstanceBytes);
         try
         {
-            await store.PutUnflushedAsync(key, hashing, ct);
+            await store.PutUnflushedAsync(incoming.Key, hashing, ct);
         }
         catch (InstanceTooLargeException e)
         {
@@ -84,24 +99,29 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             await store.DeleteAsync(incoming, CancellationToken.None);
             throw;
         }
+        return (null, new StoredPart(incoming, hashing.ContentHash(), hashing.BytesRead));
+    }
 
+    /// <summary>Reads a stored part's header and checks it; a part refused is deleted.</summary>
+    private async Task<(StowPartResult? Result, Received? Part)> CheckPartAsync(StoredPart part, string? studyInUrl)
+    {
         InstanceHeader header;
         try
         {
-            header = await Task.Run(() => InstanceHeader.Read(store.LocalPath(incoming)), ct);
+            header = InstanceHeader.Read(store.LocalPath(part.Incoming));
         }
         catch (InvalidInstanceException e)
         {
-            await store.DeleteAsync(incoming, CancellationToken.None);
+            await store.DeleteAsync(part.Incoming, CancellationToken.None);
             return (new StowPartResult(null, null, null, null, StowFailureReasons.CannotUnderstand, e.Message), null);
         }
         if (studyInUrl is not null && header.Series.StudyInstanceUid != studyInUrl)
         {
-            await store.DeleteAsync(incoming, CancellationToken.None);
+            await store.DeleteAsync(part.Incoming, CancellationToken.None);
             return (new StowPartResult(header.SopClassUid, header.SopInstanceUid, header.Series.StudyInstanceUid, header.Series.SeriesInstanceUid,
                 StowFailureReasons.StudyMismatch, "The instance's StudyInstanceUID is not the study of the request URL."), null);
         }
-        return (null, new Received(incoming, header, hashing.ContentHash(), hashing.BytesRead));
+        return (null, new Received(part.Incoming, header, part.ContentHash, part.Length));
     }
 
     /// <summary>Hands the parts to their series' intake grains, a batch per series, all series at once.</summary>
