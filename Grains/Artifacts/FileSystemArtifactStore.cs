@@ -27,10 +27,14 @@ public sealed class FileSystemArtifactStore : IArtifactStore
         return new ArtifactRef(key);
     }
 
+    /// <summary>Written in place, under a key that must be new: no temporary file and rename for each of many small blobs.</summary>
     public async Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        await AtomicFile.WriteAsync(PathOf(key), content.CopyToAsync, _permissions, overwrite: true, ct, flushToDisk: false).ConfigureAwait(false);
+        var path = PathOf(key);
+        EnsureParent(path);
+        await using (var file = _permissions.CreateNew(path))
+            await content.CopyToAsync(file, ct).ConfigureAwait(false);
         return new ArtifactRef(key);
     }
 

@@ -14,8 +14,9 @@ public interface IArtifactStore
     Task<ArtifactRef> PutAsync(string key, Stream content, CancellationToken ct = default);
 
     /// <summary>
-    /// Writes (or replaces) the blob at <paramref name="key"/>, whole or not at all, without waiting for it to reach the
-    /// disk; <see cref="FlushAsync"/> does that later, for many blobs at once.
+    /// Writes a new blob at <paramref name="key"/> (a key no other writer uses, read only once this returns) without
+    /// waiting for it to reach the disk; <see cref="FlushAsync"/> does that later, for many blobs at once. A write cut
+    /// short may leave part of the blob: the caller deletes it.
     /// </summary>
     Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default);
 

@@ -21,7 +21,7 @@ public sealed class ArtifactMoveAndLinkTests : IDisposable
     {
         var parts = new List<ArtifactRef>();
         for (var i = 0; i < 5; i++) parts.Add(await _store.PutUnflushedAsync($"dicomweb/incoming/{i}.dcm", new MemoryStream(new byte[1000 + i])));
-        Assert.Empty(Directory.GetFiles(_dir.Path, "*.partial", SearchOption.AllDirectories));
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(_dir.Path, "dicomweb", "incoming")).Length);
         await _store.FlushAsync(parts);
         await _store.FlushAsync(parts[..1]);
         await _store.FlushAsync([]);
