@@ -80,11 +80,20 @@ internal static class SegCommon
             .Add(SegTags.AlgorithmName, DicomVR.LO, options.AlgorithmName)
             .Add(SegTags.AlgorithmVersion, DicomVR.LO, options.AlgorithmVersion));
 
-    /// <summary>A frame's DerivationImageSequence item: the source slice it segments, and how it was derived.</summary>
-    public static DicomDatasetBuilder DerivationItem(SliceReference slice) => new DicomDatasetBuilder()
-        .AddSequence(SegTags.SourceImageSequence, new DicomDatasetBuilder()
+    /// <summary>
+    /// A frame's DerivationImageSequence item: the source slice it segments (with its frame number when the slice is a
+    /// frame of a multi-frame image), and how it was derived.
+    /// </summary>
+    public static DicomDatasetBuilder DerivationItem(SliceReference slice)
+    {
+        var source = new DicomDatasetBuilder()
             .Add(DicomTags.ReferencedSOPClassUID, DicomVR.UI, slice.SopClassUid)
-            .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, slice.SopInstanceUid)
-            .AddSequence(SegTags.PurposeOfReferenceCodeSequence, Code(SegmentationWriter.SourceImage)))
-        .AddSequence(SegTags.DerivationCodeSequence, Code(SegmentationWriter.Derivation));
+            .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, slice.SopInstanceUid);
+        if (slice.FrameNumber is { } frame)
+            source.Add(DicomTags.ReferencedFrameNumber, DicomVR.IS, frame.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        source.AddSequence(SegTags.PurposeOfReferenceCodeSequence, Code(SegmentationWriter.SourceImage));
+        return new DicomDatasetBuilder()
+            .AddSequence(SegTags.SourceImageSequence, source)
+            .AddSequence(SegTags.DerivationCodeSequence, Code(SegmentationWriter.Derivation));
+    }
 }

@@ -171,10 +171,10 @@ public static class SegmentationWriter
         for (var i = 0; i < written.Length; i++) segmentItems.Add(SegCommon.SegmentItem(numbers[i], segments[written[i]], options));
         ds.AddSequence(SegTags.SegmentSequence, segmentItems);
 
-        // Common Instance Reference: the source series and every one of its images.
+        // Common Instance Reference: the source series and every one of its images, once each (a multi-frame image holds many slices).
         ds.AddSequence(SegTags.ReferencedSeriesSequence, new DicomDatasetBuilder()
             .Add(DicomTags.SeriesInstanceUID, DicomVR.UI, source.SeriesInstanceUid)
-            .AddSequence(SegTags.ReferencedInstanceSequence, source.Slices.Select(s => new DicomDatasetBuilder()
+            .AddSequence(SegTags.ReferencedInstanceSequence, source.Slices.DistinctBy(s => s.SopInstanceUid).Select(s => new DicomDatasetBuilder()
                 .Add(DicomTags.ReferencedSOPClassUID, DicomVR.UI, s.SopClassUid)
                 .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, s.SopInstanceUid))));
 
