@@ -110,23 +110,13 @@ public static class RtStructureSetWriter
 
         // Patient and General Study modules: copied byte for byte from the first slice. Type 2 attributes the source
         // lacks are written empty; Type 3 ones (StudyDescription, and SpecificCharacterSet) only when it has them.
-        var copied = source.PatientAndStudy.Where(c => c.Tag != DicomTags.StudyInstanceUID).ToDictionary(c => c.Tag.Value);
-        foreach (var (tag, vr) in CopiedType2)
-        {
-            if (copied.TryGetValue(tag.Value, out var c)) ds.AddBytes(tag, c.VR, c.Value);
-            else ds.Add(tag, vr, "");
-        }
-        foreach (var tag in CopiedIfPresent)
-        {
-            if (copied.TryGetValue(tag.Value, out var c)) ds.AddBytes(tag, c.VR, c.Value);
-        }
-        ds.Add(DicomTags.StudyInstanceUID, DicomVR.UI, source.StudyInstanceUid);
+        PatientStudyCopy.AddTo(ds, source);
 
         // Frame of Reference module. RTConvert leaves it out, but the current RT Structure Set IOD requires it when
         // ROIs are defined in a frame of reference (validators report its absence as an error). Both attributes are
         // in the source images' own Frame of Reference module: the UID is echoed, the indicator copied (or empty).
         ds.Add(DicomTags.FrameOfReferenceUID, DicomVR.UI, frameOfReference);
-        if (copied.TryGetValue(DicomTags.PositionReferenceIndicator.Value, out var indicator))
+        if (source.PatientAndStudy.FirstOrDefault(c => c.Tag == DicomTags.PositionReferenceIndicator) is { } indicator)
             ds.AddBytes(DicomTags.PositionReferenceIndicator, indicator.VR, indicator.Value);
         else ds.Add(DicomTags.PositionReferenceIndicator, DicomVR.LO, "");
 
@@ -210,15 +200,6 @@ public static class RtStructureSetWriter
             .AddSequence(DicomTags.RTROIObservationsSequence, observationItems);
         return new RtStructureSet(ds, sopInstanceUid, seriesInstanceUid, counts);
     }
-
-    private static readonly (DicomTag Tag, DicomVR VR)[] CopiedType2 =
-    [
-        (DicomTags.StudyDate, DicomVR.DA), (DicomTags.StudyTime, DicomVR.TM), (DicomTags.AccessionNumber, DicomVR.SH),
-        (DicomTags.ReferringPhysicianName, DicomVR.PN), (DicomTags.PatientName, DicomVR.PN), (DicomTags.PatientID, DicomVR.LO),
-        (DicomTags.PatientBirthDate, DicomVR.DA), (DicomTags.PatientSex, DicomVR.CS), (DicomTags.StudyID, DicomVR.SH),
-    ];
-
-    private static readonly DicomTag[] CopiedIfPresent = [DicomTags.SpecificCharacterSet, DicomTags.StudyDescription];
 
     /// <summary>One contour's encoded ContourData and its point count.</summary>
     private readonly record struct EncodedContour(int Points, byte[] Data);

@@ -6,33 +6,8 @@ namespace InnerEye.Imaging.Seg;
 /// <summary>The Segmentation's items that do not depend on its form: copied modules, segment descriptions, references.</summary>
 internal static class SegCommon
 {
-    private static readonly (DicomTag Tag, DicomVR VR)[] CopiedType2 =
-    [
-        (DicomTags.StudyDate, DicomVR.DA), (DicomTags.StudyTime, DicomVR.TM), (DicomTags.AccessionNumber, DicomVR.SH),
-        (DicomTags.ReferringPhysicianName, DicomVR.PN), (DicomTags.PatientName, DicomVR.PN), (DicomTags.PatientID, DicomVR.LO),
-        (DicomTags.PatientBirthDate, DicomVR.DA), (DicomTags.PatientSex, DicomVR.CS), (DicomTags.StudyID, DicomVR.SH),
-    ];
-
-    private static readonly DicomTag[] CopiedIfPresent = [DicomTags.SpecificCharacterSet, DicomTags.StudyDescription];
-
-    /// <summary>
-    /// Patient and General Study modules, as the RT Structure Set writer copies them: byte for byte from the source;
-    /// Type 2 attributes it lacks written empty, Type 3 ones only when present; StudyInstanceUID echoed.
-    /// </summary>
-    public static void CopyPatientAndStudy(DicomDatasetBuilder ds, LoadedSeries source)
-    {
-        var copied = source.PatientAndStudy.Where(c => c.Tag != DicomTags.StudyInstanceUID).ToDictionary(c => c.Tag.Value);
-        foreach (var (tag, vr) in CopiedType2)
-        {
-            if (copied.TryGetValue(tag.Value, out var c)) ds.AddBytes(tag, c.VR, c.Value);
-            else ds.Add(tag, vr, "");
-        }
-        foreach (var tag in CopiedIfPresent)
-        {
-            if (copied.TryGetValue(tag.Value, out var c)) ds.AddBytes(tag, c.VR, c.Value);
-        }
-        ds.Add(DicomTags.StudyInstanceUID, DicomVR.UI, source.StudyInstanceUid);
-    }
+    /// <summary>Patient and General Study modules, as the RT Structure Set writer copies them.</summary>
+    public static void CopyPatientAndStudy(DicomDatasetBuilder ds, LoadedSeries source) => PatientStudyCopy.AddTo(ds, source);
 
     /// <summary>The source's FrameOfReferenceUID echoed, its PositionReferenceIndicator copied (or empty).</summary>
     public static void AddFrameOfReference(DicomDatasetBuilder ds, LoadedSeries source)
