@@ -42,19 +42,17 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     /// One <c>syncfs</c> of the store's file system for many files (one pass of the disk's cache, as a single large file's
     /// fsync costs), else an fsync of each file, several at a time.
     /// </summary>
-    public Task FlushAsync(IReadOnlyList<ArtifactRef> artifacts, CancellationToken ct = default)
+    public async Task FlushAsync(IReadOnlyList<ArtifactRef> artifacts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(artifacts);
-        if (artifacts.Count == 0) return Task.CompletedTask;
-        return Task.Run(() =>
+        if (artifacts.Count == 0) return;
+        if (artifacts.Count > 1 && await Task.Run(() => FileSystemSync.TrySync(PathOf(artifacts[0].Key)), ct).ConfigureAwait(false)) return;
+        await Parallel.ForEachAsync(artifacts, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, (artifact, _) =>
         {
-            if (artifacts.Count > 1 && FileSystemSync.TrySync(PathOf(artifacts[0].Key))) return;
-            Parallel.ForEach(artifacts, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, artifact =>
-            {
-                using var handle = File.OpenHandle(PathOf(artifact.Key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                RandomAccess.FlushToDisk(handle);
-            });
-        }, ct);
+            using var handle = File.OpenHandle(PathOf(artifact.Key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(handle);
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
     }
 
     public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken ct = default) =>
