@@ -17,7 +17,8 @@ public sealed class DicomDatasetBuilder
     private readonly List<Entry> _entries = [];
     private readonly HashSet<uint> _tags = [];
 
-    internal readonly record struct Entry(DicomTag Tag, DicomVR VR, ReadOnlyMemory<byte> Value, byte? Pad, IReadOnlyList<DicomDatasetBuilder>? Items)
+    internal readonly record struct Entry(DicomTag Tag, DicomVR VR, ReadOnlyMemory<byte> Value, byte? Pad, IReadOnlyList<DicomDatasetBuilder>? Items,
+        bool UndefinedLength = false)
     {
         public int ValueLength => Value.Length + (Pad.HasValue ? 1 : 0);
     }
@@ -54,6 +55,35 @@ public sealed class DicomDatasetBuilder
         if (vr == DicomVR.SQ) throw new ArgumentException("Add sequences with AddSequence.", nameof(vr));
         byte? pad = value.Length % 2 == 1 ? PadByte(vr) : null;
         return AddEntry(new Entry(tag, vr, value, pad, null));
+    }
+
+    /// <summary>
+    /// Encapsulated pixel data (PS3.5 A.4): undefined length, an empty Basic Offset Table item, one item per fragment (each
+    /// padded to even length), the sequence delimiter. One fragment a frame for the compressed transfer syntaxes written here.
+    /// </summary>
+    public DicomDatasetBuilder AddEncapsulated(DicomTag tag, IReadOnlyList<ReadOnlyMemory<byte>> fragments)
+    {
+        ArgumentNullException.ThrowIfNull(fragments);
+        var length = 8 + fragments.Sum(f => 8L + f.Length + f.Length % 2) + 8;
+        var bytes = new byte[checked((int)length)];
+        var span = bytes.AsSpan();
+        var at = WriteItemHeader(span, DicomTag.Item, 0);
+        foreach (var fragment in fragments)
+        {
+            at += WriteItemHeader(span[at..], DicomTag.Item, (uint)(fragment.Length + fragment.Length % 2));
+            fragment.Span.CopyTo(span[at..]);
+            at += fragment.Length + fragment.Length % 2;
+        }
+        WriteItemHeader(span[at..], DicomTag.SequenceDelimitation, 0);
+        return AddEntry(new Entry(tag, DicomVR.OB, bytes, null, null, UndefinedLength: true));
+    }
+
+    private static int WriteItemHeader(Span<byte> span, DicomTag tag, uint length)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(span, tag.Group);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], tag.Element);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], length);
+        return 8;
     }
 
     public DicomDatasetBuilder AddUInt16(DicomTag tag, params ushort[] values)

@@ -71,8 +71,12 @@ public static class DicomWriter
     private static TransferSyntax Check(TransferSyntax? syntax)
     {
         syntax ??= TransferSyntax.ImplicitVRLittleEndian;
-        if (syntax.Uid != TransferSyntax.ImplicitVRLittleEndian.Uid && syntax.Uid != TransferSyntax.ExplicitVRLittleEndian.Uid)
-            throw new NotSupportedException($"Writing {syntax.Name} is not supported; use Implicit or Explicit VR Little Endian.");
+        if (syntax.Uid != TransferSyntax.ImplicitVRLittleEndian.Uid && syntax.Uid != TransferSyntax.ExplicitVRLittleEndian.Uid &&
+            syntax.Uid != TransferSyntax.RleLossless.Uid)
+        {
+            throw new NotSupportedException($"Writing {syntax.Name} is not supported; use Implicit or Explicit VR Little Endian, or RLE Lossless " +
+                "with encapsulated pixel data.");
+        }
         return syntax;
     }
 
@@ -127,7 +131,7 @@ public static class DicomWriter
         foreach (var e in entries)
         {
             var length = ValueLength(e, explicitVR, lengths);
-            WriteHeader(sink, e.Tag, e.VR, length, explicitVR);
+            WriteHeader(sink, e.Tag, e.VR, e.UndefinedLength ? uint.MaxValue : length, explicitVR);
             if (e.Items is null)
             {
                 sink.Write(e.Value.Span);
@@ -148,7 +152,7 @@ public static class DicomWriter
 
     private static void WriteHeader(Stream sink, DicomTag tag, DicomVR vr, long length, bool explicitVR)
     {
-        if (length >= uint.MaxValue) throw new InvalidOperationException($"Element {tag} is {length} bytes, more than a defined length can hold.");
+        if (length > uint.MaxValue) throw new InvalidOperationException($"Element {tag} is {length} bytes, more than a defined length can hold.");
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt16LittleEndian(header, tag.Group);
         BinaryPrimitives.WriteUInt16LittleEndian(header[2..], tag.Element);

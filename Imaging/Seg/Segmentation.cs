@@ -18,10 +18,10 @@ public sealed record Segmentation(
     IReadOnlyList<int> SegmentNumbers,
     IReadOnlyList<int> SegmentIndexes)
 {
-    /// <summary>The transfer syntax both forms are written in.</summary>
-    public static TransferSyntax TransferSyntax => TransferSyntax.ExplicitVRLittleEndian;
+    /// <summary>The transfer syntax of the form: Explicit VR Little Endian for BINARY, RLE Lossless for the label map.</summary>
+    public TransferSyntax TransferSyntax => Form == SegForm.LabelMap ? TransferSyntax.RleLossless : TransferSyntax.ExplicitVRLittleEndian;
 
-    /// <summary>Writes the Part 10 file (Explicit VR Little Endian) to a stream; nothing follows the data set.</summary>
+    /// <summary>Writes the Part 10 file to a stream; nothing follows the data set.</summary>
     public void WriteTo(Stream output) => DicomWriter.WriteFile(output, Dataset, TransferSyntax);
 
     /// <summary>The Part 10 file as an array of exactly its length.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using InnerEye.Imaging.Dicom;
+using InnerEye.Imaging.Pixels;
 using InnerEye.Imaging.Series;
 
 namespace InnerEye.Imaging.Seg;
@@ -244,8 +245,18 @@ public static class SegmentationWriter
             .AddUInt16(DicomTags.BitsStored, bits)
             .AddUInt16(DicomTags.HighBit, (ushort)(bits - 1))
             .AddUInt16(DicomTags.PixelRepresentation, 0)
-            .Add(SegTags.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture))
-            .AddBytes(DicomTags.PixelData, bits == 16 ? DicomVR.OW : DicomVR.OB, pixels);
+            .Add(SegTags.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
+        if (labelMap)
+        {
+            // The label map is RLE Lossless, one fragment a frame: 8 bits on every voxel of every slice compress to the runs
+            // of each label, so that it is the small form.
+            var frameBytes = sliceLength * (bits / 8);
+            var fragments = new ReadOnlyMemory<byte>[depth];
+            Parallel.For(0, depth, new ParallelOptions { CancellationToken = cancellationToken }, z =>
+                fragments[z] = RleFrameEncoder.Encode(pixels.AsSpan(z * frameBytes, frameBytes), height, width, bits));
+            ds.AddEncapsulated(DicomTags.PixelData, fragments);
+        }
+        else ds.AddBytes(DicomTags.PixelData, DicomVR.OB, pixels);
 
         return new Segmentation(ds, sopInstanceUid, seriesInstanceUid, form, frames.Count, numbers, written);
     }

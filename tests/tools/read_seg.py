@@ -55,7 +55,10 @@ def main(path, source_path, out_path):
 
     raw = ds.PixelData
     bits = int(ds.BitsAllocated)
-    if bits == 1:
+    if ds.file_meta.TransferSyntaxUID.is_compressed:
+        # Encapsulated (the label map is RLE Lossless): pydicom's own decoder gives the frames.
+        flat = np.asarray(ds.pixel_array).reshape(-1)[: frames * rows * cols]
+    elif bits == 1:
         flat = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")[: frames * rows * cols]
     elif bits == 8:
         flat = np.frombuffer(raw, dtype=np.uint8)[: frames * rows * cols]

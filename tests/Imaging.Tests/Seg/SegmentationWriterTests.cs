@@ -72,7 +72,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
             Assert.Single(r.Json.GetProperty("dimensions").EnumerateArray());
         }
         Assert.Equal(r.S("sop_class"), r.S("media_sop_class"));
-        Assert.Equal("1.2.840.10008.1.2.1", r.S("transfer_syntax"));
+        Assert.Equal(form == SegForm.LabelMap ? "1.2.840.10008.1.2.5" : "1.2.840.10008.1.2.1", r.S("transfer_syntax")); // the label map is RLE Lossless
         Assert.Equal("SEG", r.S("modality"));
         Assert.Equal(["DERIVED", "PRIMARY"], r.Strings("image_type"));
         Assert.Equal("00", r.S("lossy"));
