@@ -8,6 +8,12 @@ public sealed class ApiOptions
     /// <summary>The <c>API_AUTH_SECRET</c> every caller sends; also read from <c>CUSTOMCONNSTR_API_AUTH_SECRET</c>.</summary>
     public string? AuthSecret { get; set; }
 
+    /// <summary>
+    /// Named API keys, client name → secret, beside <see cref="AuthSecret"/> (client <c>default</c>); re-read when the
+    /// configuration changes: rotate a key by adding the new one, moving the client, removing the old one.
+    /// </summary>
+    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Largest request body of an upload (the whole body, multipart included); a larger one is refused with 413.</summary>
     public long MaxUploadBytes { get; set; } = 2L << 30;
 

@@ -22,7 +22,8 @@ public static class AppFolderConfiguration
 
     private static JsonConfigurationSource Json(string path)
     {
-        var source = new JsonConfigurationSource { Path = path, Optional = true, ReloadOnChange = false };
+        // Reloaded on change, as the working directory's files are: named API keys rotate without a restart.
+        var source = new JsonConfigurationSource { Path = path, Optional = true, ReloadOnChange = true };
         source.ResolveFileProvider();
         return source;
     }

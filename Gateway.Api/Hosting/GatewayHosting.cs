@@ -35,6 +35,7 @@ public static class GatewayHosting
         var settings = SiloSettings.FromConfiguration(config, builder.Environment.ContentRootPath);
         var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, settings.StoragePath, Console.Out);
         builder.Services.AddSingleton(new ApiSecret(secret));
+        builder.Services.AddSingleton<ApiKeyRing>();
         builder.Services.AddOptions<ApiOptions>().Bind(config.GetSection(ApiOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>

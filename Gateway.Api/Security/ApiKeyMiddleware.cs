@@ -8,9 +8,10 @@ namespace InnerEye.Gateway.Api.Security;
 /// Every route needs the <c>API_AUTH_SECRET</c> header except <c>/ping</c>, <c>/</c> and <c>/health/*</c>:
 /// missing → 401, wrong → 403 (the InnerEye gateway stops itself on 403). The dashboard, opened in a browser that
 /// cannot add headers, and DICOMweb clients (Orthanc, viewers), which send HTTP Basic credentials, may give the secret as
-/// the password of HTTP Basic authentication on every route.
+/// the password of HTTP Basic authentication on every route. Any of the named keys (<see cref="ApiKeyRing"/>) is as good
+/// as the secret; the request then carries the key's client name.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,14 +32,18 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiSecret secret)
                 $"Server failed to authenticate the request. Make sure the value of the {ApiSecret.HeaderName} header is populated.");
             return;
         }
-        if (!secret.Matches(given))
+        if (keys.ClientOf(given) is not { } client)
         {
             await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "AuthenticationFailed",
                 $"Server failed to authenticate the request. Make sure the value of the {ApiSecret.HeaderName} header is correct.");
             return;
         }
+        context.Items[ClientItem] = client;
         await next(context);
     }
+
+    /// <summary>Where the request's client name (the key's name) is kept for the rest of the pipeline.</summary>
+    public const string ClientItem = "InnerEye.Client";
 
     /// <summary>The probes, whatever the method: another method than GET or HEAD gets 405 there, not 401.</summary>
     private static bool IsOpen(HttpRequest request) =>

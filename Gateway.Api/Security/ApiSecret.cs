@@ -10,6 +10,9 @@ public sealed class ApiSecret
 
     private readonly byte[] _hash;
 
+    /// <summary>The SHA-256 of the secret (what constant-time comparisons compare).</summary>
+    public byte[] Hash => (byte[])_hash.Clone();
+
     public ApiSecret(string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
