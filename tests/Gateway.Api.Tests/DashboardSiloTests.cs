@@ -31,8 +31,18 @@ public sealed class DashboardSiloTests(EdgeFactory factory)
     public async Task TheSiloRoutesAnswerForTheActiveSilo()
     {
         var client = factory.AuthorizedSocketClient();
-        var counters = JsonDocument.Parse(await client.GetStringAsync("/dashboard/DashboardCounters")).RootElement;
-        var silo = counters.GetProperty("hosts")[0].GetProperty("siloAddress").GetString();
+        // The dashboard lists the silos once its first collection has run, shortly after start.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonElement hosts;
+        do
+        {
+            hosts = JsonDocument.Parse(await client.GetStringAsync("/dashboard/DashboardCounters")).RootElement.GetProperty("hosts");
+            if (hosts.GetArrayLength() > 0) break;
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.True(hosts.GetArrayLength() > 0, "the dashboard lists no silo");
+        var silo = hosts[0].GetProperty("siloAddress").GetString();
         foreach (var route in new[] { "HistoricalStats", "SiloProperties", "SiloStats", "SiloCounters" })
         {
             var response = await client.GetAsync($"/dashboard/{route}/{silo}");
