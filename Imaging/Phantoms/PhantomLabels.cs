@@ -47,4 +47,27 @@ public static class PhantomStructures
         PhantomTissue.EsophagusWall or PhantomTissue.EsophagusLumen => PhantomLabel.Esophagus,
         _ => PhantomLabel.Background,
     };
+
+    /// <summary>
+    /// The phantom's labels on a series loaded from its slices, in that series' slice order (each slice matched to the
+    /// phantom slice at its position), as writers of derived objects take them.
+    /// </summary>
+    public static byte[] InSliceOrderOf(ThoraxPhantom phantom, Series.LoadedSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(phantom);
+        ArgumentNullException.ThrowIfNull(series);
+        var v = series.Volume;
+        var labels = new byte[v.VoxelCount];
+        for (var z = 0; z < v.SizeZ; z++)
+        {
+            var p = series.Slices[z].Position;
+            var k = Enumerable.Range(0, phantom.Geometry.Slices).Single(k =>
+            {
+                var q = phantom.Geometry.SlicePosition(k);
+                return Math.Abs(q[0] - p[0]) + Math.Abs(q[1] - p[1]) + Math.Abs(q[2] - p[2]) < 1e-3;
+            });
+            phantom.Labels[k].CopyTo(labels.AsSpan(z * v.SliceLength));
+        }
+        return labels;
+    }
 }

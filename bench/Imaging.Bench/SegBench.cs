@@ -21,7 +21,7 @@ internal static class SegBench
         var ct = Path.Combine(folder, "ct");
         if (!Directory.Exists(ct) || Directory.GetFiles(ct).Length != options.Slices) PhantomWriter.Write(phantom, folder);
         var series = VolumeLoader.Load(ct).ThrowIfInvalid().Channels[0];
-        var labels = Labels(phantom, series);
+        var labels = PhantomStructures.InSliceOrderOf(phantom, series);
         string[] names = ["SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus"];
         byte[][] colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 0, 255], [255, 255, 0]];
         var structures = names.Select((n, i) => new RtStructure(n, colours[i][0], colours[i][1], colours[i][2], "ORGAN", false)).ToList();
@@ -49,23 +49,5 @@ internal static class SegBench
         using var deflated = new MemoryStream();
         using (var z = new DeflateStream(deflated, CompressionLevel.Optimal, leaveOpen: true)) z.Write(bytes);
         Console.WriteLine(FormattableString.Invariant($"{name,-18} seconds={best:0.0000} bytes={bytes.Length} deflatedBytes={deflated.Length}"));
-    }
-
-    /// <summary>The phantom's labels in the loaded series' slice order (matched by slice position).</summary>
-    private static byte[] Labels(ThoraxPhantom phantom, LoadedSeries series)
-    {
-        var v = series.Volume;
-        var labels = new byte[v.VoxelCount];
-        for (var z = 0; z < v.SizeZ; z++)
-        {
-            var p = series.Slices[z].Position;
-            var k = Enumerable.Range(0, phantom.Geometry.Slices).Single(k =>
-            {
-                var q = phantom.Geometry.SlicePosition(k);
-                return Math.Abs(q[0] - p[0]) + Math.Abs(q[1] - p[1]) + Math.Abs(q[2] - p[2]) < 1e-3;
-            });
-            phantom.Labels[k].CopyTo(labels.AsSpan(z * v.SliceLength));
-        }
-        return labels;
     }
 }

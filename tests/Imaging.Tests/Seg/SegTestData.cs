@@ -48,25 +48,7 @@ public sealed class SegFixture : IDisposable
         var result = VolumeLoader.Load(Path.Combine(folder, "ct"));
         Assert.False(result.HasErrors, string.Join("; ", result.Problems.Select(p => p.Message)));
         var loaded = Assert.Single(result.Channels);
-        return new SegCase(kind, loaded, PhantomLabels(phantom, loaded), PhantomSegments, Path.Combine(folder, "ct"));
-    }
-
-    /// <summary>The phantom's labels in the loaded series' slice order (matched by slice position).</summary>
-    public static byte[] PhantomLabels(ThoraxPhantom phantom, LoadedSeries series)
-    {
-        var v = series.Volume;
-        var labels = new byte[v.VoxelCount];
-        for (var z = 0; z < v.SizeZ; z++)
-        {
-            var p = series.Slices[z].Position;
-            var k = Enumerable.Range(0, phantom.Geometry.Slices).Single(k =>
-            {
-                var q = phantom.Geometry.SlicePosition(k);
-                return Math.Abs(q[0] - p[0]) + Math.Abs(q[1] - p[1]) + Math.Abs(q[2] - p[2]) < 1e-3;
-            });
-            phantom.Labels[k].CopyTo(labels.AsSpan(z * v.SliceLength));
-        }
-        return labels;
+        return new SegCase(kind, loaded, PhantomStructures.InSliceOrderOf(phantom, loaded), PhantomSegments, Path.Combine(folder, "ct"));
     }
 
     public static readonly SegSegment[] PhantomSegments =
