@@ -92,6 +92,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             var outcome = await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
             rt.Position = 0;
             await WriteOtherFormatsAsync(job, outcome.Segmentation, model, ct);
+            if (_options.Preview) await WritePreviewAsync(job, outcome.Segmentation, model, ct);
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
@@ -138,6 +139,25 @@ public sealed class ModelGrain : Grain, IModelGrain
                 // The RT Structure Set is the job's result; a form that cannot be written is missing, not a failed job.
                 _logger.LogWarning(e, "Segmentation {Id}: the {Format} result could not be written.", job.SegmentationId, ResultArtifacts.Name(format));
             }
+        }
+    }
+
+    /// <summary>
+    /// Renders the preview PNG beside the RT Structure Set while the volume is in memory. Like the other forms it is an
+    /// extra: a preview that fails is logged and left out, the job still completes.
+    /// </summary>
+    private async Task WritePreviewAsync(ModelJob job, SegmentationResult result, ModelConfig model, CancellationToken ct)
+    {
+        var target = ResultArtifacts.PreviewOf(new ArtifactRef(job.ResultKey));
+        if (_store.Exists(target)) return;
+        try
+        {
+            var preview = await Task.Run(() => ResultWriters.Preview(result, model, _options.PreviewPanelPixels), ct);
+            await _store.PutIfAbsentAsync(target.Key, new MemoryStream(preview.Png), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Segmentation {Id}: the preview could not be written.", job.SegmentationId);
         }
     }
 

@@ -233,6 +233,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         {
             foreach (var format in ResultArtifacts.AllFormats) await _store.DeleteAsync(ResultArtifacts.Of(result, format));
             await _store.DeleteAsync(ResultArtifacts.ZipOf(result));
+            await _store.DeleteAsync(ResultArtifacts.PreviewOf(result));
         }
         if (Job.Input is { } input) await _store.DeleteAsync(input);
         await _writeLock.WaitAsync();

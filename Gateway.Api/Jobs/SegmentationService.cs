@@ -108,6 +108,21 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
     }
 
+    /// <summary>The preview PNG of a job; null until the job has completed, or when no preview was kept (<c>ModelGrain:Preview</c>).</summary>
+    public Stream? OpenPreview(SegmentationStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.State != JobState.Completed || status.Result is not { } rt) return null;
+        try
+        {
+            return store.OpenRead(ResultArtifacts.PreviewOf(rt));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The zip the InnerEye gateway expects (one entry, <c>segmentation.dcm</c>), made on the first download and kept
     /// beside the RT file, so that every download returns the same bytes.

@@ -28,6 +28,10 @@ public static class SeedRoutes
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .WithSummary("The result: ?format=rtstruct (default: a zip with one entry segmentation.dcm, or the file itself with " +
                 "Accept: application/dicom), seg or labelmap-seg (DICOM Segmentation), nifti (the label volume, .nii.gz).");
+        segmentations.MapGet("/{segmentationId}/preview.png", PreviewAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .WithSummary("A PNG of the source in axial, coronal and sagittal cuts with the structures' outlines; 404 PreviewUnavailable " +
+                "until the job has completed (and when ModelGrain:Preview is off).");
         segmentations.MapDelete("/{segmentationId}", CancelAsync).Produces<SegmentationView>(StatusCodes.Status202Accepted)
             .WithSummary("Cancels the segmentation (idempotent).");
         return app;
@@ -78,6 +82,16 @@ public static class SeedRoutes
         return wantsDicom
             ? Results.Stream(jobs.OpenResult(status), "application/dicom", $"{segmentationId}.dcm")
             : Results.Stream(await jobs.OpenResultZipAsync(status, ct), "application/zip", $"{segmentationId}.zip");
+    }
+
+    private static async Task<IResult> PreviewAsync(string modelId, string segmentationId, SegmentationService jobs, CancellationToken ct)
+    {
+        if (await FindAsync(modelId, segmentationId, jobs, ct) is not { } status) return NotFound(segmentationId);
+        return jobs.OpenPreview(status) is { } png
+            ? Results.Stream(png, "image/png")
+            : ApiErrors.Result(StatusCodes.Status404NotFound, "PreviewUnavailable",
+                $"Segmentation '{segmentationId}' has no preview: it is {status.State.ToString().ToLowerInvariant()}, and a preview is " +
+                "rendered only when a job completes (unless ModelGrain:Preview is off).");
     }
 
     private static async Task<IResult> CancelAsync(string modelId, string segmentationId, SegmentationService jobs, CancellationToken ct)
