@@ -4,6 +4,7 @@ using InnerEye.Gateway.Api.Health;
 using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Routes;
 using InnerEye.Gateway.Api.Security;
+using InnerEye.Gateway.Api.Ui;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
@@ -78,6 +79,7 @@ public static class GatewayHosting
         routes.MapSeedRoutes();
         routes.MapInnerEyeRoutes();
         routes.MapDicomWebRoutes();
+        routes.MapUiRoutes();
         routes.MapOpenApi();
         routes.MapOrleansDashboard("/dashboard").RequireKnownSilo();
         return app;

@@ -108,6 +108,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
     }
 
+    /// <summary>The forms a completed job's result is kept in (the RT Structure Set first).</summary>
+    public IReadOnlyList<ResultFormat> KeptResultFormats(SegmentationStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.Result is { } rt ? [.. ResultArtifacts.AllFormats.Where(f => store.Exists(ResultArtifacts.Of(rt, f)))] : [];
+    }
+
     /// <summary>The preview PNG of a job; null until the job has completed, or when no preview was kept (<c>ModelGrain:Preview</c>).</summary>
     public Stream? OpenPreview(SegmentationStatus status)
     {

@@ -1,23 +1,23 @@
 #!/usr/bin/python3
 """Check a preview PNG against the label volume it was rendered from, independently of the service's renderer.
+Python's standard library only (zlib, gzip, struct): no numpy, no imaging package.
 
 check_preview.py PREVIEW.png LABELS.nii.gz COLOURS_JSON MAX_PANEL_PIXELS  → prints one JSON line:
 {"width","height","expectedWidth","expectedHeight","colourPixels","onLabel","onAnyLabel","perColour","greyPixels"}
 
-The PNG is decoded with zlib and struct alone (CRCs checked, every filter type undone). The layout is the one
-docs/ui.md gives: the volume's bounding box in LPS (voxel edges), display pixel = max(smallest spacing, longest side /
-MAX_PANEL_PIXELS), panels axial | coronal | sagittal 4 px apart, top-aligned, cut through the centroid of the labelled
-voxels. Each pixel drawn in a structure's colour is mapped to the patient and to the nearest voxel of LABELS;
-"onLabel" counts those whose voxel carries that structure's label, "onAnyLabel" those whose voxel is labelled at all.
+The PNG is decoded here (chunk CRCs checked, every filter type undone). The layout is the one docs/ui.md gives: the
+volume's bounding box in LPS (voxel edges), display pixel = max(smallest spacing, longest side / MAX_PANEL_PIXELS),
+panels axial | coronal | sagittal 4 px apart, top-aligned, cut through the centroid of the labelled voxels. Each pixel
+drawn in a structure's colour is mapped to the patient and to the nearest voxel of LABELS (a uint8 NIfTI-1 image; its
+sform, else its qform); "onLabel" counts those whose voxel carries that structure's label, "onAnyLabel" those whose
+voxel is labelled at all.
 """
+import gzip
 import json
 import math
 import struct
 import sys
 import zlib
-
-import nibabel as nib
-import numpy as np
 
 GAP = 4
 
@@ -44,53 +44,100 @@ def read_png(path):
     if (depth, colour, interlace) != (8, 2, 0):
         raise SystemExit(f'unexpected PNG format {header}')
     raw = zlib.decompress(idat)
-    stride, bpp = width * 3, 3
-    out = np.zeros((height, stride), dtype=np.uint8)
-    prev = np.zeros(stride, dtype=np.int32)
+    stride = width * 3
+    rows, prev = [], bytearray(stride)
     for y in range(height):
         f = raw[y * (stride + 1)]
-        line = np.frombuffer(raw, dtype=np.uint8, count=stride, offset=y * (stride + 1) + 1).astype(np.int32)
-        cur = line.copy() if f == 0 else np.zeros(stride, dtype=np.int32)
-        for x in range(stride if f else 0):
-            a = cur[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 0:
-                p = 0
-            elif f == 1:
-                p = a
-            elif f == 2:
-                p = b
-            elif f == 3:
-                p = (a + b) // 2
-            else:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-            cur[x] = (line[x] + p) & 0xff
-        out[y] = cur
+        line = raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
+        cur = bytearray(line)
+        if f:
+            for x in range(stride):
+                a = cur[x - 3] if x >= 3 else 0
+                b = prev[x]
+                c = prev[x - 3] if x >= 3 else 0
+                if f == 1:
+                    p = a
+                elif f == 2:
+                    p = b
+                elif f == 3:
+                    p = (a + b) // 2
+                else:
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                cur[x] = (line[x] + p) & 0xff
+        rows.append(cur)
         prev = cur
-    return out.reshape(height, width, 3)
+    return width, height, rows
+
+
+def read_nifti(path):
+    raw = open(path, 'rb').read()
+    if raw[:2] == b'\x1f\x8b':
+        raw = gzip.decompress(raw)
+    dim = struct.unpack_from('<8h', raw, 40)
+    datatype, = struct.unpack_from('<h', raw, 70)
+    pixdim = struct.unpack_from('<8f', raw, 76)
+    vox_offset, = struct.unpack_from('<f', raw, 108)
+    qform_code, sform_code = struct.unpack_from('<hh', raw, 252)
+    if datatype != 2:
+        raise SystemExit(f'expected uint8 labels, datatype {datatype}')
+    size = dim[1:4]
+    if sform_code > 0:
+        s = struct.unpack_from('<12f', raw, 280)
+        affine = [list(s[0:4]), list(s[4:8]), list(s[8:12])]
+    else:
+        b, c, d = struct.unpack_from('<3f', raw, 256)
+        offset = struct.unpack_from('<3f', raw, 268)
+        a = math.sqrt(max(0.0, 1.0 - (b * b + c * c + d * d)))
+        r = [[a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
+             [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
+             [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b]]
+        qfac = -1.0 if pixdim[0] < 0 else 1.0
+        scale = [pixdim[1], pixdim[2], pixdim[3] * qfac]
+        affine = [[r[i][j] * scale[j] for j in range(3)] + [offset[i]] for i in range(3)]
+    count = size[0] * size[1] * size[2]
+    labels = raw[int(vox_offset):int(vox_offset) + count]
+    # RAS → LPS: negate the first two rows.
+    affine = [[-v for v in affine[0]], [-v for v in affine[1]], affine[2]]
+    return size, labels, affine
+
+
+def apply(m, p):
+    return [m[i][0] * p[0] + m[i][1] * p[1] + m[i][2] * p[2] + m[i][3] for i in range(3)]
+
+
+def inverse(m):
+    a = [row[:3] for row in m]
+    det = (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+           + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]))
+    inv = [[(a[(j + 1) % 3][(i + 1) % 3] * a[(j + 2) % 3][(i + 2) % 3] - a[(j + 1) % 3][(i + 2) % 3] * a[(j + 2) % 3][(i + 1) % 3]) / det
+            for j in range(3)] for i in range(3)]
+    t = [m[i][3] for i in range(3)]
+    return [inv[i] + [-sum(inv[i][j] * t[j] for j in range(3))] for i in range(3)]
 
 
 def main():
     png, labels_path, colours, max_pixels = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
-    image = read_png(png)
-    img = nib.load(labels_path)
-    labels = np.asanyarray(img.dataobj).astype(np.int32)
-    m = np.diag([-1.0, -1.0, 1.0, 1.0]) @ img.affine  # RAS → LPS
-    size = labels.shape[:3]
-    corners = np.array([[i, j, k, 1.0] for i in (-0.5, size[0] - 0.5) for j in (-0.5, size[1] - 0.5) for k in (-0.5, size[2] - 0.5)])
-    points = (m @ corners.T).T[:, :3]
-    lo, hi = points.min(axis=0), points.max(axis=0)
-    spacing = np.linalg.norm(m[:3, :3], axis=0)
-    pixel = max(spacing.min(), (hi - lo).max() / max_pixels)
+    width, height, rows = read_png(png)
+    size, labels, m = read_nifti(labels_path)
+    nx, ny, nz = size
+    corners = [apply(m, [i, j, k]) for i in (-0.5, nx - 0.5) for j in (-0.5, ny - 0.5) for k in (-0.5, nz - 0.5)]
+    lo = [min(c[a] for c in corners) for a in range(3)]
+    hi = [max(c[a] for c in corners) for a in range(3)]
+    spacing = [math.sqrt(sum(m[r][c] ** 2 for r in range(3))) for c in range(3)]
+    pixel = max(min(spacing), max(hi[a] - lo[a] for a in range(3)) / max_pixels)
     n = [max(1, math.ceil((hi[a] - lo[a]) / pixel - 1e-9)) for a in range(3)]
-    labelled = np.argwhere(labels > 0)
-    centre = (m @ np.append(labelled.mean(axis=0), 1.0))[:3]
+    si = sj = sk = count = 0
+    for index, value in enumerate(labels):
+        if value:
+            k, rest = divmod(index, nx * ny)
+            j, i = divmod(rest, nx)
+            si, sj, sk, count = si + i, sj + j, sk + k, count + 1
+    centre = apply(m, [si / count, sj / count, sk / count])
     panels = [('axial', 0, n[0], n[1]), ('coronal', n[0] + GAP, n[0], n[2]), ('sagittal', 2 * n[0] + 2 * GAP, n[1], n[2])]
     expected_width = panels[2][1] + panels[2][2]
     expected_height = max(p[3] for p in panels)
-    inverse = np.linalg.inv(m)
+    to_voxel = inverse(m)
 
     def label_at(col, row):
         for plane, left, w, h in panels:
@@ -98,29 +145,34 @@ def main():
                 u, v = (col - left + 0.5) * pixel, (row + 0.5) * pixel
                 p = {'axial': (lo[0] + u, lo[1] + v, centre[2]), 'coronal': (lo[0] + u, centre[1], hi[2] - v),
                      'sagittal': (centre[0], lo[1] + u, hi[2] - v)}[plane]
-                ijk = np.floor((inverse @ np.array([*p, 1.0]))[:3] + 0.5).astype(int)
-                if all(0 <= ijk[a] < size[a] for a in range(3)):
-                    return int(labels[ijk[0], ijk[1], ijk[2]])
+                i, j, k = (math.floor(c + 0.5) for c in apply(to_voxel, p))
+                if 0 <= i < nx and 0 <= j < ny and 0 <= k < nz:
+                    return labels[k * nx * ny + j * nx + i]
                 return 0
         return None
 
-    result = {'width': int(image.shape[1]), 'height': int(image.shape[0]), 'expectedWidth': expected_width,
-              'expectedHeight': expected_height, 'colourPixels': 0, 'onLabel': 0, 'onAnyLabel': 0, 'perColour': {}}
-    if (result['width'], result['height']) == (expected_width, expected_height):
-        for index, colour in enumerate(colours):
-            hits = np.argwhere(np.all(image == np.array(colour, dtype=np.uint8), axis=2))
-            on = 0
-            for row, col in hits:
-                found = label_at(int(col), int(row))
-                result['colourPixels'] += 1
-                if found == index + 1:
-                    on += 1
-                if found:
-                    result['onAnyLabel'] += 1
-            result['onLabel'] += on
-            result['perColour'][str(index + 1)] = [int(len(hits)), on]
-    grey = (image[:, :, 0] == image[:, :, 1]) & (image[:, :, 1] == image[:, :, 2]) & (image[:, :, 0] > 0)
-    result['greyPixels'] = int(grey.sum())
+    result = {'width': width, 'height': height, 'expectedWidth': expected_width, 'expectedHeight': expected_height,
+              'colourPixels': 0, 'onLabel': 0, 'onAnyLabel': 0, 'perColour': {}, 'greyPixels': 0}
+    colour_index = {tuple(c): i + 1 for i, c in reversed(list(enumerate(colours)))}
+    for row in range(height):
+        line = rows[row]
+        for col in range(width):
+            rgb = tuple(line[3 * col:3 * col + 3])
+            if rgb[0] == rgb[1] == rgb[2]:
+                result['greyPixels'] += rgb[0] > 0
+                continue
+            structure = colour_index.get(rgb)
+            if structure is None or (width, height) != (expected_width, expected_height):
+                continue
+            found = label_at(col, row)
+            counts = result['perColour'].setdefault(str(structure), [0, 0])
+            counts[0] += 1
+            result['colourPixels'] += 1
+            if found == structure:
+                counts[1] += 1
+                result['onLabel'] += 1
+            if found:
+                result['onAnyLabel'] += 1
     print(json.dumps(result))
 
 
