@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InnerEye.Gateway.Api.Tests.Support;
 using InnerEye.Imaging.Tests.Support;
+using Xunit.Abstractions;
 
 namespace InnerEye.Gateway.Api.Tests;
 
@@ -15,7 +16,7 @@ namespace InnerEye.Gateway.Api.Tests;
 /// Screenshots are written to <c>screenshots/</c> beside the test assembly.
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class BrowserUiTests(UiGatewayFactory factory) : IClassFixture<UiGatewayFactory>
+public sealed class BrowserUiTests(UiGatewayFactory factory, ITestOutputHelper output) : IClassFixture<UiGatewayFactory>
 {
     private const string Model = "PassThroughModel";
 
@@ -73,6 +74,7 @@ public sealed class BrowserUiTests(UiGatewayFactory factory) : IClassFixture<UiG
         Assert.Equal(PngSize(png), (image["width"]!.GetValue<int>(), image["height"]!.GetValue<int>()));
 
         var check = await CheckPreviewAsync(client, id, png);
+        output.WriteLine($"{kind}: {check.ToJsonString()}");
         Assert.Equal(check["expectedWidth"]!.GetValue<int>(), check["width"]!.GetValue<int>());
         Assert.Equal(check["expectedHeight"]!.GetValue<int>(), check["height"]!.GetValue<int>());
         var coloured = check["colourPixels"]!.GetValue<int>();
