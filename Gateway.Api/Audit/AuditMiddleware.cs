@@ -25,7 +25,7 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog log,
         var id = values.TryGetValue("segmentationId", out var s) ? s as string : values.TryGetValue("runId", out var r) ? r as string : null;
         if (id is not null && SegmentationService.IsValidId(id)) scope.SegmentationId = id;
         AuditScope.Attach(context, scope);
-        var route = endpoint is RouteEndpoint { RoutePattern.RawText: { } raw } ? $"{context.Request.Method} /{raw.TrimStart('/')}" : null;
+        var route = endpoint is RouteEndpoint { RoutePattern.RawText: { } raw } ? $"{context.Request.Method} /{raw.Trim('/')}" : null;
         context.Response.OnStarting(() =>
         {
             log.Write(RecordOf(context, scope, route));

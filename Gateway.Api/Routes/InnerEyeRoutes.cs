@@ -61,6 +61,7 @@ public static class InnerEyeRoutes
                 audit.Action = AuditActions.Download;
                 return Results.Stream(await jobs.OpenResultZipAsync(status, ct), "application/zip");
             case JobState.Cancelled:
+                audit.Outcome = "cancelled";
                 return ApiErrors.Result(StatusCodes.Status500InternalServerError, "InternalError", "The run was cancelled.", ApiErrors.RunCancelled);
             default:
                 return FailureResponses.InnerEye(status);

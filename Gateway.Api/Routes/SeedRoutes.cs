@@ -68,7 +68,11 @@ public static class SeedRoutes
         if (await FindAsync(modelId, segmentationId, request.HttpContext, jobs, ct) is not { } status) return NotFound(segmentationId);
         if (status.State == JobState.Failed) return FailureResponses.Seed(status);
         if (status.State != JobState.Completed || status.Result is null)
+        {
+            // The audit record's outcome names why there is no result yet: the job's state.
+            AuditScope.Of(request.HttpContext).Outcome = status.State.ToString().ToLowerInvariant();
             return Results.Json(SegmentationView.From(status), statusCode: StatusCodes.Status409Conflict);
+        }
         if (format != ResultFormat.RtStruct)
         {
             return jobs.OpenResult(status, format) is { } file
