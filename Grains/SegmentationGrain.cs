@@ -450,9 +450,9 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
         await PersistAsync();
         _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
-        await UpdateIndexAsync();
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
+        await UpdateIndexAsync();
         await StartDeliveriesAsync();
     }
 
