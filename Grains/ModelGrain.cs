@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Nifti;
 using InnerEye.Imaging.Seg;
@@ -31,6 +32,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly ModelGrainOptions _options;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<ModelGrain> _logger;
+    private readonly StudyHasher _hasher;
     private readonly SemaphoreSlim _network;
     private readonly SemaphoreSlim _decode;
     private int _waiting;
@@ -40,8 +42,9 @@ public sealed class ModelGrain : Grain, IModelGrain
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
     public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
-        IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
+        IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger, StudyHasher hasher)
     {
+        _hasher = hasher;
         _catalog = catalog;
         _segmenter = new Segmenter(new SegmentationPipeline(sessions, logger), decoding.Value.ToLoadOptions());
         _store = store;
@@ -100,7 +103,7 @@ public sealed class ModelGrain : Grain, IModelGrain
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
             Interlocked.Increment(ref _completed);
-            return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
+            return ModelJobResult.Success(new ArtifactRef(job.ResultKey), _hasher.HashOrNull(outcome.Segmentation.Reference.StudyInstanceUid));
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InnerEye.Gateway.Api.Audit;
 using InnerEye.Gateway.Api.DicomWeb;
 using InnerEye.Gateway.Api.Health;
 using InnerEye.Gateway.Api.Jobs;
@@ -8,6 +9,7 @@ using InnerEye.Gateway.Api.Ui;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Hosting;
 using InnerEye.Inference;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -44,6 +46,8 @@ public static class GatewayHosting
                 ? new MinDataRate(api.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
                 : null);
         builder.Services.AddSingleton(TimeProvider.System);
+        // Before the co-hosted silo's services: the embedded service has one audit writer, the front end's.
+        builder.Services.AddInnerEyeAudit(AuditOptions.FromConfiguration(config), settings.StoragePath, settings.Permissions, writerName: null);
 
         if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
         else
@@ -74,9 +78,11 @@ public static class GatewayHosting
         app.UseMiddleware<UnreadBodyDrain>();
         app.UseMiddleware<MethodNotAllowedBody>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         var routes = app.MapGroup("").AllowHeadWhereGet();
         routes.MapHealthRoutes();
         routes.MapSeedRoutes();
+        routes.MapJobListRoutes();
         routes.MapInnerEyeRoutes();
         routes.MapDicomWebRoutes();
         routes.MapUiRoutes();
