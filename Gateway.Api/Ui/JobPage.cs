@@ -6,7 +6,7 @@ using InnerEye.Inference;
 namespace InnerEye.Gateway.Api.Ui;
 
 /// <summary>
-/// The page of one job: its state, model, stage and times, the timeline of its states and stages, the preview image
+/// The page of one job: its state, model, stage, client and times, the timeline of its states and stages, the preview image
 /// and links to the result in each form kept. No patient data: no UIDs, no file names, no error detail (the status
 /// JSON has it), only the error's code.
 /// </summary>
@@ -15,7 +15,7 @@ public static class JobPage
     /// <summary>How often a page of a job still in progress reloads itself.</summary>
     public const int RefreshSeconds = 5;
 
-    public static IResult Render(SegmentationStatus status, IReadOnlyList<ResultFormat> kept, bool hasPreview, string? client)
+    public static IResult Render(SegmentationStatus status, IReadOnlyList<ResultFormat> kept, bool hasPreview)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(kept);
@@ -29,7 +29,7 @@ public static class JobPage
             .Append($"<tr><th>State</th><td>{HtmlPage.StateBadge(state)}</td></tr>");
         if (status.State == JobState.Running)
             html.Append(CultureInfo.InvariantCulture, $"<tr><th>Stage</th><td>{e(status.Stage)} ({status.Progress} %)</td></tr>");
-        if (client is not null) html.Append($"<tr><th>Client</th><td>{e(client)}</td></tr>");
+        if (status.Client is { } client) html.Append($"<tr><th>Client</th><td>{e(client)}</td></tr>");
         html.Append($"<tr><th>Created</th><td>{HtmlPage.Time(status.CreatedAt)}</td></tr>")
             .Append($"<tr><th>Updated</th><td>{HtmlPage.Time(status.UpdatedAt)}</td></tr>");
         if (status.ErrorCode is { } code) html.Append($"<tr><th>Error</th><td><code>{e(code)}</code></td></tr>");

@@ -84,6 +84,39 @@ public sealed class BrowserUiTests(UiGatewayFactory factory, ITestOutputHelper o
         Assert.True(check["greyPixels"]!.GetValue<int>() > 1000, "the image shows the CT");
     }
 
+    [SkippableFact]
+    public async Task ListShowsTheJobsNewestFirstAndLinksToTheirPages()
+    {
+        HeadlessChromium.SkipUnlessInstalled();
+        var client = factory.AuthorizedSocketClient();
+        var older = await CompletedJobAsync(client, Phantoms.Zip(seed: 33));
+        var newer = await CompletedJobAsync(client, Phantoms.Zip(seed: 34));
+
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.SetExtraHeadersAsync(BasicCredentials());
+        await browser.NavigateAsync(new Uri(factory.Address, $"/ui?model={Model}&state=completed"));
+        const string rows = """
+            [...document.querySelectorAll('#jobs tbody tr.job')].map(tr => ({
+              id: tr.dataset.id, cells: [...tr.cells].map(td => td.innerText.trim()), link: tr.querySelector('a').getAttribute('href') }))
+            """;
+        var listed = (await browser.EvaluateAsync(rows))!.AsArray().Select(r => r!.AsObject()).ToList();
+        await SaveScreenshotAsync(browser, "ui-list.png");
+        var ids = listed.Select(r => r["id"]!.GetValue<string>()).ToList();
+        Assert.True(ids.IndexOf(newer) >= 0 && ids.IndexOf(newer) < ids.IndexOf(older), $"newest first: {string.Join(", ", ids)}");
+        var row = listed.Single(r => r["id"]!.GetValue<string>() == newer);
+        var cells = row["cells"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        Assert.Equal([newer, "completed", Model], cells.Take(3));
+        Assert.Equal("default", cells[^1]);
+        Assert.Equal($"/ui/jobs/{newer}", row["link"]!.GetValue<string>());
+        Assert.Equal(1, (await browser.EvaluateAsync("document.querySelectorAll('select[name=state] option[selected]').length"))!.GetValue<int>());
+
+        await browser.NavigateAsync(new Uri(factory.Address, row["link"]!.GetValue<string>()));
+        var page = (await browser.EvaluateAsync(JobPageProbe))!.AsObject();
+        Assert.Contains(newer, page["job"]!.GetValue<string>());
+        Assert.True(page["image"]!["complete"]!.GetValue<bool>());
+        Assert.True(page["image"]!["width"]!.GetValue<int>() > 0);
+    }
+
     /// <summary>Runs tests/tools/check_preview.py on the preview and the job's NIfTI labels.</summary>
     private static async Task<JsonObject> CheckPreviewAsync(HttpClient client, string id, byte[] png)
     {

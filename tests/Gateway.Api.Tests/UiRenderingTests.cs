@@ -1,3 +1,4 @@
+using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Ui;
 using InnerEye.Grains;
 using InnerEye.Inference;
@@ -15,15 +16,15 @@ public sealed class UiRenderingTests
     public void EveryValueIsHtmlEncodedAndThePageIsSelfContained()
     {
         var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var jobs = new JobListPage([new JobListEntry("0123abcd", "PassThroughModel", "running", Hostile, at, at, Hostile)], More: true);
-        var html = Html(JobListView.Render(jobs, [], null, null, 1));
+        var jobs = new JobListPage([new JobListItem("0123abcd", "PassThroughModel", "running", Hostile, 40, Hostile, at, at, null)], Next: "Zm9v");
+        var html = Html(JobListView.Render(jobs, [], null, null, null));
         Assert.DoesNotContain("<script", html);
         Assert.Contains("&lt;script&gt;", html);
         Assert.DoesNotContain(" src=", html);
         Assert.DoesNotContain("<link", html);
         Assert.Contains("2026-01-02 03:04:05 UTC", html);
-        Assert.Contains("href=\"/ui?page=2\"", html);
-        Assert.DoesNotContain("rel=\"prev\"", html);
+        Assert.Contains("href=\"/ui?cursor=Zm9v\"", html);
+        Assert.DoesNotContain("rel=\"first\"", html);
     }
 
     [SkippableFact]
@@ -33,7 +34,7 @@ public sealed class UiRenderingTests
         var status = new SegmentationStatus("0123abcd", "PassThroughModel:1729", JobState.Failed, null, 0, "MissingSlices",
             "Slices missing between ct/Doe^John/3 and ct/Doe^John/5.", at, at.AddSeconds(3), null,
             [new StageTime("queued", at), new StageTime(PipelineStages.Decode, at.AddSeconds(1.5)), new StageTime("failed", at.AddSeconds(3))]);
-        var html = Html(JobPage.Render(status, [], hasPreview: false, client: null));
+        var html = Html(JobPage.Render(status, [], hasPreview: false));
         Assert.Contains("<li data-stage=\"queued\">", html);
         Assert.Contains("1.5 s", html);
         Assert.Contains("<code>MissingSlices</code>", html);

@@ -30,10 +30,10 @@ public sealed class UiRouteTests(SlowNetworkFactory factory) : IClassFixture<Slo
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Equal("text/html", list.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<form class=\"filters\"", await list.Content.ReadAsStringAsync());
-        foreach (var query in new[] { "state=done", "model=%3Cscript%3E", "page=0", "page=x" })
+        foreach (var (query, parameter) in new[] { ("state=done", "state"), ("model=%3Cscript%3E", "model"), ("cursor=x", "cursor") })
         {
-            var body = await HttpAssertions.AssertErrorAsync(await client.GetAsync($"/ui?{query}"), 400, null, "application/problem+json");
-            Assert.Equal("InvalidFilter", body.GetProperty("title").GetString());
+            var body = await HttpAssertions.AssertErrorAsync(await client.GetAsync($"/ui?{query}"), 400, parameter, "application/problem+json");
+            Assert.Equal("InvalidQueryParameter", body.GetProperty("title").GetString());
         }
         var missing = await HttpAssertions.AssertErrorAsync(await client.GetAsync("/ui/jobs/0123456789abcdef"), 404, "InvalidRunId", "application/problem+json");
         Assert.Equal("SegmentationNotFound", missing.GetProperty("title").GetString());
