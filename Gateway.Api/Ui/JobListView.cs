@@ -34,7 +34,8 @@ public static class JobListView
         foreach (var job in jobs.Items)
         {
             var stage = job.State == "running" && job.Stage is { } running ? $"{running} ({job.Progress} %)" : job.ErrorCode ?? "";
-            html.Append($"<tr class=\"job\" data-id=\"{e(job.SegmentationId)}\"><td><a href=\"/ui/jobs/{e(Uri.EscapeDataString(job.SegmentationId))}\">")
+            html.Append($"<tr class=\"job\" data-id=\"{e(job.SegmentationId)}\">")
+                .Append($"<td><a href=\"/ui/jobs/{e(Uri.EscapeDataString(job.SegmentationId))}\">")
                 .Append($"<code>{e(job.SegmentationId)}</code></a></td><td>{HtmlPage.StateBadge(job.State)}</td><td>{e(job.ModelId)}</td>")
                 .Append($"<td>{e(stage)}</td><td>{HtmlPage.Time(job.CreatedAt)}</td><td>{HtmlPage.Time(job.UpdatedAt)}</td>")
                 .Append($"<td>{e(job.Client)}</td></tr>");

@@ -52,7 +52,8 @@ public static class JobPage
 
         html.Append("<h2>Preview</h2>");
         html.Append(hasPreview
-            ? $"<img id=\"preview\" class=\"preview\" src=\"{e(resource)}/preview.png\" alt=\"Axial, coronal and sagittal cuts with the structures' outlines\">"
+            ? $"<img id=\"preview\" class=\"preview\" src=\"{e(resource)}/preview.png\" " +
+              "alt=\"Axial, coronal and sagittal cuts with the structures' outlines\">"
             : "<p class=\"note\" id=\"no-preview\">The preview is shown once the job has completed.</p>");
 
         if (status.State == JobState.Completed && status.Result is not null)

@@ -17,7 +17,8 @@ public static class PngEncoder
     public static byte[] Encode(int width, int height, ReadOnlySpan<byte> rgb)
     {
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), "A PNG image has at least one pixel.");
-        if (rgb.Length != (long)width * height * 3) throw new ArgumentException($"Expected {width}·{height}·3 bytes, got {rgb.Length}.", nameof(rgb));
+        if (rgb.Length != (long)width * height * 3)
+            throw new ArgumentException($"Expected {width}·{height}·3 bytes, got {rgb.Length}.", nameof(rgb));
         using var output = new MemoryStream();
         output.Write(Signature);
         Span<byte> header = stackalloc byte[13];

@@ -26,7 +26,8 @@ public static class PreviewRenderer
     {
         ArgumentNullException.ThrowIfNull(volume);
         ArgumentNullException.ThrowIfNull(colours);
-        if (labels.Length != volume.VoxelCount) throw new ArgumentException($"Expected {volume.VoxelCount} labels, got {labels.Length}.", nameof(labels));
+        if (labels.Length != volume.VoxelCount)
+            throw new ArgumentException($"Expected {volume.VoxelCount} labels, got {labels.Length}.", nameof(labels));
         var layout = PreviewLayout.For(volume, Centroid(volume, labels), maxPanelPixels);
         var window = DisplayWindow.For(volume, modality);
         int width = layout.Width, height = layout.Height;

@@ -35,7 +35,8 @@ public sealed class UiRouteTests(SlowNetworkFactory factory) : IClassFixture<Slo
             var body = await HttpAssertions.AssertErrorAsync(await client.GetAsync($"/ui?{query}"), 400, parameter, "application/problem+json");
             Assert.Equal("InvalidQueryParameter", body.GetProperty("title").GetString());
         }
-        var missing = await HttpAssertions.AssertErrorAsync(await client.GetAsync("/ui/jobs/0123456789abcdef"), 404, "InvalidRunId", "application/problem+json");
+        var missing = await HttpAssertions.AssertErrorAsync(await client.GetAsync("/ui/jobs/0123456789abcdef"), 404, "InvalidRunId",
+            "application/problem+json");
         Assert.Equal("SegmentationNotFound", missing.GetProperty("title").GetString());
     }
 

@@ -114,7 +114,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Evaluates a script expression in the page; its value comes back as JSON.</summary>
     public async Task<JsonNode?> EvaluateAsync(string expression)
     {
-        var answer = await SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true, ["awaitPromise"] = true });
+        var answer = await SendAsync("Runtime.evaluate",
+            new JsonObject { ["expression"] = expression, ["returnByValue"] = true, ["awaitPromise"] = true });
         if (answer["exceptionDetails"] is { } failure) throw new InvalidOperationException($"Script failed: {failure.ToJsonString()}");
         return answer["result"]?["value"]?.DeepClone();
     }

@@ -41,7 +41,7 @@ public static class OrientedPhantoms
     private static string Ds(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
     private static double[] Apply(double[,] m, double[] v) =>
-        [m[0, 0] * v[0] + m[0, 1] * v[1] + m[0, 2] * v[2], m[1, 0] * v[0] + m[1, 1] * v[1] + m[1, 2] * v[2], m[2, 0] * v[0] + m[2, 1] * v[1] + m[2, 2] * v[2]];
+        [.. Enumerable.Range(0, 3).Select(i => m[i, 0] * v[0] + m[i, 1] * v[1] + m[i, 2] * v[2])];
 
     private static double[,] AboutX(double degrees)
     {
