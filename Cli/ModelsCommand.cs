@@ -45,9 +45,9 @@ public static class ModelsCommand
             var options = new NnUnetImportOptions(r.GetRequiredValue(folder), r.GetRequiredValue(id), r.GetRequiredValue(output))
             {
                 Configuration = r.GetValue(configuration),
-                Folds = Given(r, folds),
+                Folds = r.GivenValue(folds),
                 Mirroring = !r.GetValue(noMirroring),
-                MirrorAxes = Given(r, mirrorAxes),
+                MirrorAxes = r.GivenValue(mirrorAxes),
                 StructuresFile = r.GetValue(structures),
             };
             if (r.GetValue(version) is { } v) options = options with { Version = v };
@@ -58,9 +58,6 @@ public static class ModelsCommand
         });
         return command;
     }
-
-    /// <summary>The option's value where the command line gives it; null otherwise (a list option's own default is empty, not null).</summary>
-    private static T? Given<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false } ? r.GetValue(option) : default;
 
     private static async Task<int> RunAsync(NnUnetImportOptions options, Command command, TextWriter stdout, TextWriter stderr)
     {

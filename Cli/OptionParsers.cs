@@ -77,6 +77,13 @@ internal static class OptionParsers
         };
     }
 
+    /// <summary>
+    /// The option's value where the command line gives it, else null: a list option that is not given reads as an empty
+    /// list, which for these options would mean "none" rather than "the default".
+    /// </summary>
+    public static T? GivenValue<T>(this ParseResult result, Option<T> option) =>
+        result.GetResult(option) is { Implicit: false } ? result.GetValue(option) : default;
+
     public static Option<string> Text(string name, string helpName, string description, bool required = false) =>
         new(name) { HelpName = helpName, Description = description, Required = required };
 

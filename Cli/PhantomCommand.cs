@@ -42,7 +42,7 @@ public static class PhantomCommand
         };
         command.SetAction((r, _) =>
         {
-            var values = r.GetValue(spacing);
+            var values = r.GivenValue(spacing);
             var options = new ThoraxPhantomOptions
             {
                 Seed = r.GetValue(seed),

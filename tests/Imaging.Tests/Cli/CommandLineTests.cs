@@ -70,7 +70,18 @@ public sealed class CommandLineTests
         File.WriteAllText(file, "");
         (exit, _, stderr) = CliRun.Run("phantom", "--seed", "1", "--rows", "16", "--cols", "16", "--slices", "1", "--out", Path.Combine(file, "under-a-file"));
         Assert.Equal(ExitCodes.Failure, exit);
-        Assert.StartsWith("error: ", stderr);
+        Assert.StartsWith("error: could not write to ", stderr);
+    }
+
+    [Fact]
+    public void APhantomNeedsOnlyASeedAndAFolder()
+    {
+        using var dir = new TempDirectory();
+        var (exit, stdout, stderr) = CliRun.Run("phantom", "--seed", "5", "--rows", "16", "--cols", "16", "--slices", "2", "--out", dir.Path);
+
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith("phantom seed 5: 16x16x2, spacing ", stdout);
+        Assert.Equal(2, Directory.GetFiles(dir.Combine("ct")).Length);
     }
 
     [Fact]
