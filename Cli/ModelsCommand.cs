@@ -21,11 +21,15 @@ public static class ModelsCommand
 
     private static Command CreateImport()
     {
-        var folder = new Argument<string>("FOLDER") { Description = "The trained nnU-Net v2 model folder (nnUNetTrainer__nnUNetPlans__3d_fullres or the like)." };
+        var folder = new Argument<string>("FOLDER")
+        {
+            Description = "The trained nnU-Net v2 model folder (nnUNetTrainer__nnUNetPlans__3d_fullres or the like).",
+        };
         var id = OptionParsers.Text("--id", "ID", "The model id: the configuration is written as DIR/ID.json.", required: true);
         var output = OptionParsers.Text("--out", "DIR", "The models folder to write into.", required: true);
         var version = OptionParsers.Text("--version", "V", "The model version (default 1).");
-        var configuration = OptionParsers.Text("--configuration", "NAME", "The nnU-Net configuration (default: the one the checkpoints were trained with).");
+        var configuration = OptionParsers.Text("--configuration", "NAME",
+            "The nnU-Net configuration (default: the one the checkpoints were trained with).");
         var folds = OptionParsers.IntegerList("--folds", "0,1,…|all", "The folds to import (default all).", allWord: "all");
         var onnxName = OptionParsers.Text("--onnx-name", "model.onnx", "The ONNX file name in each fold folder.");
         var noMirroring = new Option<bool>("--no-mirroring") { Description = "Test-time mirroring off." };

@@ -29,7 +29,8 @@ public static partial class SegmentCommand
         var probabilities = OptionParsers.Text("--probabilities", "out.npy", "Also write the class probabilities [K, z, y, x] as numpy float32.");
         var device = OptionParsers.Choice("--device", "Where the network runs (default auto).", InferenceDevice.Auto,
             ("auto", InferenceDevice.Auto), ("cpu", InferenceDevice.Cpu), ("cuda", InferenceDevice.Cuda));
-        var models = OptionParsers.Text("--models", "DIR", "The models folder (default: the nearest models/ above the working directory or the program).");
+        var models = OptionParsers.Text("--models", "DIR",
+            "The models folder (default: the nearest models/ above the working directory or the program).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object: the model, the files written and the seconds of each stage." };
         var command = new Command("segment",
             "Segment a gateway zip or folder offline and write the RT Structure Set (and a DICOM Segmentation, BINARY or label map, the "
@@ -43,8 +44,8 @@ public static partial class SegmentCommand
             if (r.GetResult(segForm) is { Implicit: false } && r.GetValue(seg) is null) r.AddError("--seg-form needs --seg");
         });
         command.SetAction((r, ct) => RunAsync(
-            new Options(r.GetRequiredValue(input), r.GetRequiredValue(model), r.GetRequiredValue(output), r.GetValue(labels), r.GetValue(probabilities),
-                r.GetValue(device), r.GetValue(models), r.GetValue(seg), r.GetValue(segForm), r.GetValue(json)),
+            new Options(r.GetRequiredValue(input), r.GetRequiredValue(model), r.GetRequiredValue(output), r.GetValue(labels),
+                r.GetValue(probabilities), r.GetValue(device), r.GetValue(models), r.GetValue(seg), r.GetValue(segForm), r.GetValue(json)),
             r.Out(), new StageProgress(r.Error(), r.ErrorIsTerminal()), r.Error(), ct));
         return command;
     }

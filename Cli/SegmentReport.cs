@@ -4,8 +4,12 @@ using System.Text.Json.Serialization;
 
 namespace InnerEye.Cli;
 
-/// <summary>What <c>innereye segment</c> did: the model, the files written and the seconds each stage took. Its JSON form (<c>--json</c>) is documented in docs/cli.md.</summary>
-public sealed record SegmentReport(string Model, string Device, string Input, IReadOnlyList<SegmentReport.Output> Outputs, SegmentReport.Seconds Timings)
+/// <summary>
+/// What <c>innereye segment</c> did: the model, the files written and the seconds each stage took. Its JSON form
+/// (<c>--json</c>) is documented in docs/cli.md.
+/// </summary>
+public sealed record SegmentReport(
+    string Model, string Device, string Input, IReadOnlyList<SegmentReport.Output> Outputs, SegmentReport.Seconds Timings)
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -8,7 +8,7 @@ namespace InnerEye.Cli;
 /// Shows how far each stage of a job has got, on the error writer so that the output stays clean: on a terminal one bar
 /// per stage, redrawn in place; otherwise (redirected) a plain line when a stage starts, at each quarter, and when it ends.
 /// </summary>
-internal sealed class StageProgress(TextWriter writer, bool terminal) : IProgress<PipelineProgress>
+public sealed class StageProgress(TextWriter writer, bool terminal) : IProgress<PipelineProgress>
 {
     /// <summary>The last stage: writing the output files, reported by the command line itself.</summary>
     public const string Write = "write";

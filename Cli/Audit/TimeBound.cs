@@ -27,7 +27,8 @@ public static partial class TimeBound
             };
             return now - span;
         }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var at)
+        const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out var at)
             ? at.ToUniversalTime()
             : null;
     }

@@ -23,21 +23,38 @@ public sealed class AuditCommandTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllLines(Path.Combine(folder, "audit-1.jsonl"),
         [
-            $$"""{"time":"{{At(TimeSpan.FromDays(3))}}","client":"clinic-a","action":"submit","route":"POST /v1/model/start/ThoraxCT","status":202,"modelId":"ThoraxCT","modelVersion":"3","segmentationId":"s1","studyHash":"ab12","bytes":1048576,"outcome":"accepted"}""",
-            $$"""{"time":"{{At(TimeSpan.FromHours(5))}}","client":"clinic-b","action":"status","route":"GET /v1/model/results/s2","status":200,"modelId":null,"modelVersion":null,"segmentationId":"s2","studyHash":null,"bytes":null,"outcome":"running"}""",
+            Line(TimeSpan.FromDays(3), """
+                "client":"clinic-a","action":"submit","route":"POST /v1/model/start/ThoraxCT","status":202,"modelId":"ThoraxCT",
+                "modelVersion":"3","segmentationId":"s1","studyHash":"ab12","bytes":1048576,"outcome":"accepted"
+                """),
+            Line(TimeSpan.FromHours(5), """
+                "client":"clinic-b","action":"status","route":"GET /v1/model/results/s2","status":200,"modelId":null,
+                "modelVersion":null,"segmentationId":"s2","studyHash":null,"bytes":null,"outcome":"running"
+                """),
             "{\"time\": not json",
             "",
-            $$"""{"time":"{{At(TimeSpan.FromMinutes(30))}}","client":"clinic-a","action":"download","route":"GET /v1/model/results/s1","status":200,"segmentationId":"s1","bytes":2048,"outcome":"ok"}""",
+            Line(TimeSpan.FromMinutes(30), """
+                "client":"clinic-a","action":"download","route":"GET /v1/model/results/s1","status":200,"segmentationId":"s1",
+                "bytes":2048,"outcome":"ok"
+                """),
         ]);
         File.WriteAllLines(Path.Combine(folder, "audit-2.jsonl"),
         [
-            $$"""{"time":"{{At(TimeSpan.FromDays(1))}}","client":"clinic-b","action":"submit","route":"POST /v1/model/start/PassThroughModel","status":202,"modelId":"PassThroughModel","modelVersion":"1729","segmentationId":"s2","bytes":512,"outcome":"accepted"}""",
+            Line(TimeSpan.FromDays(1), """
+                "client":"clinic-b","action":"submit","route":"POST /v1/model/start/PassThroughModel","status":202,
+                "modelId":"PassThroughModel","modelVersion":"1729","segmentationId":"s2","bytes":512,"outcome":"accepted"
+                """),
             """{"client":"clinic-b","action":"list"}""",
-            $$"""{"time":"{{At(TimeSpan.FromHours(1))}}","client":null,"action":"retention-delete","route":null,"status":null,"segmentationId":"s0","outcome":"deleted"}""",
+            Line(TimeSpan.FromHours(1), """
+                "client":null,"action":"retention-delete","route":null,"status":null,"segmentationId":"s0","outcome":"deleted"
+                """),
         ]);
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not part of the trail");
         return folder;
     }
+
+    /// <summary>An audit line written <paramref name="ago"/> before now: <c>time</c>, then the fields (wrapped here, one line in the file).</summary>
+    private string Line(TimeSpan ago, string fields) => "{\"time\":\"" + At(ago) + "\"," + fields.ReplaceLineEndings("") + "}";
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -79,7 +96,8 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Contains("PassThroughModel:1729", Assert.Single(submits));
         Assert.Single(Lines(CliRun.Run("audit", folder, "--client", "clinic-b", "--action", "status", "--until", At(TimeSpan.Zero)).Stdout));
         var day = (_now - TimeSpan.FromDays(3)).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Assert.Single(Lines(CliRun.Run("audit", folder, "--until", (_now - TimeSpan.FromDays(2)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Stdout));
+        var twoDaysAgo = (_now - TimeSpan.FromDays(2)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        Assert.Single(Lines(CliRun.Run("audit", folder, "--until", twoDaysAgo).Stdout));
         Assert.Equal(5, Lines(CliRun.Run("audit", folder, "--since", day).Stdout).Length);
     }
 

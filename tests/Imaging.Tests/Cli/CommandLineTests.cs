@@ -14,7 +14,8 @@ public sealed class CommandLineTests
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Equal("", stderr);
-        foreach (var verb in new[] { "inspect <PATH>", "segment <PATH>", "phantom", "models", "audit <PATH>", "dump <FILE>" }) Assert.Contains(verb, stdout);
+        foreach (var verb in new[] { "inspect <PATH>", "segment <PATH>", "phantom", "models", "audit <PATH>", "dump <FILE>" })
+            Assert.Contains(verb, stdout);
         Assert.Contains(ExitCodes.Help, stdout);
     }
 
@@ -41,7 +42,8 @@ public sealed class CommandLineTests
     [InlineData("usage: innereye inspect PATH [options]", "inspect")]
     [InlineData("usage: innereye inspect PATH [options]", "inspect", "a", "b")]
     [InlineData("usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [options]", "segment", "x", "--model", "M")]
-    [InlineData("usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [options]", "segment", "x", "--model", "M", "--out", "r", "--device", "tpu")]
+    [InlineData("usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [options]",
+        "segment", "x", "--model", "M", "--out", "r", "--device", "tpu")]
     [InlineData("usage: innereye models list DIR [options]", "models", "list")]
     [InlineData("usage: innereye audit PATH [options]", "audit", "x", "--action", "delete")]
     [InlineData("usage: innereye dump FILE", "dump")]
@@ -68,7 +70,8 @@ public sealed class CommandLineTests
 
         var file = dir.Combine("file");
         File.WriteAllText(file, "");
-        (exit, _, stderr) = CliRun.Run("phantom", "--seed", "1", "--rows", "16", "--cols", "16", "--slices", "1", "--out", Path.Combine(file, "under-a-file"));
+        (exit, _, stderr) = CliRun.Run("phantom", "--seed", "1", "--rows", "16", "--cols", "16", "--slices", "1",
+            "--out", Path.Combine(file, "under-a-file"));
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.StartsWith("error: could not write to ", stderr);
     }

@@ -63,10 +63,11 @@ public sealed class ModelsFolderCommandTests : IDisposable
         var config = File.ReadAllText(Path.Combine(ModelsFolder, "PassThroughModel.json"));
         File.Copy(Path.Combine(ModelsFolder, "PassThroughModel.json"), Path.Combine(folder, "PassThroughModel.json"));
         File.Copy(Path.Combine(ModelsFolder, "PassThroughModel.onnx"), Path.Combine(folder, "PassThroughModel.onnx"));
-        File.WriteAllText(Path.Combine(folder, "Missing.json"), config.Replace("\"PassThroughModel\"", "\"Missing\"").Replace("PassThroughModel.onnx", "Missing.onnx"));
-        File.WriteAllText(Path.Combine(folder, "Corrupt.json"), config.Replace("\"PassThroughModel\"", "\"Corrupt\"").Replace("PassThroughModel.onnx", "Corrupt.onnx"));
+        string Renamed(string id) => config.Replace("\"PassThroughModel\"", $"\"{id}\"").Replace("PassThroughModel.onnx", $"{id}.onnx");
+        File.WriteAllText(Path.Combine(folder, "Missing.json"), Renamed("Missing"));
+        File.WriteAllText(Path.Combine(folder, "Corrupt.json"), Renamed("Corrupt"));
         File.WriteAllText(Path.Combine(folder, "Corrupt.onnx"), "not an ONNX model");
-        File.WriteAllText(Path.Combine(folder, "Invalid.json"), config.Replace("\"PassThroughModel\"", "\"Invalid\"").Replace("\"level\": 50", "\"level\": \"fifty\""));
+        File.WriteAllText(Path.Combine(folder, "Invalid.json"), Renamed("Invalid").Replace("\"level\": 50", "\"level\": \"fifty\""));
         File.WriteAllText(Path.Combine(folder, "Renamed.json"), config);
 
         var (exit, stdout, stderr) = CliRun.Run("models", "check", folder);
@@ -86,7 +87,8 @@ public sealed class ModelsFolderCommandTests : IDisposable
         (exit, stdout, stderr) = CliRun.Run("models", "list", folder, "--json");
         Assert.Equal(ExitCodes.InputProblem, exit);
         using var doc = JsonDocument.Parse(stdout);
-        Assert.Equal(["Corrupt", "PassThroughModel"], doc.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        var ids = doc.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString());
+        Assert.Equal(["Corrupt", "PassThroughModel"], ids);
         Assert.Equal(3, doc.RootElement.GetProperty("problems").GetArrayLength());
     }
 

@@ -3,6 +3,7 @@ using InnerEye.Cli;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Tests.Support;
+using InnerEye.Inference;
 
 namespace InnerEye.Imaging.Tests.Cli;
 
@@ -18,7 +19,8 @@ public sealed class SegmentCommandTests : IDisposable
     private string Phantom()
     {
         var folder = _dir.Combine("phantom");
-        var (exit, _, stderr) = CliRun.Run("phantom", "--seed", "11", "--rows", "32", "--cols", "32", "--slices", "6", "--spacing", "2,2,3", "--out", folder);
+        var (exit, _, stderr) = CliRun.Run("phantom", "--seed", "11", "--rows", "32", "--cols", "32", "--slices", "6", "--spacing", "2,2,3",
+            "--out", folder);
         Assert.True(exit == 0, stderr);
         return Path.Combine(folder, "ct");
     }
@@ -42,7 +44,8 @@ public sealed class SegmentCommandTests : IDisposable
             Assert.True(timings.GetProperty(stage).GetDouble() >= 0, stage);
         Assert.True(timings.GetProperty("patches").GetInt32() > 0);
         Assert.InRange(timings.GetProperty("seg").GetDouble(), 0, timings.GetProperty("write").GetDouble());
-        var stagesSum = new[] { "modelLoad", "decode", "resample", "inference", "postprocess", "contour", "write" }.Sum(s => timings.GetProperty(s).GetDouble());
+        var stagesSum = new[] { "modelLoad", "decode", "resample", "inference", "postprocess", "contour", "write" }
+            .Sum(s => timings.GetProperty(s).GetDouble());
         Assert.InRange(stagesSum, 0, timings.GetProperty("total").GetDouble() + 1e-3);
         var outputs = root.GetProperty("outputs").EnumerateArray().ToList();
         Assert.Equal(["rt", "seg", "labels"], outputs.Select(o => o.GetProperty("kind").GetString()));
@@ -100,5 +103,43 @@ public sealed class SegmentCommandTests : IDisposable
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Equal("", stdout);
         Assert.Contains("error: DirectoryNotFoundException", stderr);
+    }
+}
+
+/// <summary>The progress display on its own: a bar per stage redrawn in place on a terminal, quarter lines otherwise.</summary>
+public sealed class StageProgressTests
+{
+    private static string Show(bool terminal)
+    {
+        var writer = new StringWriter();
+        var progress = new StageProgress(writer, terminal);
+        foreach (var stage in new[] { "decode", "inference" })
+        {
+            foreach (var percent in new[] { 0, 10, 30, 30, 20, 60, 100 }) progress.Report(new PipelineProgress(stage, percent));
+        }
+        return writer.ToString();
+    }
+
+    [Fact]
+    public void OnATerminalEachStageIsOneBarRedrawnInPlace()
+    {
+        var lines = Show(terminal: true).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, lines.Length);
+        var draws = lines[1].Split('\r', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, draws.Length);
+        Assert.StartsWith("inference    [.........", draws[0]);
+        Assert.StartsWith("inference    [#########.....................]  30%", draws[2]);
+        Assert.StartsWith("inference    [##############################] 100%", draws[^1]);
+    }
+
+    [Fact]
+    public void RedirectedItPrintsTheStartEachQuarterAndTheEnd()
+    {
+        var lines = Show(terminal: false).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["decode 0%", "decode 30%", "decode 60%", "decode 100%", "inference 0%", "inference 30%", "inference 60%", "inference 100%"],
+            lines.Select(l => string.Join(' ', l.Split(' ')[1..3])));
+        Assert.All(lines, l => Assert.Matches(@"^progress: \w+ \d+% \(\d+\.\d{3} s\)$", l));
     }
 }
