@@ -26,13 +26,15 @@ public static class SeedRoutes
             .Audited(AuditActions.Submit)
             .Produces<SegmentationCreated>(StatusCodes.Status201Created)
             .WithSummary("Uploads a zip of DICOM slices (raw body or one multipart file) and starts a segmentation.");
-        segmentations.MapGet("/{segmentationId}", GetAsync).Audited(AuditActions.Status).Produces<SegmentationView>().WithSummary("The segmentation's status.");
+        segmentations.MapGet("/{segmentationId}", GetAsync).Audited(AuditActions.Status)
+            .Produces<SegmentationView>().WithSummary("The segmentation's status.");
         segmentations.MapGet("/{segmentationId}/result", ResultAsync)
             .Audited(AuditActions.Download)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .WithSummary("The result: ?format=rtstruct (default: a zip with one entry segmentation.dcm, or the file itself with " +
                 "Accept: application/dicom), seg or labelmap-seg (DICOM Segmentation), nifti (the label volume, .nii.gz).");
-        segmentations.MapDelete("/{segmentationId}", CancelAsync).Audited(AuditActions.Cancel).Produces<SegmentationView>(StatusCodes.Status202Accepted)
+        segmentations.MapDelete("/{segmentationId}", CancelAsync).Audited(AuditActions.Cancel)
+            .Produces<SegmentationView>(StatusCodes.Status202Accepted)
             .WithSummary("Cancels the segmentation (idempotent).");
         return app;
     }
@@ -54,7 +56,9 @@ public static class SeedRoutes
 
     private static async Task<IResult> GetAsync(string modelId, string segmentationId, HttpContext context, SegmentationService jobs,
         CancellationToken ct) =>
-        await FindAsync(modelId, segmentationId, context, jobs, ct) is { } status ? Results.Ok(SegmentationView.From(status)) : NotFound(segmentationId);
+        await FindAsync(modelId, segmentationId, context, jobs, ct) is { } status
+            ? Results.Ok(SegmentationView.From(status))
+            : NotFound(segmentationId);
 
     private static async Task<IResult> ResultAsync(string modelId, string segmentationId, HttpRequest request, SegmentationService jobs,
         CancellationToken ct)

@@ -172,7 +172,8 @@ public sealed class AuditTrailTests(AuditFactory factory) : IClassFixture<AuditF
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(AuditTrail.Folder(Data), StudyHasher.KeyFileName)));
+            var key = Path.Combine(AuditTrail.Folder(Data), StudyHasher.KeyFileName);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         }
     }
 }

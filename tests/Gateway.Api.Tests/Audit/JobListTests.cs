@@ -81,7 +81,8 @@ public sealed class JobListTests(AuditFactory factory) : IClassFixture<AuditFact
         Assert.Equal("alice", newest.GetProperty("client").GetString());
         Assert.Equal(JsonValueKind.Null, newest.GetProperty("errorCode").ValueKind);
         Assert.True(newest.GetProperty("updatedAt").GetDateTimeOffset() >= newest.GetProperty("createdAt").GetDateTimeOffset());
-        Assert.True(first.Zip(first.Skip(1)).All(p => p.First.GetProperty("createdAt").GetDateTimeOffset() >= p.Second.GetProperty("createdAt").GetDateTimeOffset()));
+        var created = first.Select(i => i.GetProperty("createdAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(created.OrderDescending(), created);
         Assert.Equal("bob", first.Single(i => i.GetProperty("segmentationId").GetString() == ids[1]).GetProperty("client").GetString());
 
         Assert.Equal([ids[1]], await WaitListedAsync(alice, $"{q}&state=cancelled", [ids[1]]));
