@@ -183,7 +183,8 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         var oldest = DateOnly.FromDateTime((now - (reach < MaxListingReach ? reach : MaxListingReach)).UtcDateTime);
         if (query.Since is { } since && DateOnly.FromDateTime(since.UtcDateTime) > oldest) oldest = DateOnly.FromDateTime(since.UtcDateTime);
         var newest = DateOnly.FromDateTime((beforeTime is { } b && b < now ? b : now).UtcDateTime);
-        var wanted = query.Limit + 1; // one more than a page tells whether there is a next page
+        var limit = Math.Clamp(query.Limit, 1, JobListQuery.MaxLimit);
+        var wanted = limit + 1; // one more than a page tells whether there is a next page
         var found = new List<JobIndexEntry>();
         for (var day = newest; day >= oldest && found.Count < wanted; day = day.AddDays(-1))
         {
@@ -199,13 +200,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
             }
             found.AddRange(ofDay.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.SegmentationId, StringComparer.Ordinal));
         }
-        var page = found.Take(query.Limit).ToList();
+        var page = found.Take(limit).ToList();
         var statuses = await Task.WhenAll(page.Select(e => grains.GetGrain<ISegmentationGrain>(e.SegmentationId).GetStatus(ct)));
         var items = page.Zip(statuses)
             .Where(p => p.Second is not null)
             .Select(p => Item(p.First, p.Second!))
             .ToList();
-        var next = found.Count > query.Limit ? JobListCursor.Of(page[^1].CreatedAt, page[^1].SegmentationId) : null;
+        var next = found.Count > limit ? JobListCursor.Of(page[^1].CreatedAt, page[^1].SegmentationId) : null;
         return new JobListPage(items, next);
     }
 

@@ -26,7 +26,8 @@ public static class SeedRoutes
             .Audited(AuditActions.Submit)
             .Produces<SegmentationCreated>(StatusCodes.Status201Created)
             .WithSummary("Uploads a zip of DICOM slices (raw body or one multipart file) and starts a segmentation.");
-        segmentations.MapGet("/{segmentationId}", GetAsync).Audited(AuditActions.Status).Produces<SegmentationView>().WithSummary("The segmentation's status.");
+        segmentations.MapGet("/{segmentationId}", GetAsync).Audited(AuditActions.Status)
+            .Produces<SegmentationView>().WithSummary("The segmentation's status.");
         segmentations.MapGet("/{segmentationId}/result", ResultAsync)
             .Audited(AuditActions.Download)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
@@ -37,7 +38,8 @@ public static class SeedRoutes
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .WithSummary("A PNG of the source in axial, coronal and sagittal cuts with the structures' outlines; 404 PreviewUnavailable " +
                 "until the job has completed (and when ModelGrain:Preview is off).");
-        segmentations.MapDelete("/{segmentationId}", CancelAsync).Audited(AuditActions.Cancel).Produces<SegmentationView>(StatusCodes.Status202Accepted)
+        segmentations.MapDelete("/{segmentationId}", CancelAsync).Audited(AuditActions.Cancel)
+            .Produces<SegmentationView>(StatusCodes.Status202Accepted)
             .WithSummary("Cancels the segmentation (idempotent).");
         return app;
     }
@@ -59,7 +61,9 @@ public static class SeedRoutes
 
     private static async Task<IResult> GetAsync(string modelId, string segmentationId, HttpContext context, SegmentationService jobs,
         CancellationToken ct) =>
-        await FindAsync(modelId, segmentationId, context, jobs, ct) is { } status ? Results.Ok(SegmentationView.From(status)) : NotFound(segmentationId);
+        await FindAsync(modelId, segmentationId, context, jobs, ct) is { } status
+            ? Results.Ok(SegmentationView.From(status))
+            : NotFound(segmentationId);
 
     private static async Task<IResult> ResultAsync(string modelId, string segmentationId, HttpRequest request, SegmentationService jobs,
         CancellationToken ct)

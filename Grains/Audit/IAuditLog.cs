@@ -8,4 +8,7 @@ public interface IAuditLog
 
     /// <summary>The folder the records go to (one file a UTC day and writer).</summary>
     string Folder { get; }
+
+    /// <summary>Every record in the folder, of every writer, in time order.</summary>
+    IReadOnlyList<AuditRecord> ReadAll() => AuditRecordJson.ReadFolder(Folder);
 }

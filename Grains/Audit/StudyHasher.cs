@@ -44,7 +44,8 @@ public sealed class StudyHasher
         {
             permissions.EnsureFolder(folder);
             var temp = Path.Combine(folder, $"{KeyFileName}.{Guid.NewGuid():N}.partial");
-            using (var file = permissions.CreateNew(temp)) file.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))));
+            var key = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            using (var file = permissions.CreateNew(temp)) file.Write(key);
             try
             {
                 File.Move(temp, path, overwrite: false);

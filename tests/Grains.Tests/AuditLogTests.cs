@@ -44,4 +44,17 @@ public sealed class AuditLogTests
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir.Path, "2026-03-01.cpu-0.jsonl")).Length);
         Assert.Equal(3, AuditRecordJson.ReadFolder(dir.Path).Count);
     }
+
+    [Fact]
+    public void StdoutGetsTheSameLineAsTheFile()
+    {
+        using var dir = new TempDirectory();
+        using var stdout = new StringWriter();
+        using var log = new JsonLinesAuditLog(dir.Path, null, stdout, StoragePermissions.Default);
+        var record = Record(DateTimeOffset.UtcNow, 5);
+        log.Write(record);
+        Assert.Equal(File.ReadAllText(Directory.EnumerateFiles(dir.Path, "*.jsonl").Single()), stdout.ToString());
+        var echoed = AuditRecordJson.Parse(stdout.ToString().TrimEnd());
+        Assert.Equal(record with { Time = echoed.Time }, echoed);
+    }
 }

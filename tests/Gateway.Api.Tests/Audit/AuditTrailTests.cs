@@ -5,6 +5,7 @@ using InnerEye.Gateway.Api.Tests.Support;
 using InnerEye.Grains.Audit;
 using InnerEye.Grains.Storage;
 using InnerEye.Imaging.Dicom;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InnerEye.Gateway.Api.Tests.Audit;
 
@@ -165,10 +166,14 @@ public sealed class AuditTrailTests(AuditFactory factory) : IClassFixture<AuditF
         Assert.Equal(JsonValueKind.Null, line.GetProperty("segmentationId").ValueKind);
         Assert.EndsWith("Z", line.GetProperty("time").GetString(), StringComparison.Ordinal);
         Assert.Equal($"{DateTime.UtcNow:yyyy-MM-dd}.jsonl", Path.GetFileName(file));
+        var log = factory.Services.GetRequiredService<IAuditLog>();
+        Assert.Equal(Path.GetFullPath(AuditTrail.Folder(Data)), log.Folder);
+        Assert.Equal((AuditActions.List, "alice"), (log.ReadAll()[^1].Action, log.ReadAll()[^1].Client));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(AuditTrail.Folder(Data), StudyHasher.KeyFileName)));
+            var key = Path.Combine(AuditTrail.Folder(Data), StudyHasher.KeyFileName);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         }
     }
 }

@@ -23,7 +23,10 @@ public static class AuditTrail
         [.. files.SelectMany(f =>
         {
             var d = DicomReader.Read(f).Dataset;
-            return new[] { DicomTags.PatientName, DicomTags.PatientID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID }
+            return new[]
+                {
+                    DicomTags.PatientName, DicomTags.PatientID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID,
+                }
                 .Select(t => d.GetFirstString(t)?.Trim())
                 .Where(v => !string.IsNullOrEmpty(v))
                 .Select(v => v!);

@@ -23,7 +23,8 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
     /// <summary>The one audit record of the delivery's end (none for each retry), with the study's keyed hash, never its UID.</summary>
     private AuditRecord DeliveryRecord(string id, int seed)
     {
-        var record = Assert.Single(AuditRecordJson.ReadFolder(fixture.Grains.AuditFolder), r => r.SegmentationId == id && r.Action == AuditActions.Delivery);
+        var record = Assert.Single(AuditRecordJson.ReadFolder(fixture.Grains.AuditFolder),
+            r => r.SegmentationId == id && r.Action == AuditActions.Delivery);
         var study = IntakeClusterFixture.Attributes(fixture.PhantomSlices(seed)[0], "x").StudyInstanceUid;
         Assert.Equal(StudyHasher.Load(null, fixture.Grains.AuditFolder, StoragePermissions.Default).Hash(study), record.StudyHash);
         Assert.Equal((null, null, null, "PassThroughModel"), (record.Client, record.Route, record.Status, record.ModelId));
