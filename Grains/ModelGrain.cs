@@ -48,16 +48,16 @@ public sealed class ModelGrain : Grain, IModelGrain
         _options = options.Value;
         _silo = silo;
         _logger = logger;
-        _network = new SemaphoreSlim(Math.Max(1, _options.Capacity));
-        _decode = new SemaphoreSlim(Math.Max(1, _options.DecodeAhead));
+        _network = new SemaphoreSlim(_options.Capacity);
+        _decode = new SemaphoreSlim(_options.DecodeAhead);
     }
 
     public Task<ModelGrainLoad> GetLoad() => Task.FromResult(Load());
 
     private ModelGrainLoad Load()
     {
-        var capacity = Math.Max(1, _options.Capacity);
-        return new ModelGrainLoad(_waiting, _running, capacity, capacity + Math.Max(0, _options.MaxQueue), _completed);
+        var capacity = _options.Capacity;
+        return new ModelGrainLoad(_waiting, _running, capacity, capacity + _options.MaxQueue, _completed);
     }
 
     public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());

@@ -363,7 +363,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
     private async Task<IModelGrain> ChooseReplicaAsync(CancellationToken ct)
     {
-        var replicas = Math.Max(1, _options.Replicas);
+        var replicas = _options.Replicas;
         var index = replicas == 1 ? 0
             : await GrainFactory.GetGrain<IModelDispatcherGrain>(Job.ModelId!).ChooseReplica(replicas).WaitAsync(ct);
         return GrainFactory.GetGrain<IModelGrain>($"{Job.ModelId}/{index}");

@@ -59,8 +59,8 @@ public sealed class GrainCluster : IAsyncDisposable
         Store = new CountingArtifactStore(_dir.Combine("artifacts"));
         Model = ModelConfigLoader.Load(Path.Combine(RepositoryModels, "PassThroughModel.json"), _sessions);
         var catalog = new ModelCatalog([Model, .. options.ExtraModels]);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(options.Configuration).Build();
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
+        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(options.Configuration));
         builder.ConfigureSilo((silo, sb) =>
         {
             sb.UseSiloMetadata(options.GpuSilos.Contains(silo.SiloName)
@@ -88,7 +88,7 @@ public sealed class GrainCluster : IAsyncDisposable
             sb.Services.AddSingleton(_sessions);
             sb.Services.AddSingleton(catalog);
             sb.Services.AddSingleton<Artifacts.IArtifactStore>(Store);
-            sb.Services.AddDicomWebIntake(configuration);
+            sb.Services.AddDicomWebIntake();
             sb.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
+
+namespace InnerEye.Grains.Hosting;
+
+public static class SiloHosting
+{
+    /// <summary>
+    /// The silo of this service, built the same way by the Silo process and by the front end's embedded mode: the
+    /// cluster <see cref="InnerEyeHostSettings.Cluster"/> describes (state on local disk under <c>Storage:Path/state</c>
+    /// for a one-process cluster), the grains and their services, and the dashboard's collector.
+    /// </summary>
+    public static IHostApplicationBuilder AddInnerEyeSiloHost(this IHostApplicationBuilder builder, InnerEyeHostSettings host)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(host);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseInnerEyeCluster(host.Cluster, Path.Combine(host.Silo.StoragePath, "state"), host.Silo.Permissions);
+            silo.AddInnerEyeSilo(host.Silo);
+            silo.AddDashboard();
+        });
+        return builder;
+    }
+}
