@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using InnerEye.Gateway.Api.Tests.Support;
+using InnerEye.Imaging.Tests.Support;
 using Microsoft.Extensions.Options;
 
 namespace InnerEye.Gateway.Api.Tests;
@@ -62,6 +65,36 @@ public sealed class SettingsValidationTests
         using var client = factory.CreateClient();
         using var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
         Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+    }
+
+    [SkippableTheory]
+    [InlineData("ModelGrain__Capacity", "0", "ModelGrain:Capacity is 0; expected 1 or more")]
+    [InlineData("Silo__Role", "tpu", "Silo:Role")]
+    [InlineData("Cluster__Mode", "Redis", "Cluster:Redis (e.g. redis:6379) is not set")]
+    public void TheSiloProcessStopsOnABadSettingNamingIt(string variable, string value, string expected)
+    {
+        using var data = new TempDirectory();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ServerProcess.SiloProgramPath);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{FreePorts.Next()}");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Models__Path"] = Phantoms.RepositoryModels;
+        info.Environment["Inference__Device"] = "Cpu";
+        info.Environment["Storage__Path"] = data.Path;
+        info.Environment["Cluster__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        info.Environment["Cluster__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        info.Environment[variable] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The silo did not stop on {variable}={value}: {stdout.Result}{stderr.Result}");
+        }
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(expected, stdout.Result + stderr.Result, StringComparison.Ordinal);
     }
 
     private static Exception StartFails(params (string Setting, string Value)[] settings)
