@@ -41,7 +41,24 @@ public sealed class ClusterSettings
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// In a Kubernetes pod of a Redis cluster, use Orleans' Kubernetes hosting (<c>UseKubernetesHosting</c>): it watches
+    /// the silo pods, declares the silos of deleted pods dead and deletes the pods of silos the cluster declared dead.
+    /// </summary>
+    public bool KubernetesHosting { get; set; } = true;
+
     public bool UsesRedis => Mode == ClusterMode.Redis;
+
+    /// <summary>
+    /// Whether this silo runs Orleans' Kubernetes hosting: a Redis cluster, <see cref="KubernetesHosting"/> on, and a pod
+    /// (<c>KUBERNETES_SERVICE_HOST</c>, set by the kubelet) that was given its namespace (<c>POD_NAMESPACE</c>).
+    /// </summary>
+    public bool UsesKubernetesHosting(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return UsesRedis && KubernetesHosting && !string.IsNullOrEmpty(configuration["KUBERNETES_SERVICE_HOST"])
+            && !string.IsNullOrEmpty(configuration["POD_NAMESPACE"]);
+    }
 
     public IPAddress? AdvertisedAddress => AdvertisedIP is { Length: > 0 } ip && IPAddress.TryParse(ip, out var address) ? address : null;
 
