@@ -10,7 +10,10 @@ internal static class ExternalTool
     public const string Python = ExternalProcess.Python;
     public const string CorpusDirectory = PydicomCorpus.Directory;
 
-    /// <summary>True when every named executable (absolute path or on PATH) and file exists; otherwise reports (and fails in CI).</summary>
+    /// <summary>
+    /// True when every named executable (absolute path or on PATH) and file exists; never false: a missing one stops the
+    /// test as Skipped with the reason (<see cref="ExternalProcess.Available"/>), and fails it with CI=true.
+    /// </summary>
     public static bool Require(params string[] needs) =>
         needs.All(need => need == Python ? ExternalProcess.Available(Python, "pydicom, numpy") : ExternalProcess.Available(need));
 

@@ -141,7 +141,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Dciodvfy_ReportsNoErrors(string kind)
     {
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         // Every optional value filled in, as the pipeline writes them.
         var w = Write(kind, options: Options with
         {
@@ -169,7 +169,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Dcmdump_ReadsTheFile(string kind)
     {
-        if (!ExternalProcess.Available("dcmdump")) return;
+        ExternalProcess.Require("dcmdump");
         var w = Write(kind);
         var (code, stdout, stderr) = ExternalProcess.Run("dcmdump", ["+L", w.Path], throwOnError: false);
         Assert.True(code == 0, stderr);
@@ -184,7 +184,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Pydicom_ReadsRoisColoursContoursAndReferences(string kind)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var w = Write(kind);
         var (_, json, _) = ExternalProcess.RunPythonTool("read_rtstruct.py", w.Path);
         var r = JsonDocument.Parse(json).RootElement;

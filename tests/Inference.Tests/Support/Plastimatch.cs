@@ -10,7 +10,10 @@ namespace InnerEye.Inference.Tests.Support;
 /// </summary>
 public static class Plastimatch
 {
-    public static bool Available() => ExternalProcess.Available("plastimatch");
+    /// <summary>The test needs plastimatch: Skipped without it, and failed with CI=true.</summary>
+    public static void Require() => ExternalProcess.Require("plastimatch");
+
+    public static bool IsInstalled => ExternalProcess.IsInstalled("plastimatch");
 
     public static Dictionary<string, byte[]> Rasterize(string rtFile, string ctFolder, LoadedSeries series, string scratch)
     {
