@@ -35,14 +35,16 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private readonly StorageOptions _storage;
     private readonly ILogger<SegmentationGrain> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly TimeProvider _time;
     private IGrainTimer? _timer;
+    private IGrainTimer? _retentionTimer;
     private CancellationTokenSource? _run;
     private int _persistedProgress;
 
     public SegmentationGrain([PersistentState("segmentation", "jobs")] IPersistentState<SegmentationJobState> state, IArtifactStore store,
-        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, ILogger<SegmentationGrain> logger)
+        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ILogger<SegmentationGrain> logger)
     {
+        _time = time;
         _state = state;
         _store = store;
         _options = options.Value;
@@ -159,6 +161,13 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             await SwitchToRetentionAsync();
             return;
         }
+        await RetainAsync();
+    }
+
+    /// <summary>A retention tick (the reminder's, or the timer's when it is due sooner than a reminder ticks).</summary>
+    private async Task RetainAsync()
+    {
+        if (!Job.Submitted || !Job.IsTerminal) return;
         await StartDeliveriesAsync();
         await RefreshDeliveriesAsync();
         var now = _time.GetUtcNow();
@@ -414,6 +423,18 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         await this.RegisterOrUpdateReminder(RetentionReminder, due, _options.RedriveInterval);
         await UnregisterAsync(RedriveReminder);
+        // A reminder's first tick may come up to a period late; a retention due sooner also gets a timer in this
+        // activation, while the reminder stays as the durable one.
+        _retentionTimer?.Dispose();
+        _retentionTimer = due < _options.RedriveInterval
+            ? this.RegisterGrainTimer(_ => RetainAsync(), new GrainTimerCreationOptions
+            {
+                DueTime = due,
+                Period = Timeout.InfiniteTimeSpan,
+                Interleave = false,
+                KeepAlive = true,
+            })
+            : null;
     }
 
     private async Task UnregisterAsync(string name)
