@@ -135,23 +135,23 @@ public static class SlidingWindowInference
                 {
                     if (zs >= slab.BufferEnd || zs + pz <= slab.BufferStart) continue;
                     foreach (var ys in yStarts)
-                    foreach (var xs in xStarts)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        Extract(channels, input.Span, zs, ys, xs, pz, py, px);
-                        using (var result = predictor.Predict(input, shape, cancellationToken))
+                        foreach (var xs in xStarts)
                         {
-                            CheckShape(result.Shape, classCount, pz, py, px);
-                            Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py, px, wz, wy, wx);
+                            cancellationToken.ThrowIfCancellationRequested();
+                            Extract(channels, input.Span, zs, ys, xs, pz, py, px);
+                            using (var result = predictor.Predict(input, shape, cancellationToken))
+                            {
+                                CheckShape(result.Shape, classCount, pz, py, px);
+                                Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py, px, wz, wy, wx);
+                            }
+                            done++;
+                            var percent = (int)(100L * done / Math.Max(1, total));
+                            if (percent != lastPercent)
+                            {
+                                lastPercent = percent;
+                                progress?.Report(percent);
+                            }
                         }
-                        done++;
-                        var percent = (int)(100L * done / Math.Max(1, total));
-                        if (percent != lastPercent)
-                        {
-                            lastPercent = percent;
-                            progress?.Report(percent);
-                        }
-                    }
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();

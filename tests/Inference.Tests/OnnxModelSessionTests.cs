@@ -104,7 +104,8 @@ public sealed class OnnxModelSessionTests(ITestOutputHelper output)
         {
             Thread.Sleep(20);
             cts.Cancel();
-        }) { IsBackground = true };
+        });
+        canceller.IsBackground = true;
         canceller.Start();
         var cancelled = System.Diagnostics.Stopwatch.StartNew();
         var e = Assert.ThrowsAny<OperationCanceledException>(() => session.Run(input, [1, 1, n, n, n], cts.Token));

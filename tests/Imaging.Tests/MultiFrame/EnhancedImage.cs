@@ -45,9 +45,9 @@ public sealed record EnhancedImage
         var pixelFrames = PixelFrames ?? Frames;
         var pixels = new byte[(long)pixelFrames * Rows * Columns * 2];
         for (var f = 0; f < pixelFrames; f++)
-        for (var y = 0; y < Rows; y++)
-        for (var x = 0; x < Columns; x++)
-            BitConverter.TryWriteBytes(pixels.AsSpan((int)(2 * (((long)f * Rows + y) * Columns + x))), Stored(f, y, x));
+            for (var y = 0; y < Rows; y++)
+                for (var x = 0; x < Columns; x++)
+                    BitConverter.TryWriteBytes(pixels.AsSpan((int)(2 * (((long)f * Rows + y) * Columns + x))), Stored(f, y, x));
 
         var shared = new DicomDatasetBuilder()
             .AddSequence(DicomTags.PlaneOrientationSequence, new DicomDatasetBuilder().Add(DicomTags.ImageOrientationPatient, DicomVR.DS, "1", "0", "0", "0", "1", "0"))

@@ -99,8 +99,13 @@ internal static class JpegLosslessTestEncoder
                             int ra = Sample(x - 1, y, c), rb = Sample(x, y - 1, c), rc = Sample(x - 1, y - 1, c);
                             pred = predictor switch
                             {
-                                1 => ra, 2 => rb, 3 => rc, 4 => ra + rb - rc,
-                                5 => ra + ((rb - rc) >> 1), 6 => rb + ((ra - rc) >> 1), _ => (ra + rb) >> 1,
+                                1 => ra,
+                                2 => rb,
+                                3 => rc,
+                                4 => ra + rb - rc,
+                                5 => ra + ((rb - rc) >> 1),
+                                6 => rb + ((ra - rc) >> 1),
+                                _ => (ra + rb) >> 1,
                             };
                         }
                         int diff = (Sample(x, y, c) - pred) & 0xFFFF;

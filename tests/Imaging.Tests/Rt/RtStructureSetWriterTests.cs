@@ -145,8 +145,10 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         // Every optional value filled in, as the pipeline writes them.
         var w = Write(kind, options: Options with
         {
-            StructureSetLabel = "PassThroughModel:1729", StructureSetName = "Pass-through test model (nested squares in every slice)",
-            RoiGenerationDescription = "PassThroughModel:1729", SeriesDescription = "Pass-through test model",
+            StructureSetLabel = "PassThroughModel:1729",
+            StructureSetName = "Pass-through test model (nested squares in every slice)",
+            RoiGenerationDescription = "PassThroughModel:1729",
+            SeriesDescription = "Pass-through test model",
         });
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [w.Path], throwOnError: false);
         var report = stdout + stderr;
@@ -369,7 +371,9 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         var displayName = "Pass-through test model (nested squares in every slice), seventy characters";
         var w = Write("axial", options: Options with
         {
-            StructureSetLabel = "PassThroughModel:1729", StructureSetName = displayName, RoiGenerationDescription = "PassThroughModel:1729",
+            StructureSetLabel = "PassThroughModel:1729",
+            StructureSetName = displayName,
+            RoiGenerationDescription = "PassThroughModel:1729",
             Interpreter = "InnerEye",
         });
         var ds = DicomReader.Read(w.Bytes).Dataset;
