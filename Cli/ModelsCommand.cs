@@ -107,7 +107,10 @@ public static class ModelsCommand
                 case "--onnx-name": onnxName = value; break;
                 case "--structures": structures = value; break;
                 case "--folds":
-                    if (value == "all") folds = null;
+                    if (value == "all")
+                    {
+                        folds = null;
+                    }
                     else if ((folds = Integers(value)) is null) { error = $"--folds must be 'all' or fold numbers such as 0,1, not '{value}'"; return null; }
                     break;
                 case "--mirror-axes":

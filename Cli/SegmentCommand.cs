@@ -130,8 +130,14 @@ public static partial class SegmentCommand
                 case "--seg": seg = value; break;
                 case "--seg-form":
                     segFormGiven = true;
-                    if (value == "binary") segForm = SegForm.Binary;
-                    else if (value == "labelmap") segForm = SegForm.LabelMap;
+                    if (value == "binary")
+                    {
+                        segForm = SegForm.Binary;
+                    }
+                    else if (value == "labelmap")
+                    {
+                        segForm = SegForm.LabelMap;
+                    }
                     else { error = $"--seg-form must be binary or labelmap, not '{value}'"; return null; }
                     break;
                 case "--device":

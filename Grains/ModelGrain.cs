@@ -96,8 +96,11 @@ public sealed class ModelGrain : Grain, IModelGrain
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
+            {
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
+            }
+
             Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
         }

@@ -85,8 +85,10 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (Job.Submitted)
         {
             if (Job.ModelId != request.ModelId || Job.Input != request.Input)
+            {
                 throw new ArgumentException($"Segmentation '{Id}' was submitted with model '{Job.ModelId}' and input '{Job.Input?.Key}'.",
                     nameof(request));
+            }
             // The same submit again, perhaps after one that failed once the state was written (its reminder's silo was
             // lost): the job must still run and be redriven.
             if (!Job.IsTerminal)

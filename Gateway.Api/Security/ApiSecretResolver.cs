@@ -22,9 +22,11 @@ public static class ApiSecretResolver
         if (configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()?.AuthSecret is { Length: > 0 } configured) return configured;
         if (configuration.GetConnectionString(ApiSecret.HeaderName) is { Length: > 0 } connection) return connection;
         if (!embedded || !environment.IsDevelopment())
+        {
             throw new InvalidOperationException(
                 "No API secret is configured. Set Api__AuthSecret or CUSTOMCONNSTR_API_AUTH_SECRET; only the embedded service " +
                 "in the Development environment generates one.");
+        }
 
         var file = Path.Combine(dataPath, GeneratedFileName);
         if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept)

@@ -140,7 +140,10 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
             }
             await _state.WriteStateAsync(CancellationToken.None);
             await ReportAsync();
-            if (Delivery.State == DeliveryState.Pending) ArmTimer();
+            if (Delivery.State == DeliveryState.Pending)
+            {
+                ArmTimer();
+            }
             else
             {
                 _timer?.Dispose();

@@ -135,6 +135,7 @@ public static class SlidingWindowInference
                 {
                     if (zs >= slab.BufferEnd || zs + pz <= slab.BufferStart) continue;
                     foreach (var ys in yStarts)
+                    {
                         foreach (var xs in xStarts)
                         {
                             cancellationToken.ThrowIfCancellationRequested();
@@ -152,6 +153,7 @@ public static class SlidingWindowInference
                                 progress?.Report(percent);
                             }
                         }
+                    }
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
@@ -236,8 +238,10 @@ public static class SlidingWindowInference
     private static void CheckShape(long[] shape, int classCount, int pz, int py, int px)
     {
         if (shape.Length != 5 || shape[0] != 1 || shape[1] != classCount || shape[2] != pz || shape[3] != py || shape[4] != px)
+        {
             throw new InferenceException("UnexpectedOutputShape",
                 $"The network returned a tensor of shape [{string.Join(", ", shape)}]; expected [1, {classCount}, {pz}, {py}, {px}].");
+        }
     }
 
     private static void Accumulate(ReadOnlySpan<float> output, float[][] acc, float[] weights, int bufferStart, int bufferEnd,

@@ -260,8 +260,10 @@ public class KubernetesManifestTests
         foreach (var obj in render.Objects.Where(o => o.Str("kind") != "Namespace"))
             Assert.True(obj.Get("metadata").Str("namespace") == Manifests.Namespace, $"{overlay}: {obj.Str("kind")}/{obj.Name()} is not in namespace {Manifests.Namespace}");
         foreach (var binding in render.OfKind("RoleBinding"))
+        {
             foreach (var subject in binding.Get("subjects").Items().Where(s => s.Str("kind") == "ServiceAccount"))
                 Assert.Equal(Manifests.Namespace, subject.Str("namespace"));
+        }
     }
 
     [SkippableFact]

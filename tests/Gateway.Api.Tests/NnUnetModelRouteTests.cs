@@ -83,8 +83,11 @@ public sealed class NnUnetModelRouteTests(ITestOutputHelper output)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
             foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
                 archive.CreateEntryFromFile(file, "ct/" + Path.GetFileName(file));
+        }
+
         return buffer.ToArray();
     }
 

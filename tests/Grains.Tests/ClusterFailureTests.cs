@@ -82,6 +82,7 @@ public sealed class ClusterFailureTests
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task JobsSubmittedTogetherSpreadEvenlyOverTheReplicas()
     {
         await using var grains = await GrainCluster.StartAsync(new GrainClusterOptions

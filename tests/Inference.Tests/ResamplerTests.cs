@@ -11,9 +11,13 @@ public sealed class ResamplerTests
     {
         Assert.Equal((expected.SizeX, expected.SizeY, expected.SizeZ), (actual.SizeX, actual.SizeY, actual.SizeZ));
         for (var k = 0; k < expected.SizeZ; k++)
+        {
             for (var v = 0; v < expected.SliceLength; v++)
+            {
                 Assert.True(Math.Abs(expected.Slices[k][v] - actual.Slices[k][v]) <= tolerance,
                     $"voxel {v} of slice {k}: expected {expected.Slices[k][v]}, got {actual.Slices[k][v]}");
+            }
+        }
     }
 
     [SkippableFact]
@@ -46,7 +50,9 @@ public sealed class ResamplerTests
         var grid = GridGeometry.Of(target);
         var checkedVoxels = 0;
         for (var k = 0; k < target.SizeZ; k++)
+        {
             for (var j = 0; j < target.SizeY; j++)
+            {
                 for (var i = 0; i < target.SizeX; i++)
                 {
                     var (x, y, z) = grid.ToPatient(i, j, k);
@@ -55,6 +61,9 @@ public sealed class ResamplerTests
                     Assert.Equal(F(x, y, z), target.Slices[k][j * target.SizeX + i], 2);
                     checkedVoxels++;
                 }
+            }
+        }
+
         Assert.True(checkedVoxels > target.VoxelCount / 2);
     }
 
@@ -77,7 +86,9 @@ public sealed class ResamplerTests
         var bGrid = new GridGeometry(15, 12, 8, [1.5, 2.0, 3.0], [30, 5, 30], rotated);
         var b = Resampler.Resample(a, bGrid);
         for (var k = 0; k < bGrid.SizeZ; k++)
+        {
             for (var j = 0; j < bGrid.SizeY; j++)
+            {
                 for (var i = 0; i < bGrid.SizeX; i++)
                 {
                     var (x, y, z) = bGrid.ToPatient(i, j, k);
@@ -85,11 +96,14 @@ public sealed class ResamplerTests
                     Assert.InRange(z, 0, 38);
                     Assert.Equal(F(x, y, z), b.Slices[k][j * bGrid.SizeX + i], 3);
                 }
+            }
+        }
 
         // And back: B onto A agrees with A wherever A's voxel lies inside B's grid.
         var back = Resampler.Resample(b, GridGeometry.Of(a), fill: float.NaN);
         var inside = 0;
         for (var k = 0; k < a.SizeZ; k++)
+        {
             for (var v = 0; v < a.SliceLength; v++)
             {
                 var value = back.Slices[k][v];
@@ -100,6 +114,8 @@ public sealed class ResamplerTests
                 if (bi < 0 || bj < 0 || bk < 0 || bi > 14 || bj > 11 || bk > 7) continue; // edge half voxels are replicated
                 Assert.Equal(F(x, y, z), value, 3);
             }
+        }
+
         Assert.True(inside > 0);
     }
 
@@ -121,7 +137,9 @@ public sealed class ResamplerTests
         var aligned = grid.PatientAligned([1.0, 1.0, 2.0]);
         Assert.Equal([1, 0, 0, 0, 1, 0, 0, 0, 1], aligned.Direction);
         foreach (var i in new[] { -0.5, 29.5 })
+        {
             foreach (var j in new[] { -0.5, 23.5 })
+            {
                 foreach (var k in new[] { -0.5, 9.5 })
                 {
                     var (x, y, z) = grid.ToPatient(i, j, k);
@@ -130,6 +148,8 @@ public sealed class ResamplerTests
                     Assert.InRange(aj, -1, aligned.SizeY);
                     Assert.InRange(ak, -1, aligned.SizeZ);
                 }
+            }
+        }
         // The y extent includes the shear: 24 rows of 0.9 mm plus 10 slices' in-plane shift of 3.2·sin 20° each.
         Assert.Equal((int)Math.Round(24 * 0.9 + 10 * 3.2 * Math.Sin(20 * Math.PI / 180)), aligned.SizeY);
     }
@@ -144,7 +164,9 @@ public sealed class ResamplerTests
         var grid = GridGeometry.Of(target);
         int inside = 0, outside = 0;
         for (var k = 0; k < target.SizeZ; k++)
+        {
             for (var j = 0; j < target.SizeY; j++)
+            {
                 for (var i = 0; i < target.SizeX; i++)
                 {
                     var (x, y, z) = grid.ToPatient(i, j, k);
@@ -162,6 +184,9 @@ public sealed class ResamplerTests
                     Assert.Equal(F(x, y, z), value, 2);
                     inside++;
                 }
+            }
+        }
+
         Assert.True(inside > target.VoxelCount / 3, $"{inside} of {target.VoxelCount} checked");
         Assert.True(outside > 0);
     }

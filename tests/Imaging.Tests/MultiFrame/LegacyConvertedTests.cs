@@ -86,8 +86,10 @@ public class LegacyConvertedTests(ITestOutputHelper output)
         Assert.Equal(expected.StudyInstanceUid, actual.StudyInstanceUid);
         Assert.Equal(expected.Modality, actual.Modality);
         for (var k = 0; k < e.SizeZ; k++)
+        {
             for (var i = 0; i < 3; i++)
                 Assert.Equal(expected.Slices[k].Position[i], actual.Slices[k].Position[i], 6);
+        }
     }
 
     [SkippableTheory]

@@ -108,12 +108,14 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
             var contours = RtTestData.ReadContours(DicomReader.Read(w.Bytes));
             var inverse = RtTestData.InverseGeometry(volume);
             for (var s = 0; s < structures.Length; s++)
+            {
                 for (var z = 0; z < volume.SizeZ; z++)
                 {
                     var uid = w.Series.Slices[z].SopInstanceUid;
                     var actual = RtTestData.Rasterize(contours.Where(c => c.RoiNumber == s + 1 && c.ImageUid == uid), volume, z, inverse);
                     Assert.True(RtTestData.ExpectedMask(w.Labels, volume, structures, s, z).AsSpan().SequenceEqual(actual), $"fill={fill} structure {s} slice {z}");
                 }
+            }
         }
     }
 
@@ -324,7 +326,10 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
                      DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.AccessionNumber, DicomTags.ReferringPhysicianName,
                      DicomTags.StudyDescription, DicomTags.StudyID, DicomTags.SpecificCharacterSet, DicomTags.StudyInstanceUID,
                      DicomTags.FrameOfReferenceUID, DicomTags.PositionReferenceIndicator })
+        {
             Assert.True(source.ValueBytes(tag).SequenceEqual(ds.ValueBytes(tag)), DicomDictionary.KeywordOf(tag));
+        }
+
         Assert.Equal("Müller^Anna", ds.GetString(DicomTags.PatientName));
 
         Assert.Equal("RTSTRUCT", ds.GetString(DicomTags.Modality));
@@ -458,11 +463,14 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         // PassThroughModel's output: nested 3-pixel square rings, tiled per 224-pixel patch, on every slice.
         var labels = new byte[size * size * depth];
         for (var y = 0; y < size; y++)
+        {
             for (var x = 0; x < size; x++)
             {
                 int dx = Math.Abs(x % 224 - 112), dy = Math.Abs(y % 224 - 112), r = Math.Max(dx, dy);
                 labels[y * size + x] = r <= 3 ? (byte)1 : r <= 15 ? (byte)(2 + (r - 4) / 3) : (byte)0;
             }
+        }
+
         for (var z = 1; z < depth; z++) labels.AsSpan(0, size * size).CopyTo(labels.AsSpan(z * size * size));
         var structures = new[] { "SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus" }
             .Select((n, i) => new RtStructure(n, (byte)(i * 50), 100, 200, "ORGAN", false)).ToArray();

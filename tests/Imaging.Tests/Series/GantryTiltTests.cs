@@ -2,8 +2,8 @@ using System.Text.Json;
 using InnerEye.Cli;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Nifti;
-using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Phantoms;
+using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Series;
 using InnerEye.Imaging.Tests.Support;
 

@@ -54,11 +54,13 @@ public class PassThroughModelTests
                 Assert.True(HasCorners(Square(v, cx, cy, 3 * c, z), contour.Points), $"ROI {c} slice {z}: outer square");
                 if (c > 1) Assert.True(HasCorners(Square(v, cx, cy, 3 * (c - 1), z), contour.Points), $"ROI {c} slice {z}: inner square");
                 for (var y = 0; y < v.SizeY; y++)
+                {
                     for (var x = 0; x < v.SizeX; x++)
                     {
                         var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
                         Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
                     }
+                }
             }
         }
     }
@@ -137,12 +139,16 @@ public class PassThroughModelTests
             }
             var mask = RtRasterizer.Rasterize(roi, series);
             for (var z = 0; z < v.SizeZ; z++)
+            {
                 for (var y = 0; y < v.SizeY; y++)
+                {
                     for (var x = 0; x < v.SizeX; x++)
                     {
                         var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
                         Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
                     }
+                }
+            }
         }
 
         // plastimatch reads the tilted CT onto an orthogonal grid (first slice's origin, the normal gap as slice

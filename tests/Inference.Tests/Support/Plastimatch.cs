@@ -31,6 +31,7 @@ public static class Plastimatch
         Parallel.For(0, v.SizeZ, k =>
         {
             for (var j = 0; j < v.SizeY; j++)
+            {
                 for (var i = 0; i < v.SizeX; i++)
                 {
                     var (x, y, z) = v.ToPatient(i, j, k);
@@ -41,6 +42,7 @@ public static class Plastimatch
                     if (a < 0 || b < 0 || c < 0 || a >= mask.Size[0] || b >= mask.Size[1] || c >= mask.Size[2]) continue;
                     result[(long)k * v.SliceLength + j * v.SizeX + i] = mask.Data[((long)c * mask.Size[1] + b) * mask.Size[0] + a] != 0 ? (byte)1 : (byte)0;
                 }
+            }
         });
         return result;
     }
