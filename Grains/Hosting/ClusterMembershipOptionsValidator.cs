@@ -22,6 +22,9 @@ public sealed class ClusterMembershipOptionsValidator : IValidateOptions<Cluster
             yield return $"{Section}:NumVotesForDeathDeclaration is {o.NumVotesForDeathDeclaration}; expected 1 or more.";
         if (o.NumProbedSilos < 1) yield return $"{Section}:NumProbedSilos is {o.NumProbedSilos}; expected 1 or more.";
         if (o.NumVotesForDeathDeclaration > o.NumProbedSilos)
-            yield return $"{Section}:NumVotesForDeathDeclaration ({o.NumVotesForDeathDeclaration}) must be at most NumProbedSilos ({o.NumProbedSilos}).";
+        {
+            yield return $"{Section}:NumVotesForDeathDeclaration ({o.NumVotesForDeathDeclaration}) must be at most " +
+                $"NumProbedSilos ({o.NumProbedSilos}).";
+        }
     }
 }

@@ -29,8 +29,8 @@ public static class InnerEyeSiloExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
         settings.Permissions.EnsureFolder(settings.StoragePath);
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
-        builder.Services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(SiloSettings.StorageSection, errorOnUnknownConfiguration: true);
-        builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(SiloSettings.InferenceSection, errorOnUnknownConfiguration: true);
+        builder.Services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(SiloSettings.StorageSection, true);
+        builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(SiloSettings.InferenceSection, true);
         builder.Services.AddValidatedOptions<DecodingOptions, DecodingOptionsValidator>("Decoding");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddDicomWebIntake();

@@ -11,7 +11,9 @@ namespace InnerEye.Grains.Hosting;
 /// </summary>
 public static class ValidatedOptions
 {
-    /// <summary>Binds <paramref name="section"/> onto <typeparamref name="TOptions"/>, validated at start by <typeparamref name="TValidator"/>.</summary>
+    /// <summary>
+    /// Binds <paramref name="section"/> onto <typeparamref name="TOptions"/>, validated at start by <typeparamref name="TValidator"/>.
+    /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section,
         bool errorOnUnknownConfiguration = false)
         where TOptions : class

@@ -175,6 +175,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task StoppingASiloGracefullyWhileJobsRunFailsNone()
     {
         ExternalProcess.Require(RedisServer.Program);

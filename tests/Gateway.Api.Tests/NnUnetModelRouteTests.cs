@@ -24,6 +24,7 @@ public sealed class NnUnetModelRouteTests(ITestOutputHelper output)
     private const string Secret = "nnunet-secret";
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task AnImportedModelSegmentsThroughTheInnerEyeRouteAsNnUnetDoes()
     {
         var fixture = NnUnetFixture.Root;
