@@ -51,6 +51,7 @@ public class ThoraxCtModelTests(ITestOutputHelper output)
     /// </summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]
+    [Trait("Category", "Slow")]
     public async Task DiceOfTheWrittenContoursMeetsTheTargets(int seed, bool feetFirst, string spacing)
     {
         using var dir = new TempDirectory();
