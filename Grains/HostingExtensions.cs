@@ -1,3 +1,4 @@
+using InnerEye.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
 
@@ -6,7 +7,8 @@ namespace InnerEye.Grains;
 public static class GrainsHostingExtensions
 {
     /// <summary>
-    /// Registers the GPU placement filter and the grains' options. The host also registers a
+    /// Registers the GPU placement filter and the grains' options (sections <c>Segmentation</c>, <c>ModelGrain</c>,
+    /// <c>Placement</c>), validated at start. The host also registers a
     /// <c>ModelCatalog</c>, its <c>ModelSessionCache</c> and an <c>IArtifactStore</c> as singletons, a grain storage
     /// named "jobs" and a reminder service, and calls <c>UseSiloMetadata</c> on every silo (GPU silos with
     /// <c>accelerator = gpu</c>).
@@ -18,23 +20,13 @@ public static class GrainsHostingExtensions
         builder.Services.AddPlacementFilter<GpuPlacementFilterStrategy, GpuPlacementFilterDirector>(ServiceLifetime.Singleton);
         builder.Services.AddPlacementFilter<JobPlacementFilterStrategy, JobPlacementFilterDirector>(ServiceLifetime.Singleton);
         builder.Services.AddPlacementDirector<ReplicaSpreadPlacement, ReplicaSpreadPlacementDirector>();
-        var s = builder.Services.AddOptions<SegmentationOptions>();
+        // Bound from their sections and checked at start; the actions (tests, simulations) apply after the binding.
+        var s = builder.Services.AddValidatedOptions<SegmentationOptions, SegmentationOptionsValidator>("Segmentation");
         if (segmentation is not null) s.Configure(segmentation);
-        var m = builder.Services.AddOptions<ModelGrainOptions>();
+        var m = builder.Services.AddValidatedOptions<ModelGrainOptions, ModelGrainOptionsValidator>("ModelGrain");
         if (model is not null) m.Configure(model);
-        m.Validate(o =>
-        {
-            try
-            {
-                return o.Formats().Count >= 0;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-        }, "ModelGrain:ResultFormats names a format that is none of seg, labelmap-seg and nifti.")
-            .Validate(o => !o.ValidatePreview().Any(), "ModelGrain:PreviewPanelPixels must be from 64 to 4096.").ValidateOnStart();
-        var p = builder.Services.AddOptions<ModelPlacementOptions>();
+        // One switch: a value that is not a boolean stops the start through the binder, which names the setting.
+        var p = builder.Services.AddOptions<ModelPlacementOptions>().BindConfiguration("Placement").ValidateOnStart();
         if (placement is not null) p.Configure(placement);
         return builder;
     }

@@ -18,7 +18,7 @@ public sealed class ModelDispatcherGrain(ILogger<ModelDispatcherGrain> logger) :
 
     public async Task<int> ChooseReplica(int replicas)
     {
-        replicas = Math.Max(1, replicas);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
         if (replicas == 1) return 0;
         if (_loads.Length != replicas || DateTime.UtcNow - _refreshed > RefreshInterval) await RefreshAsync(replicas);
         var best = 0;

@@ -51,16 +51,16 @@ public sealed class ModelGrain : Grain, IModelGrain
         _options = options.Value;
         _silo = silo;
         _logger = logger;
-        _network = new SemaphoreSlim(Math.Max(1, _options.Capacity));
-        _decode = new SemaphoreSlim(Math.Max(1, _options.DecodeAhead));
+        _network = new SemaphoreSlim(_options.Capacity);
+        _decode = new SemaphoreSlim(_options.DecodeAhead);
     }
 
     public Task<ModelGrainLoad> GetLoad() => Task.FromResult(Load());
 
     private ModelGrainLoad Load()
     {
-        var capacity = Math.Max(1, _options.Capacity);
-        return new ModelGrainLoad(_waiting, _running, capacity, capacity + Math.Max(0, _options.MaxQueue), _completed);
+        var capacity = _options.Capacity;
+        return new ModelGrainLoad(_waiting, _running, capacity, capacity + _options.MaxQueue, _completed);
     }
 
     public Task<string> GetSilo() => Task.FromResult(_silo.SiloAddress.ToParsableString());
@@ -100,8 +100,11 @@ public sealed class ModelGrain : Grain, IModelGrain
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
+            {
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
+            }
+
             Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey), _hasher.HashOrNull(outcome.Segmentation.Reference.StudyInstanceUid));
         }

@@ -38,15 +38,17 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private readonly IAuditLog _audit;
     private readonly StudyHasher _hasher;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly TimeProvider _time;
     private IGrainTimer? _timer;
+    private IGrainTimer? _retentionTimer;
     private CancellationTokenSource? _run;
     private int _persistedProgress;
 
     public SegmentationGrain([PersistentState("segmentation", "jobs")] IPersistentState<SegmentationJobState> state, IArtifactStore store,
-        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, ILogger<SegmentationGrain> logger, IAuditLog audit,
-        StudyHasher hasher)
+        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ILogger<SegmentationGrain> logger,
+        IAuditLog audit, StudyHasher hasher)
     {
+        _time = time;
         _audit = audit;
         _hasher = hasher;
         _state = state;
@@ -89,8 +91,10 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (Job.Submitted)
         {
             if (Job.ModelId != request.ModelId || Job.Input != request.Input)
+            {
                 throw new ArgumentException($"Segmentation '{Id}' was submitted with model '{Job.ModelId}' and input '{Job.Input?.Key}'.",
                     nameof(request));
+            }
             // The same submit again, perhaps after one that failed once the state was written (its reminder's silo was
             // lost): the job must still run and be redriven.
             if (!Job.IsTerminal)
@@ -171,6 +175,13 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             await SwitchToRetentionAsync();
             return;
         }
+        await RetainAsync();
+    }
+
+    /// <summary>A retention tick (the reminder's, or the timer's when it is due sooner than a reminder ticks).</summary>
+    private async Task RetainAsync()
+    {
+        if (!Job.Submitted || !Job.IsTerminal) return;
         await StartDeliveriesAsync();
         await RefreshDeliveriesAsync();
         var now = _time.GetUtcNow();
@@ -425,7 +436,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
     private async Task<IModelGrain> ChooseReplicaAsync(CancellationToken ct)
     {
-        var replicas = Math.Max(1, _options.Replicas);
+        var replicas = _options.Replicas;
         var index = replicas == 1 ? 0
             : await GrainFactory.GetGrain<IModelDispatcherGrain>(Job.ModelId!).ChooseReplica(replicas).WaitAsync(ct);
         return GrainFactory.GetGrain<IModelGrain>($"{Job.ModelId}/{index}");
@@ -477,6 +488,18 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (due < TimeSpan.Zero) due = TimeSpan.Zero;
         await this.RegisterOrUpdateReminder(RetentionReminder, due, _options.RedriveInterval);
         await UnregisterAsync(RedriveReminder);
+        // A reminder's first tick may come up to a period late; a retention due sooner also gets a timer in this
+        // activation, while the reminder stays as the durable one.
+        _retentionTimer?.Dispose();
+        _retentionTimer = due < _options.RedriveInterval
+            ? this.RegisterGrainTimer(_ => RetainAsync(), new GrainTimerCreationOptions
+            {
+                DueTime = due,
+                Period = Timeout.InfiniteTimeSpan,
+                Interleave = false,
+                KeepAlive = true,
+            })
+            : null;
     }
 
     private async Task UnregisterAsync(string name)

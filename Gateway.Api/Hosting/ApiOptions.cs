@@ -5,7 +5,10 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>The <c>API_AUTH_SECRET</c> every caller sends; also read from <c>CUSTOMCONNSTR_API_AUTH_SECRET</c>.</summary>
+    /// <summary>
+    /// The <c>API_AUTH_SECRET</c> every caller sends (client <c>default</c>), read once at start by
+    /// <see cref="Security.ApiSecretResolver"/>; the connection string <c>CUSTOMCONNSTR_API_AUTH_SECRET</c> stands in for it.
+    /// </summary>
     public string? AuthSecret { get; set; }
 
     /// <summary>

@@ -34,36 +34,26 @@ public static class GatewayHosting
         config.AddAppFolderSettings(AppContext.BaseDirectory, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
         if (!HasUrls(config)) builder.WebHost.UseUrls(DefaultUrl);
 
-        var cluster = ClusterSettings.FromConfiguration(config);
-        var settings = SiloSettings.FromConfiguration(config, builder.Environment.ContentRootPath);
-        var secret = ApiSecretResolver.Resolve(config, builder.Environment, !cluster.UsesRedis, settings.StoragePath, Console.Out);
+        var host = InnerEyeHostSettings.Read(builder);
+        var secret = ApiSecretResolver.Resolve(config, builder.Environment, !host.Cluster.UsesRedis, host.Silo.StoragePath, Console.Out);
         builder.Services.AddSingleton(new ApiSecret(secret));
         builder.Services.AddSingleton<ApiKeyRing>();
-        builder.Services.AddOptions<ApiOptions>().Bind(config.GetSection(ApiOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
-            kestrel.Limits.MinRequestBodyDataRate = api.Value.MinUploadBytesPerSecond > 0
-                ? new MinDataRate(api.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
+        builder.Services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, options) =>
+            kestrel.Limits.MinRequestBodyDataRate = options.Value.MinUploadBytesPerSecond > 0
+                ? new MinDataRate(options.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
                 : null);
         builder.Services.AddSingleton(TimeProvider.System);
         // Before the co-hosted silo's services: the embedded service has one audit writer, the front end's.
-        builder.Services.AddInnerEyeAudit(AuditOptions.FromConfiguration(config), settings.StoragePath, settings.Permissions, writerName: null);
+        builder.Services.AddInnerEyeAudit(host.Silo.Audit, host.Silo.StoragePath, host.Silo.Permissions, writerName: null);
 
-        if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
-        else
-        {
-            builder.UseOrleans(silo =>
-            {
-                silo.UseInnerEyeCluster(cluster, Path.Combine(settings.StoragePath, "state"), settings.Permissions);
-                silo.AddInnerEyeSilo(settings, config);
-                silo.AddDashboard();
-            });
-        }
+        if (host.Cluster.UsesRedis) AddClusterClient(builder, host);
+        else builder.AddInnerEyeSiloHost(host);
 
         builder.Services.AddSingleton<SegmentationService>();
         builder.Services.AddSingleton<StowReceiver>();
         builder.Services.AddSingleton<StudyResults>();
-        builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HealthRoutes.ReadyTag]);
+        builder.Services.AddReadyCheck<ClusterReadyCheck>("cluster");
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
@@ -95,16 +85,17 @@ public static class GatewayHosting
     /// Cluster mode: an Orleans client of the Redis cluster (no silo here). The front end reads the model
     /// configurations (no ONNX sessions) to list and check model ids, and shares the artifact volume with the silos.
     /// </summary>
-    private static void AddClusterClient(WebApplicationBuilder builder, ClusterSettings cluster, SiloSettings settings)
+    private static void AddClusterClient(WebApplicationBuilder builder, InnerEyeHostSettings host)
     {
+        var settings = host.Silo;
         builder.UseOrleansClient(client =>
         {
-            client.UseInnerEyeCluster(cluster);
+            client.UseInnerEyeCluster(host.Cluster);
             client.AddDashboard();
         });
         builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
-        builder.Services.AddOptions<SegmentationOptions>().Bind(builder.Configuration.GetSection("Segmentation"));
+        builder.Services.AddValidatedOptions<SegmentationOptions, SegmentationOptionsValidator>("Segmentation");
     }
 
     /// <summary>Whether listening addresses were given (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>*_HTTP_PORTS</c>, Kestrel endpoints).</summary>

@@ -220,7 +220,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
     /// <summary>Refuses a job when every replica of the model is at its limit (the grain would only queue it).</summary>
     private async Task EnsureCapacityAsync(string modelId)
     {
-        var replicas = Math.Max(1, segmentation.Value.Replicas);
+        var replicas = segmentation.Value.Replicas;
         var loads = await Task.WhenAll(Enumerable.Range(0, replicas).Select(async i =>
         {
             try

@@ -22,7 +22,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
             return;
         }
         var dashboard = context.Request.Path.StartsWithSegments("/dashboard");
-        string? given = context.Request.Headers.TryGetValue(ApiSecret.HeaderName, out var values) ? values.ToString() : null;
+        var given = context.Request.Headers.TryGetValue(ApiSecret.HeaderName, out var values) ? values.ToString() : null;
         given ??= BasicPassword(context.Request);
         if (given is null)
         {

@@ -1,10 +1,13 @@
 using System.Security.Cryptography;
+using InnerEye.Gateway.Api.Hosting;
 
 namespace InnerEye.Gateway.Api.Security;
 
 /// <summary>
-/// Finds the API secret: configuration <c>Api:AuthSecret</c>, else <c>CUSTOMCONNSTR_API_AUTH_SECRET</c> (the name the
-/// InnerEye gateway's deployments use; ASP.NET reads it as the connection string <c>API_AUTH_SECRET</c>). With none,
+/// Finds the API secret: <see cref="ApiOptions.AuthSecret"/> (<c>Api:AuthSecret</c>), else the connection string
+/// <c>API_AUTH_SECRET</c>, which is how configuration reads <c>CUSTOMCONNSTR_API_AUTH_SECRET</c> (the name the InnerEye
+/// gateway's deployments use). Both are read from configuration only, so every source (files, environment, command
+/// line) can give either. With none,
 /// the embedded service in the Development environment generates one, keeps it in its data folder and prints it
 /// once; anywhere else the service refuses to start.
 /// </summary>
@@ -16,13 +19,14 @@ public static class ApiSecretResolver
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
-        if (configuration["Api:AuthSecret"] is { Length: > 0 } configured) return configured;
+        if (configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()?.AuthSecret is { Length: > 0 } configured) return configured;
         if (configuration.GetConnectionString(ApiSecret.HeaderName) is { Length: > 0 } connection) return connection;
-        if (Environment.GetEnvironmentVariable("CUSTOMCONNSTR_" + ApiSecret.HeaderName) is { Length: > 0 } env) return env;
         if (!embedded || !environment.IsDevelopment())
+        {
             throw new InvalidOperationException(
                 "No API secret is configured. Set Api__AuthSecret or CUSTOMCONNSTR_API_AUTH_SECRET; only the embedded service " +
                 "in the Development environment generates one.");
+        }
 
         var file = Path.Combine(dataPath, GeneratedFileName);
         if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } kept)

@@ -25,7 +25,9 @@ public static class UploadReader
         Audit.AuditScope.Of(request.HttpContext).Body = body;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
             !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
             return body;
+        }
 
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
         if (string.IsNullOrEmpty(boundary)) throw new InvalidUploadException("The multipart body has no boundary.");
@@ -34,7 +36,9 @@ public static class UploadReader
         {
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) &&
                 disposition.IsFileDisposition())
+            {
                 return new MultipartFileStream(section.Body, body);
+            }
         }
         throw new InvalidUploadException("The multipart body holds no file; send the zip as its one file part, or as the raw body.");
     }

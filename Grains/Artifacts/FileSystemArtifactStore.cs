@@ -78,7 +78,11 @@ public sealed class FileSystemArtifactStore : IArtifactStore
             {
             }
         }
-        else File.Delete(path);
+        else
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using InnerEye.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace InnerEye.Grains.Audit;
@@ -20,21 +21,9 @@ public sealed partial class AuditOptions
     /// <summary>The name a silo puts in its files' names; unset: <c>Cluster:SiloName</c> (<c>POD_NAME</c>), else host and process id.</summary>
     public string? WriterName { get; set; }
 
-    public static AuditOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new AuditOptions();
-        try
-        {
-            configuration.GetSection(Section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidOperationException($"The Audit settings are invalid: {e.Message}", e);
-        }
-        if (options.Validate().ToList() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join(" ", problems));
-        return options;
-    }
+    /// <summary>The section bound and checked as every other section is (an unknown or mistyped setting stops the start).</summary>
+    public static AuditOptions FromConfiguration(IConfiguration configuration) =>
+        configuration.ReadValidated(Section, new AuditOptionsValidator(), errorOnUnknownConfiguration: true);
 
     public IEnumerable<string> Validate()
     {

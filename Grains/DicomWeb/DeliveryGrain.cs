@@ -150,7 +150,10 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
                     request.StudyHash, null, Delivery.State == DeliveryState.Delivered ? AuditActions.Ok : $"failed: {request.Destination}"));
             }
             await ReportAsync();
-            if (Delivery.State == DeliveryState.Pending) ArmTimer();
+            if (Delivery.State == DeliveryState.Pending)
+            {
+                ArmTimer();
+            }
             else
             {
                 _timer?.Dispose();

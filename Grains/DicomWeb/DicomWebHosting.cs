@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using InnerEye.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,11 +7,9 @@ namespace InnerEye.Grains.DicomWeb;
 public static class DicomWebHosting
 {
     /// <summary>The DICOMweb settings, bound from <c>DicomWeb</c> and validated at start, the router and the STOW-RS client.</summary>
-    public static IServiceCollection AddDicomWebIntake(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddDicomWebIntake(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DicomWebOptions>().Bind(configuration.GetSection(DicomWebOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DicomWebOptions>, DicomWebOptionsValidator>();
+        services.AddValidatedOptions<DicomWebOptions, DicomWebOptionsValidator>(DicomWebOptions.Section);
         services.AddSingleton(sp => new DicomWebRouter(sp.GetRequiredService<IOptions<DicomWebOptions>>().Value.Routes));
         services.AddSingleton(_ => new StowClient(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {

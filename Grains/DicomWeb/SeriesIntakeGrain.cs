@@ -83,7 +83,11 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
             Series.Phase = SeriesPhase.Receiving;
             Series.PhaseSince = now;
         }
-        else if (first) Series.PhaseSince = now;
+        else if (first)
+        {
+            Series.PhaseSince = now;
+        }
+
         await _state.WriteStateAsync(CancellationToken.None);
         if (first || await this.GetReminder(IntakeReminder) is null)
             await this.RegisterOrUpdateReminder(IntakeReminder, _options.SeriesQuietPeriod, _reminderPeriod);

@@ -77,7 +77,11 @@ public sealed class StowClient(HttpClient http)
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement.ValueKind == JsonValueKind.Array && json.RootElement.GetArrayLength() > 0 ? json.RootElement[0] : json.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("00081198", out var failed) ||
-                !failed.TryGetProperty("Value", out var items) || items.ValueKind != JsonValueKind.Array) return [];
+                !failed.TryGetProperty("Value", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
             var reasons = new List<string>();
             foreach (var item in items.EnumerateArray())
             {

@@ -21,7 +21,7 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
         // Liveness tuning (probe timeout, missed probes, votes) from Cluster:Membership, e.g. for quicker failure detection.
-        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Cluster:Membership");
+        builder.Services.AddValidatedOptions<ClusterMembershipOptions, ClusterMembershipOptionsValidator>(ClusterMembershipOptionsValidator.Section);
         if (!cluster.UsesRedis)
         {
             builder.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
@@ -67,7 +67,7 @@ public static class ClusterHostingExtensions
 
     private static ConfigurationOptions Redis(ClusterSettings cluster)
     {
-        var options = ConfigurationOptions.Parse(cluster.RedisConfiguration!);
+        var options = ConfigurationOptions.Parse(cluster.Redis!);
         options.AbortOnConnectFail = false; // keep retrying while Redis starts or fails over
         return options;
     }

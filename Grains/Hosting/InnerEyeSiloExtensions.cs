@@ -3,10 +3,8 @@ using InnerEye.Grains.Audit;
 using InnerEye.Grains.DicomWeb;
 using InnerEye.Grains.Storage;
 using InnerEye.Inference;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -19,42 +17,34 @@ public static class InnerEyeSiloExtensions
     /// <summary>
     /// Everything a silo of this service needs apart from clustering and where grain state lives: the model catalog
     /// and its ONNX sessions, the artifact store on <see cref="SiloSettings.StoragePath"/>, the silo's role as
-    /// metadata (<c>accelerator = gpu</c> on GPU silos), and the grains with their options bound from the
-    /// <c>Segmentation</c>, <c>ModelGrain</c> and <c>Placement</c> sections of <paramref name="configuration"/>.
+    /// metadata (<c>accelerator = gpu</c> on GPU silos), and the grains with every options class bound from its section
+    /// and validated at start.
     /// </summary>
-    public static ISiloBuilder AddInnerEyeSilo(this ISiloBuilder builder, SiloSettings settings, IConfiguration configuration)
+    public static ISiloBuilder AddInnerEyeSilo(this ISiloBuilder builder, SiloSettings settings, string? siloName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new ModelSessionCache(settings.Inference, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelSessionCache>()));
         builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, sp.GetRequiredService<ModelSessionCache>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
         settings.Permissions.EnsureFolder(settings.StoragePath);
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
-        builder.Services.AddSingleton(Options.Create(settings.Storage));
-        var audit = AuditOptions.FromConfiguration(configuration);
-        builder.Services.AddInnerEyeAudit(audit, settings.StoragePath, settings.Permissions,
-            audit.SiloWriterName(ClusterSettings.FromConfiguration(configuration).SiloName));
-        builder.Services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding")).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DecodingOptions>, DecodingOptionsValidator>();
+        builder.Services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(SiloSettings.StorageSection, true);
+        builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(SiloSettings.InferenceSection, true);
+        builder.Services.AddValidatedOptions<DecodingOptions, DecodingOptionsValidator>("Decoding");
+        builder.Services.AddInnerEyeAudit(settings.Audit, settings.StoragePath, settings.Permissions, settings.Audit.SiloWriterName(siloName));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDicomWebIntake(configuration);
+        builder.Services.AddDicomWebIntake();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StorageSweeper>(sp, settings.StoragePath));
 
         var metadata = new Dictionary<string, string> { [JobPlacementFilterDirector.RoleKey] = settings.Role.ToString().ToLowerInvariant() };
         if (settings.Role == SiloRole.Gpu) metadata[ModelPlacementOptions.AcceleratorKey] = ModelPlacementOptions.Gpu;
         builder.UseSiloMetadata(metadata);
 
-        builder.AddSegmentationGrains(
-            s => configuration.GetSection("Segmentation").Bind(s),
-            m => configuration.GetSection("ModelGrain").Bind(m),
-            p =>
-            {
-                p.AllowCpuFallback = settings.Role == SiloRole.All;
-                configuration.GetSection("Placement").Bind(p);
-            });
+        // The role's default, registered before the section's binding so that Placement:AllowCpuFallback overrides it.
+        builder.Services.AddOptions<ModelPlacementOptions>().Configure(p => p.AllowCpuFallback = settings.Role == SiloRole.All);
+        builder.AddSegmentationGrains();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Storage;
 using InnerEye.Inference;
 using Microsoft.Extensions.Configuration;
@@ -5,9 +6,9 @@ using Microsoft.Extensions.Configuration;
 namespace InnerEye.Grains.Hosting;
 
 /// <summary>
-/// A silo's settings, read from configuration: <c>Silo:Role</c>, <c>Storage:Path</c>, <c>Models:Path</c>, the
-/// <c>Inference</c> section (<see cref="InferenceOptions"/>), and the <c>Segmentation</c>, <c>ModelGrain</c> and
-/// <c>Placement</c> sections bound onto the grains' options.
+/// The settings that shape a silo before its services exist: <c>Silo:Role</c>, <c>Storage:Path</c>, <c>Models:Path</c>
+/// and the <c>Inference</c> section, each read through its options class and validator
+/// (<see cref="ValidatedOptions.ReadValidated{TOptions}"/>), as every other section is bound and checked at start.
 /// </summary>
 public sealed record SiloSettings
 {
@@ -25,6 +26,9 @@ public sealed record SiloSettings
 
     public StoragePermissions Permissions => Storage.Permissions();
 
+    /// <summary>The <c>Audit</c> section: where the audit trail goes and the key of its study hash.</summary>
+    public AuditOptions Audit { get; init; } = new();
+
     /// <summary>
     /// Reads the settings; <c>Storage:Path</c> defaults to <c>&lt;contentRoot&gt;/.data</c> and <c>Models:Path</c> to the
     /// nearest <c>models/</c> folder (<see cref="ModelsFolder.Find"/>). The storage path is made absolute.
@@ -32,24 +36,23 @@ public sealed record SiloSettings
     public static SiloSettings FromConfiguration(IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var role = configuration["Silo:Role"] is { Length: > 0 } r
-            ? Enum.TryParse<SiloRole>(r, ignoreCase: true, out var parsed) ? parsed
-                : throw new InvalidOperationException($"Silo:Role is '{r}'; expected all, gpu or cpu.")
-            : SiloRole.All;
-        var models = ModelsFolder.Find(configuration["Models:Path"] is { Length: > 0 } m ? m : null)
-            ?? throw new InvalidOperationException("No models folder: set Models:Path (env Models__Path).");
-        var inference = new InferenceOptions();
-        configuration.GetSection("Inference").Bind(inference, o => o.ErrorOnUnknownConfiguration = true);
-        var storage = new StorageOptions();
-        configuration.GetSection("Storage").Bind(storage, o => o.ErrorOnUnknownConfiguration = true);
-        if (storage.Validate().ToList() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join(" ", problems));
+        var role = configuration.ReadValidated(SiloRoleOptions.Section, new SiloRoleOptionsValidator());
+        var models = configuration.ReadValidated(ModelsOptions.Section, new ModelsOptionsValidator());
+        var inference = configuration.ReadValidated(InferenceSection, new InferenceOptionsValidator(), errorOnUnknownConfiguration: true);
+        var storage = configuration.ReadValidated(StorageSection, new StorageOptionsValidator(), errorOnUnknownConfiguration: true);
+        var audit = AuditOptions.FromConfiguration(configuration);
         return new SiloSettings
         {
-            Role = role,
-            StoragePath = Path.GetFullPath(configuration["Storage:Path"] is { Length: > 0 } s ? s : Path.Combine(contentRoot, ".data")),
-            ModelsPath = models,
+            Role = role.Role,
+            StoragePath = Path.GetFullPath(storage.Path is { Length: > 0 } s ? s : Path.Combine(contentRoot, ".data")),
+            ModelsPath = models.Folder()!,
             Inference = inference,
             Storage = storage,
+            Audit = audit,
         };
     }
+
+    public const string InferenceSection = "Inference";
+
+    public const string StorageSection = "Storage";
 }

@@ -83,7 +83,7 @@ public sealed class Contour2D
             throw new ArgumentException("Destination is too short.", nameof(destination));
         }
 
-        for (int i = 0; i < _corners.Length; i++)
+        for (var i = 0; i < _corners.Length; i++)
         {
             destination[i] = _corners[i] - 0.5;
         }
@@ -106,14 +106,14 @@ public sealed class Contour2D
     /// </summary>
     public Contour2D WithoutCollinearVertices()
     {
-        int n = VertexCount;
+        var n = VertexCount;
         if (n < 4)
         {
             return this;
         }
 
-        int kept = 0;
-        for (int k = 0; k < n; k++)
+        var kept = 0;
+        for (var k = 0; k < n; k++)
         {
             if (!RunsStraightThrough(k))
             {
@@ -127,8 +127,8 @@ public sealed class Contour2D
         }
 
         var corners = new int[2 * kept];
-        int at = 0;
-        for (int k = 0; k < n; k++)
+        var at = 0;
+        for (var k = 0; k < n; k++)
         {
             if (RunsStraightThrough(k))
             {
@@ -149,7 +149,7 @@ public sealed class Contour2D
     /// </summary>
     private bool RunsStraightThrough(int k)
     {
-        int n = VertexCount;
+        var n = VertexCount;
         int p = (k + n - 1) % n, q = (k + 1) % n;
         long ax = _corners[2 * k] - _corners[2 * p], ay = _corners[2 * k + 1] - _corners[2 * p + 1];
         long bx = _corners[2 * q] - _corners[2 * k], by = _corners[2 * q + 1] - _corners[2 * k + 1];
@@ -161,7 +161,7 @@ public sealed class Contour2D
 
     private static long ComputeDoubledSignedArea(int[] c)
     {
-        int n = c.Length / 2;
+        var n = c.Length / 2;
         if (n < 3)
         {
             return 0;
@@ -169,7 +169,7 @@ public sealed class Contour2D
 
         long sum = 0;
         int px = c[2 * n - 2], py = c[2 * n - 1];
-        for (int k = 0; k < n; k++)
+        for (var k = 0; k < n; k++)
         {
             int x = c[2 * k], y = c[2 * k + 1];
             sum += (long)px * y - (long)x * py;

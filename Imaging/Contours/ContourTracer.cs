@@ -65,7 +65,7 @@ public static class ContourTracer
     {
         ValidateSlice(slice, width, height);
 
-        if (!TryFindBoundingBox(slice, width, height, label, out int x0, out int y0, out int x1, out int y1))
+        if (!TryFindBoundingBox(slice, width, height, label, out var x0, out var y0, out var x1, out var y1))
         {
             return [];
         }
@@ -94,7 +94,7 @@ public static class ContourTracer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(labelCount, byte.MaxValue);
 
         var lists = new List<Contour2D>[labelCount + 1];
-        for (int k = 0; k <= labelCount; k++)
+        for (var k = 0; k <= labelCount; k++)
         {
             lists[k] = [];
         }
@@ -110,7 +110,7 @@ public static class ContourTracer
             Span<int> box = stackalloc int[4 * (labelCount + 1)];
             Span<bool> present = stackalloc bool[labelCount + 1];
             FindBoundingBoxes(slice, width, height, labelCount, box, present);
-            for (int k = 1; k <= labelCount; k++)
+            for (var k = 1; k <= labelCount; k++)
             {
                 if (present[k])
                 {
@@ -124,16 +124,16 @@ public static class ContourTracer
 
         // One pass over a padded copy of the whole slice: every boundary edge belongs to the label of the pixel on
         // its right, so a single scan finds the start of every loop of every label.
-        int stride = width + 2;
-        int paddedLength = stride * (height + 2);
-        byte[] grid = ArrayPool<byte>.Shared.Rent(paddedLength);
-        byte[] visited = ArrayPool<byte>.Shared.Rent(paddedLength);
-        int[] buffer = ArrayPool<int>.Shared.Rent(256);
+        var stride = width + 2;
+        var paddedLength = stride * (height + 2);
+        var grid = ArrayPool<byte>.Shared.Rent(paddedLength);
+        var visited = ArrayPool<byte>.Shared.Rent(paddedLength);
+        var buffer = ArrayPool<int>.Shared.Rent(256);
         try
         {
             Array.Clear(grid, 0, paddedLength);
             Array.Clear(visited, 0, paddedLength);
-            for (int y = 0; y < height; y++)
+            for (var y = 0; y < height; y++)
             {
                 ReadOnlySpan<byte> row = slice.Slice(y * width, width);
                 Span<byte> dst = grid.AsSpan((y + 1) * stride + 1, width);
@@ -176,16 +176,16 @@ public static class ContourTracer
         y0 = int.MaxValue;
         x1 = -1;
         y1 = -1;
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
             ReadOnlySpan<byte> row = slice.Slice(y * width, width);
-            int first = row.IndexOf(label);
+            var first = row.IndexOf(label);
             if (first < 0)
             {
                 continue;
             }
 
-            int last = row.LastIndexOf(label);
+            var last = row.LastIndexOf(label);
             if (y0 == int.MaxValue)
             {
                 y0 = y;
@@ -203,25 +203,25 @@ public static class ContourTracer
         Span<int> box, Span<bool> present)
     {
         // Walk each row run by run (label regions are mostly long runs), so the per-pixel work is vectorized search.
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
             ReadOnlySpan<byte> row = slice.Slice(y * width, width);
-            int x = 0;
+            var x = 0;
             while (x < width)
             {
-                int next = row[x..].IndexOfAnyExcept((byte)0);
+                var next = row[x..].IndexOfAnyExcept((byte)0);
                 if (next < 0)
                 {
                     break;
                 }
 
                 x += next;
-                byte v = row[x];
-                int runLength = row[x..].IndexOfAnyExcept(v);
-                int last = runLength < 0 ? width - 1 : x + runLength - 1;
+                var v = row[x];
+                var runLength = row[x..].IndexOfAnyExcept(v);
+                var last = runLength < 0 ? width - 1 : x + runLength - 1;
                 if (v <= labelCount)
                 {
-                    int b = 4 * v;
+                    var b = 4 * v;
                     if (!present[v])
                     {
                         present[v] = true;
@@ -250,18 +250,18 @@ public static class ContourTracer
     private static void TraceLabelInBox(ReadOnlySpan<byte> slice, int width, byte label,
         int x0, int y0, int x1, int y1, bool fillHoles, List<Contour2D> results)
     {
-        int bw = x1 - x0 + 1;
-        int bh = y1 - y0 + 1;
-        int stride = bw + 2;
-        int paddedLength = stride * (bh + 2);
-        byte[] grid = ArrayPool<byte>.Shared.Rent(paddedLength);
-        byte[] visited = ArrayPool<byte>.Shared.Rent(paddedLength);
-        int[] buffer = ArrayPool<int>.Shared.Rent(256);
+        var bw = x1 - x0 + 1;
+        var bh = y1 - y0 + 1;
+        var stride = bw + 2;
+        var paddedLength = stride * (bh + 2);
+        var grid = ArrayPool<byte>.Shared.Rent(paddedLength);
+        var visited = ArrayPool<byte>.Shared.Rent(paddedLength);
+        var buffer = ArrayPool<int>.Shared.Rent(256);
         try
         {
             Array.Clear(grid, 0, paddedLength);
             Array.Clear(visited, 0, paddedLength);
-            for (int y = 0; y < bh; y++)
+            for (var y = 0; y < bh; y++)
             {
                 ReadOnlySpan<byte> row = slice.Slice((y0 + y) * width + x0, bw);
                 Span<byte> dst = grid.AsSpan((y + 1) * stride + 1, bw);
@@ -286,13 +286,13 @@ public static class ContourTracer
     /// <summary>Writes 1 where the source equals <paramref name="label"/> and 0 elsewhere.</summary>
     private static void CopyMatches(ReadOnlySpan<byte> source, Span<byte> destination, byte label)
     {
-        int x = 0;
+        var x = 0;
         if (Vector.IsHardwareAccelerated && source.Length >= Vector<byte>.Count)
         {
             var target = new Vector<byte>(label);
             var srcVectors = MemoryMarshal.Cast<byte, Vector<byte>>(source);
             var dstVectors = MemoryMarshal.Cast<byte, Vector<byte>>(destination);
-            for (int i = 0; i < srcVectors.Length; i++)
+            for (var i = 0; i < srcVectors.Length; i++)
             {
                 dstVectors[i] = Vector.Equals(srcVectors[i], target) & Vector<byte>.One;
             }
@@ -315,13 +315,13 @@ public static class ContourTracer
             return;
         }
 
-        int x = 0;
+        var x = 0;
         if (Vector.IsHardwareAccelerated && source.Length >= Vector<byte>.Count)
         {
             var limit = new Vector<byte>(maxLabel);
             var srcVectors = MemoryMarshal.Cast<byte, Vector<byte>>(source);
             var dstVectors = MemoryMarshal.Cast<byte, Vector<byte>>(destination);
-            for (int i = 0; i < srcVectors.Length; i++)
+            for (var i = 0; i < srcVectors.Length; i++)
             {
                 var v = srcVectors[i];
                 dstVectors[i] = Vector.AndNot(v, Vector.GreaterThan(v, limit));
@@ -332,7 +332,7 @@ public static class ContourTracer
 
         for (; x < source.Length; x++)
         {
-            byte v = source[x];
+            var v = source[x];
             destination[x] = v <= maxLabel ? v : (byte)0;
         }
     }
@@ -346,12 +346,12 @@ public static class ContourTracer
     private static void ScanAndTrace(byte[] grid, byte[] visited, int stride, int width, int height, int offsetX, int offsetY,
         List<Contour2D>[]? perLabel, List<Contour2D>? single, byte singleLabel, ref int[] buffer)
     {
-        for (int y = 1; y <= height; y++)
+        for (var y = 1; y <= height; y++)
         {
-            int rowStart = y * stride + 1;
+            var rowStart = y * stride + 1;
             ReadOnlySpan<byte> row = grid.AsSpan(rowStart, width);
             ReadOnlySpan<byte> above = grid.AsSpan(rowStart - stride, width);
-            int x = 0;
+            var x = 0;
             while (true)
             {
                 x += row[x..].CommonPrefixLength(above[x..]);
@@ -360,12 +360,12 @@ public static class ContourTracer
                     break;
                 }
 
-                int p = rowStart + x;
-                byte v = grid[p];
+                var p = rowStart + x;
+                var v = grid[p];
                 if (v != 0 && visited[p] == 0)
                 {
-                    byte traced = perLabel is null ? (byte)1 : v;
-                    int[] corners = TraceLoop(grid, visited, stride, traced, x, y - 1, offsetX, offsetY, ref buffer);
+                    var traced = perLabel is null ? (byte)1 : v;
+                    var corners = TraceLoop(grid, visited, stride, traced, x, y - 1, offsetX, offsetY, ref buffer);
                     if (perLabel is null)
                     {
                         single!.Add(new Contour2D(singleLabel, corners));
@@ -388,24 +388,24 @@ public static class ContourTracer
     private static void FillHoles(byte[] grid, int stride, int rows)
     {
         const byte Outside = 2;
-        int length = stride * rows;
-        int[] stack = ArrayPool<int>.Shared.Rent(Math.Max(16, length));
+        var length = stride * rows;
+        var stack = ArrayPool<int>.Shared.Rent(Math.Max(16, length));
         try
         {
-            int top = 0;
+            var top = 0;
             grid[0] = Outside;
             stack[top++] = 0;
             while (top > 0)
             {
-                int p = stack[--top];
-                int x = p % stride;
+                var p = stack[--top];
+                var x = p % stride;
                 if (x > 0 && grid[p - 1] == 0) { grid[p - 1] = Outside; stack[top++] = p - 1; }
                 if (x < stride - 1 && grid[p + 1] == 0) { grid[p + 1] = Outside; stack[top++] = p + 1; }
                 if (p >= stride && grid[p - stride] == 0) { grid[p - stride] = Outside; stack[top++] = p - stride; }
                 if (p + stride < length && grid[p + stride] == 0) { grid[p + stride] = Outside; stack[top++] = p + stride; }
             }
 
-            for (int p = 0; p < length; p++)
+            for (var p = 0; p < length; p++)
             {
                 grid[p] = grid[p] == Outside ? (byte)0 : (byte)1;
             }
@@ -428,17 +428,17 @@ public static class ContourTracer
         int offsetX, int offsetY, ref int[] buffer)
     {
         // Slots 0 and 1 are reserved for the start corner, which is only known to be a vertex at the end.
-        int n = 2;
+        var n = 2;
         visited[(startY + 1) * stride + startX + 1] = 1;
-        int cx = startX + 1;
-        int cy = startY;
-        int dir = East;
+        var cx = startX + 1;
+        var cy = startY;
+        var dir = East;
         bool startIsVertex;
         while (true)
         {
             // Index of the pixel below-right of corner (cx, cy) in the padded grid.
-            int br = (cy + 1) * stride + cx + 1;
-            int code = (grid[br - stride - 1] == label ? 1 : 0)
+            var br = (cy + 1) * stride + cx + 1;
+            var code = (grid[br - stride - 1] == label ? 1 : 0)
                        | (grid[br - stride] == label ? 2 : 0)
                        | (grid[br] == label ? 4 : 0)
                        | (grid[br - 1] == label ? 8 : 0);
@@ -467,7 +467,7 @@ public static class ContourTracer
             {
                 if (n + 2 > buffer.Length)
                 {
-                    int[] bigger = ArrayPool<int>.Shared.Rent(buffer.Length * 2);
+                    var bigger = ArrayPool<int>.Shared.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, n).CopyTo(bigger);
                     ArrayPool<int>.Shared.Return(buffer);
                     buffer = bigger;
@@ -482,7 +482,7 @@ public static class ContourTracer
             cy += DirY[dir];
         }
 
-        int from = 2;
+        var from = 2;
         if (startIsVertex)
         {
             buffer[0] = startX + offsetX;
@@ -496,11 +496,11 @@ public static class ContourTracer
     private static sbyte[] BuildOutDirectionTable()
     {
         var table = new sbyte[16];
-        for (int code = 0; code < 16; code++)
+        for (var code = 0; code < 16; code++)
         {
             bool tl = (code & 1) != 0, tr = (code & 2) != 0, br = (code & 4) != 0, bl = (code & 8) != 0;
-            int count = 0;
-            int dir = NoEdge;
+            var count = 0;
+            var dir = NoEdge;
             if (br && !tr) { count++; dir = 0; } // east: top edge of the bottom-right pixel
             if (bl && !br) { count++; dir = 1; } // south: right edge of the bottom-left pixel
             if (tl && !bl) { count++; dir = 2; } // west: bottom edge of the top-left pixel

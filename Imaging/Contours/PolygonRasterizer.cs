@@ -42,9 +42,9 @@ public static class PolygonRasterizer
         var edges = new EdgeTable(width, height, mask.Length);
         try
         {
-            for (int p = 0; p < polygons.Count; p++)
+            for (var p = 0; p < polygons.Count; p++)
             {
-                double[] polygon = polygons[p] ?? throw new ArgumentException($"Polygon {p} is null.", nameof(polygons));
+                var polygon = polygons[p] ?? throw new ArgumentException($"Polygon {p} is null.", nameof(polygons));
                 edges.AddPolygon(polygon);
             }
 
@@ -73,13 +73,13 @@ public static class PolygonRasterizer
     {
         ArgumentNullException.ThrowIfNull(contours);
         var edges = new EdgeTable(width, height, mask.Length);
-        double[] scratch = ArrayPool<double>.Shared.Rent(64);
+        var scratch = ArrayPool<double>.Shared.Rent(64);
         try
         {
-            for (int c = 0; c < contours.Count; c++)
+            for (var c = 0; c < contours.Count; c++)
             {
                 Contour2D contour = contours[c] ?? throw new ArgumentException($"Contour {c} is null.", nameof(contours));
-                int length = 2 * contour.VertexCount;
+                var length = 2 * contour.VertexCount;
                 if (scratch.Length < length)
                 {
                     ArrayPool<double>.Shared.Return(scratch);
@@ -145,8 +145,8 @@ public static class PolygonRasterizer
                 throw new ArgumentException("Polygon coordinates must come in (x, y) pairs.");
             }
 
-            int n = xy.Length / 2;
-            for (int i = 0; i < xy.Length; i++)
+            var n = xy.Length / 2;
+            for (var i = 0; i < xy.Length; i++)
             {
                 if (!double.IsFinite(xy[i]))
                 {
@@ -160,7 +160,7 @@ public static class PolygonRasterizer
             }
 
             double px = xy[2 * n - 2], py = xy[2 * n - 1];
-            for (int k = 0; k < n; k++)
+            for (var k = 0; k < n; k++)
             {
                 double x = xy[2 * k], y = xy[2 * k + 1];
                 AddEdge(px, py, x, y);
@@ -184,8 +184,8 @@ public static class PolygonRasterizer
             }
 
             // Rows j with ya <= j < yb, clipped to the image.
-            double first = Math.Ceiling(ya);
-            double last = Math.Ceiling(yb) - 1;
+            var first = Math.Ceiling(ya);
+            var last = Math.Ceiling(yb) - 1;
             if (first < 0)
             {
                 first = 0;
@@ -203,13 +203,13 @@ public static class PolygonRasterizer
 
             if ((_edgeCount + 1) * EdgeStride > _edges.Length)
             {
-                double[] bigger = ArrayPool<double>.Shared.Rent(_edges.Length * 2);
+                var bigger = ArrayPool<double>.Shared.Rent(_edges.Length * 2);
                 _edges.AsSpan(0, _edgeCount * EdgeStride).CopyTo(bigger);
                 ArrayPool<double>.Shared.Return(_edges);
                 _edges = bigger;
             }
 
-            int e = _edgeCount * EdgeStride;
+            var e = _edgeCount * EdgeStride;
             _edges[e] = xa;
             _edges[e + 1] = ya;
             _edges[e + 2] = (xb - xa) / (yb - ya);
@@ -231,38 +231,38 @@ public static class PolygonRasterizer
                 throw new ArgumentException("Polygons are too complex to rasterize.");
             }
 
-            int[] rowStart = ArrayPool<int>.Shared.Rent(_height + 1);
-            double[] crossings = ArrayPool<double>.Shared.Rent((int)_crossingCount);
+            var rowStart = ArrayPool<int>.Shared.Rent(_height + 1);
+            var crossings = ArrayPool<double>.Shared.Rent((int)_crossingCount);
             try
             {
                 Span<int> starts = rowStart.AsSpan(0, _height + 1);
                 starts.Clear();
-                for (int i = 0; i < _edgeCount; i++)
+                for (var i = 0; i < _edgeCount; i++)
                 {
-                    int e = i * EdgeStride;
+                    var e = i * EdgeStride;
                     int first = (int)_edges[e + 3], last = (int)_edges[e + 4];
-                    for (int j = first; j <= last; j++)
+                    for (var j = first; j <= last; j++)
                     {
                         starts[j + 1]++;
                     }
                 }
 
-                for (int j = 0; j < _height; j++)
+                for (var j = 0; j < _height; j++)
                 {
                     starts[j + 1] += starts[j];
                 }
 
                 // Use a cursor per row (reusing a rented array) to drop each crossing into its row's slot range.
-                int[] cursor = ArrayPool<int>.Shared.Rent(_height);
+                var cursor = ArrayPool<int>.Shared.Rent(_height);
                 try
                 {
                     starts[.._height].CopyTo(cursor);
-                    for (int i = 0; i < _edgeCount; i++)
+                    for (var i = 0; i < _edgeCount; i++)
                     {
-                        int e = i * EdgeStride;
+                        var e = i * EdgeStride;
                         double xa = _edges[e], ya = _edges[e + 1], slope = _edges[e + 2];
                         int first = (int)_edges[e + 3], last = (int)_edges[e + 4];
-                        for (int j = first; j <= last; j++)
+                        for (var j = first; j <= last; j++)
                         {
                             crossings[cursor[j]++] = slope == 0 ? xa : xa + (j - ya) * slope;
                         }
@@ -273,7 +273,7 @@ public static class PolygonRasterizer
                     ArrayPool<int>.Shared.Return(cursor);
                 }
 
-                for (int j = 0; j < _height; j++)
+                for (var j = 0; j < _height; j++)
                 {
                     int from = starts[j], to = starts[j + 1];
                     if (from == to)
@@ -285,10 +285,10 @@ public static class PolygonRasterizer
                     row.Sort();
                     Span<byte> maskRow = mask.Slice(j * _width, _width);
                     // Centre i is inside when an odd number of crossings are <= i, i.e. c[2k] <= i < c[2k+1].
-                    for (int k = 0; k + 1 < row.Length; k += 2)
+                    for (var k = 0; k + 1 < row.Length; k += 2)
                     {
-                        int begin = CeilingClamped(row[k], _width);
-                        int end = CeilingClamped(row[k + 1], _width);
+                        var begin = CeilingClamped(row[k], _width);
+                        var end = CeilingClamped(row[k + 1], _width);
                         if (end > begin)
                         {
                             maskRow[begin..end].Fill(value);
@@ -305,7 +305,7 @@ public static class PolygonRasterizer
 
         private static int CeilingClamped(double x, int width)
         {
-            double c = Math.Ceiling(x);
+            var c = Math.Ceiling(x);
             if (c <= 0)
             {
                 return 0;

@@ -170,8 +170,11 @@ public sealed class DicomDataset
         {
             var part = bytes[range].Trim((byte)' ').TrimEnd((byte)0);
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+            {
                 throw new DicomFormatException("InvalidNumber",
                     $"Element {tag} {DicomDictionary.KeywordOf(tag)} holds '{Encoding.Latin1.GetString(bytes)}', which is not a list of decimal numbers.");
+            }
+
             result[n++] = d;
         }
         return result;

@@ -38,7 +38,7 @@ public static class NiftiGeometry
         var r = new double[3, 3];
         for (var c = 0; c < 3; c++)
         {
-            double[] v = c == 2 && sheared ? [sign * normal[0], sign * normal[1], sign * normal[2]] : direction[(c * 3)..(c * 3 + 3)];
+            var v = c == 2 && sheared ? [sign * normal[0], sign * normal[1], sign * normal[2]] : direction[(c * 3)..(c * 3 + 3)];
             var n = Math.Sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
             r[0, c] = -v[0] / n;
             r[1, c] = -v[1] / n;

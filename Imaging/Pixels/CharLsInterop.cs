@@ -55,7 +55,7 @@ internal static unsafe partial class CharLsInterop
 
     public static string Message(int error)
     {
-        IntPtr text = GetErrorMessage(error);
+        var text = GetErrorMessage(error);
         return text == IntPtr.Zero ? $"error {error}" : Marshal.PtrToStringUTF8(text) ?? $"error {error}";
     }
 }

@@ -23,8 +23,10 @@ internal static class FrameChecks
         if (format.FrameBytes > int.MaxValue)
             throw Unsupported(codec, $"a frame of {format.FrameBytes} bytes is too large");
         if (destinationLength != format.FrameBytes)
+        {
             throw new ArgumentException(
                 $"Destination holds {destinationLength} bytes but one {format.Columns}x{format.Rows} frame needs {format.FrameBytes}.",
                 "destination");
+        }
     }
 }

@@ -46,8 +46,8 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
 
         var errors = new List<string>();
         GCHandle errorsHandle = GCHandle.Alloc(errors);
-        IntPtr codec = IntPtr.Zero;
-        IntPtr stream = IntPtr.Zero;
+        var codec = IntPtr.Zero;
+        var stream = IntPtr.Zero;
         OpenJpegInterop.Image* image = null;
         try
         {
@@ -66,7 +66,7 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
                 OpenJpegInterop.SetWarningHandler(codec, &OpenJpegInterop.Ignore, null);
                 OpenJpegInterop.SetInfoHandler(codec, &OpenJpegInterop.Ignore, null);
 
-                byte* parameters = stackalloc byte[OpenJpegInterop.DecoderParametersBufferSize];
+                var parameters = stackalloc byte[OpenJpegInterop.DecoderParametersBufferSize];
                 new Span<byte>(parameters, OpenJpegInterop.DecoderParametersBufferSize).Clear();
                 OpenJpegInterop.SetDefaultDecoderParameters(parameters);
                 if (OpenJpegInterop.SetupDecoder(codec, parameters) == 0)
@@ -112,12 +112,12 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
     /// <summary>The contents of the contiguous codestream ('jp2c') box of a JP2 file.</summary>
     private static ReadOnlySpan<byte> FindCodestreamBox(ReadOnlySpan<byte> file)
     {
-        int pos = 0;
+        var pos = 0;
         while (pos + 8 <= file.Length)
         {
             long length = BinaryPrimitives.ReadUInt32BigEndian(file[pos..]);
-            uint type = BinaryPrimitives.ReadUInt32BigEndian(file[(pos + 4)..]);
-            int header = 8;
+            var type = BinaryPrimitives.ReadUInt32BigEndian(file[(pos + 4)..]);
+            var header = 8;
             if (length == 1)
             {
                 if (pos + 16 > file.Length)
@@ -147,14 +147,14 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
             throw FrameChecks.Corrupt(Codec, "the SIZ segment is truncated");
         ReadOnlySpan<byte> siz = cs[4..];
         int lsiz = BinaryPrimitives.ReadUInt16BigEndian(siz);
-        uint xsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[4..]);
-        uint ysiz = BinaryPrimitives.ReadUInt32BigEndian(siz[8..]);
-        uint xosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[12..]);
-        uint yosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[16..]);
-        uint xtsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[20..]);
-        uint ytsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[24..]);
-        uint xtosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[28..]);
-        uint ytosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[32..]);
+        var xsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[4..]);
+        var ysiz = BinaryPrimitives.ReadUInt32BigEndian(siz[8..]);
+        var xosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[12..]);
+        var yosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[16..]);
+        var xtsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[20..]);
+        var ytsiz = BinaryPrimitives.ReadUInt32BigEndian(siz[24..]);
+        var xtosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[28..]);
+        var ytosiz = BinaryPrimitives.ReadUInt32BigEndian(siz[32..]);
         int csiz = BinaryPrimitives.ReadUInt16BigEndian(siz[36..]);
         if (lsiz != 38 + 3 * csiz || siz.Length < lsiz)
             throw FrameChecks.Corrupt(Codec, $"the SIZ segment length {lsiz} does not fit {csiz} components");
@@ -164,13 +164,13 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
             throw FrameChecks.Corrupt(Codec, $"the codestream has {csiz} components but the data set says {format.SamplesPerPixel} samples per pixel");
         if (xtsiz == 0 || ytsiz == 0 || xtosiz > xosiz || ytosiz > yosiz || (long)xtosiz + xtsiz <= xosiz || (long)ytosiz + ytsiz <= yosiz)
             throw FrameChecks.Corrupt(Codec, "the codestream's tile grid is invalid");
-        long tiles = ((xsiz - xtosiz + (long)xtsiz - 1) / xtsiz) * ((ysiz - ytosiz + (long)ytsiz - 1) / ytsiz);
+        var tiles = ((xsiz - xtosiz + (long)xtsiz - 1) / xtsiz) * ((ysiz - ytosiz + (long)ytsiz - 1) / ytsiz);
         if (tiles > 65535)
             throw FrameChecks.Corrupt(Codec, $"the codestream declares {tiles} tiles");
-        for (int c = 0; c < csiz; c++)
+        for (var c = 0; c < csiz; c++)
         {
             int ssiz = siz[38 + 3 * c];
-            int precision = (ssiz & 0x7F) + 1;
+            var precision = (ssiz & 0x7F) + 1;
             if (precision > format.BitsAllocated || precision > 31)
                 throw FrameChecks.Unsupported(Codec, $"component {c} has {precision}-bit samples, more than {format.BitsAllocated} bits allocated");
             if (siz[39 + 3 * c] != 1 || siz[40 + 3 * c] != 1)
@@ -182,7 +182,7 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
     {
         if (image->NumComps != format.SamplesPerPixel || image->Comps == null)
             throw FrameChecks.Corrupt(Codec, $"OpenJPEG produced {image->NumComps} components where {format.SamplesPerPixel} were expected");
-        for (int c = 0; c < format.SamplesPerPixel; c++)
+        for (var c = 0; c < format.SamplesPerPixel; c++)
         {
             OpenJpegInterop.ImageComponent* comp = &image->Comps[c];
             if (comp->W != format.Columns || comp->H != format.Rows || comp->Dx != 1 || comp->Dy != 1 || comp->Factor != 0)
@@ -194,9 +194,9 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
 
     private static void CopySamples(OpenJpegInterop.Image* image, FrameFormat format, Span<byte> destination)
     {
-        int pixels = format.Rows * format.Columns;
-        int samples = format.SamplesPerPixel;
-        for (int c = 0; c < samples; c++)
+        var pixels = format.Rows * format.Columns;
+        var samples = format.SamplesPerPixel;
+        for (var c = 0; c < samples; c++)
         {
             OpenJpegInterop.ImageComponent* comp = &image->Comps[c];
             if (comp->Data == null)
@@ -204,7 +204,7 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
             var data = new ReadOnlySpan<int>(comp->Data, pixels);
             // Pixel Representation decides: in a signed data set the low Bits Stored bits are the sample, sign-extended
             // (this also reinterprets an unsigned codestream); in an unsigned one the value's low bits are kept as they are.
-            int extend = format.IsSigned ? 32 - Math.Min(format.BitsStored, (int)comp->Prec) : 0;
+            var extend = format.IsSigned ? 32 - Math.Min(format.BitsStored, (int)comp->Prec) : 0;
             switch (format.BytesPerSample)
             {
                 case 1:

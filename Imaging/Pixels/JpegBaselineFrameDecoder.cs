@@ -28,7 +28,7 @@ public sealed unsafe class JpegBaselineFrameDecoder : IFrameDecoder
             return;
         }
 
-        byte[] input = ArrayPool<byte>.Shared.Rent(encoded.Length);
+        var input = ArrayPool<byte>.Shared.Rent(encoded.Length);
         try
         {
             encoded.CopyTo(input);
@@ -60,10 +60,10 @@ public sealed unsafe class JpegBaselineFrameDecoder : IFrameDecoder
     /// <summary>The first SOFn marker byte, or 0 when none is found before the scan.</summary>
     private static byte FirstFrameMarker(ReadOnlySpan<byte> data)
     {
-        int pos = 2;
+        var pos = 2;
         while (pos + 4 <= data.Length && data[pos] == 0xFF)
         {
-            byte marker = data[pos + 1];
+            var marker = data[pos + 1];
             if (marker == 0xFF)
             {
                 pos++;
@@ -88,12 +88,12 @@ public sealed unsafe class JpegBaselineFrameDecoder : IFrameDecoder
             int w = Math.Min(8, width - x), h = Math.Min(8, height - y);
             if (w <= 0 || h <= 0 || (uint)componentIndex >= (uint)samples)
                 return;
-            for (int j = 0; j < h; j++)
+            for (var j = 0; j < h; j++)
             {
-                int o = ((y + j) * width + x) * samples + componentIndex;
-                for (int i = 0; i < w; i++, o += samples)
+                var o = ((y + j) * width + x) * samples + componentIndex;
+                for (var i = 0; i < w; i++, o += samples)
                 {
-                    int v = Math.Clamp((int)Unsafe.Add(ref blockRef, j * 8 + i), 0, _max);
+                    var v = Math.Clamp((int)Unsafe.Add(ref blockRef, j * 8 + i), 0, _max);
                     if (format.BitsAllocated == 8)
                         output[o] = (byte)v;
                     else

@@ -59,9 +59,9 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         {
             var table = new HuffmanTable();
             values.CopyTo(table.Values);
-            int code = 0;
-            int k = 0;
-            for (int length = 1; length <= 16; length++)
+            var code = 0;
+            var k = 0;
+            for (var length = 1; length <= 16; length++)
             {
                 int n = counts[length - 1];
                 table.ValueOffset[length] = k - code;
@@ -71,14 +71,14 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 }
                 else
                 {
-                    for (int i = 0; i < n; i++, k++, code++)
+                    for (var i = 0; i < n; i++, k++, code++)
                     {
                         if (code >= 1 << length)
                             throw FrameChecks.Corrupt(Codec, "a Huffman table has more codes than its code lengths allow");
                         if (length <= LookupBits)
                         {
-                            int shift = LookupBits - length;
-                            ushort entry = (ushort)((length << 8) | values[k]);
+                            var shift = LookupBits - length;
+                            var entry = (ushort)((length << 8) | values[k]);
                             table.Lookup.AsSpan(code << shift, 1 << shift).Fill(entry);
                         }
                     }
@@ -122,7 +122,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                     b = _data[_position];
                     if (b == 0xFF)
                     {
-                        int next = _position + 1 < _data.Length ? _data[_position + 1] : -1;
+                        var next = _position + 1 < _data.Length ? _data[_position + 1] : -1;
                         if (next == 0)
                         {
                             _position += 2;
@@ -165,7 +165,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
             else
             {
                 length = HuffmanTable.LookupBits + 1;
-                int code = (int)(_bits >> (64 - length));
+                var code = (int)(_bits >> (64 - length));
                 while (code > table.MaxCode[length])
                 {
                     length++;
@@ -186,7 +186,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 case > 16:
                     throw FrameChecks.Corrupt(Codec, $"difference category {ssss} is out of range");
             }
-            int v = (int)(_bits >> (64 - ssss));
+            var v = (int)(_bits >> (64 - ssss));
             _bits <<= ssss;
             _count -= ssss;
             if (v < 1 << (ssss - 1))
@@ -213,7 +213,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         /// <summary>Moves past the entropy-coded segment to the next marker.</summary>
         public int SkipToMarker()
         {
-            int p = _position;
+            var p = _position;
             while (p + 1 < _data.Length && !(_data[p] == 0xFF && _data[p + 1] != 0 && _data[p + 1] != 0xFF))
                 p++;
             return p;
@@ -243,7 +243,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         {
             if (data.Length < 4 || data[0] != 0xFF || data[1] != 0xD8)
                 throw FrameChecks.Corrupt(Codec, "the data does not start with a JPEG SOI marker");
-            int pos = 2;
+            var pos = 2;
             while (true)
             {
                 if (pos >= data.Length)
@@ -254,7 +254,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                     pos++;
                 if (pos >= data.Length)
                     throw FrameChecks.Corrupt(Codec, "the data ends inside a marker");
-                byte marker = data[pos++];
+                var marker = data[pos++];
                 if (marker == 0xD9) // EOI
                     break;
                 if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
@@ -300,16 +300,16 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
 
         private void ReadHuffmanTables(ReadOnlySpan<byte> segment)
         {
-            int p = 0;
+            var p = 0;
             while (p < segment.Length)
             {
                 if (p + 17 > segment.Length)
                     throw FrameChecks.Corrupt(Codec, "DHT segment is truncated");
-                int tc = segment[p] >> 4;
-                int th = segment[p] & 0x0F;
+                var tc = segment[p] >> 4;
+                var th = segment[p] & 0x0F;
                 ReadOnlySpan<byte> counts = segment.Slice(p + 1, 16);
-                int total = 0;
-                foreach (byte c in counts)
+                var total = 0;
+                foreach (var c in counts)
                     total += c;
                 if (total > 256 || p + 17 + total > segment.Length)
                     throw FrameChecks.Corrupt(Codec, "DHT segment declares more codes than it holds");
@@ -341,7 +341,7 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 throw FrameChecks.Corrupt(Codec, $"the codestream has {_componentCount} components but the data set says {format.SamplesPerPixel} samples per pixel");
             if (segment.Length < 6 + 3 * _componentCount)
                 throw FrameChecks.Corrupt(Codec, "SOF3 segment is too short for its components");
-            for (int i = 0; i < _componentCount; i++)
+            for (var i = 0; i < _componentCount; i++)
             {
                 _componentIds[i] = segment[6 + 3 * i];
                 if (segment[7 + 3 * i] != 0x11)
@@ -361,45 +361,45 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                 throw FrameChecks.Corrupt(Codec, $"SOS declares {ns} components");
             Span<int> componentIndex = stackalloc int[4];
             var tables = new HuffmanTable[ns];
-            for (int k = 0; k < ns; k++)
+            for (var k = 0; k < ns; k++)
             {
-                byte id = header[1 + 2 * k];
-                int index = _componentIds.AsSpan(0, _componentCount).IndexOf(id);
+                var id = header[1 + 2 * k];
+                var index = _componentIds.AsSpan(0, _componentCount).IndexOf(id);
                 if (index < 0)
                     throw FrameChecks.Corrupt(Codec, $"scan component {id} is not in the frame");
                 if ((_decodedMask & (1 << index)) != 0)
                     throw FrameChecks.Corrupt(Codec, $"component {id} appears in more than one scan");
                 _decodedMask |= 1 << index;
                 componentIndex[k] = index;
-                int td = header[2 + 2 * k] >> 4;
+                var td = header[2 + 2 * k] >> 4;
                 tables[k] = (td < 4 ? _tables[td] : null)
                     ?? throw FrameChecks.Corrupt(Codec, $"Huffman table {td} is used but never defined");
             }
             int predictor = header[1 + 2 * ns];
-            int pointTransform = header[3 + 2 * ns] & 0x0F;
+            var pointTransform = header[3 + 2 * ns] & 0x0F;
             if (predictor is < 1 or > 7)
                 throw FrameChecks.Corrupt(Codec, $"predictor {predictor} is outside 1–7");
             if (pointTransform >= _precision)
                 throw FrameChecks.Corrupt(Codec, $"point transform {pointTransform} is not below the precision {_precision}");
 
-            int width = _width;
-            int rowLength = ns * width;
+            var width = _width;
+            var rowLength = ns * width;
             _rows ??= ArrayPool<int>.Shared.Rent(2 * _componentCount * width);
             Span<int> previous = _rows.AsSpan(0, rowLength);
             Span<int> current = _rows.AsSpan(rowLength, rowLength);
-            int initial = 1 << (_precision - pointTransform - 1);
-            int restartInterval = _restartInterval;
-            int toGo = restartInterval;
-            int nextRst = 0;
-            int samples = format.SamplesPerPixel;
-            int bytesPerSample = format.BytesPerSample;
+            var initial = 1 << (_precision - pointTransform - 1);
+            var restartInterval = _restartInterval;
+            var toGo = restartInterval;
+            var nextRst = 0;
+            var samples = format.SamplesPerPixel;
+            var bytesPerSample = format.BytesPerSample;
 
             var reader = new BitReader(data, start);
-            bool init = true;
-            for (int y = 0; y < _height; y++)
+            var init = true;
+            for (var y = 0; y < _height; y++)
             {
-                bool oneD = y == 0;
-                int x = 0;
+                var oneD = y == 0;
+                var x = 0;
                 while (x < width)
                 {
                     if (restartInterval != 0 && toGo == 0)
@@ -413,14 +413,14 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                     if (ns == 1 && !init && x > 0)
                     {
                         // Fast path: a run of samples of one component with a fixed predictor.
-                        int count = restartInterval == 0 ? width - x : Math.Min(width - x, toGo);
+                        var count = restartInterval == 0 ? width - x : Math.Min(width - x, toGo);
                         DecodeRun(oneD ? 1 : predictor, ref reader, tables[0], current[..width], previous[..width], x, x + count);
                         x += count;
                         toGo -= count;
                         continue;
                     }
                     toGo--;
-                    for (int k = 0; k < ns; k++)
+                    for (var k = 0; k < ns; k++)
                     {
                         Span<int> cur = current.Slice(k * width, width);
                         int prediction;
@@ -438,9 +438,9 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
                         }
                         else
                         {
-                            int ra = cur[x - 1];
-                            int rb = previous[k * width + x];
-                            int rc = previous[k * width + x - 1];
+                            var ra = cur[x - 1];
+                            var rb = previous[k * width + x];
+                            var rc = previous[k * width + x - 1];
                             prediction = predictor switch
                             {
                                 1 => ra,
@@ -489,8 +489,8 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         {
             if ((uint)to > (uint)row.Length || (uint)to > (uint)above.Length || from < 1)
                 throw new ArgumentOutOfRangeException(nameof(to));
-            int ra = row[from - 1];
-            for (int x = from; x < to; x++)
+            var ra = row[from - 1];
+            for (var x = from; x < to; x++)
             {
                 ra = (TPredictor.Predict(ra, above[x], above[x - 1]) + reader.DecodeDifference(table)) & 0xFFFF;
                 row[x] = ra;
@@ -500,18 +500,18 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
         private void WriteRow(ReadOnlySpan<int> row, int y, int ns, ReadOnlySpan<int> componentIndex, int samples,
             int bytesPerSample, int pointTransform, Span<byte> destination)
         {
-            int width = _width;
-            int rowStart = y * width * samples;
-            for (int k = 0; k < ns; k++)
+            var width = _width;
+            var rowStart = y * width * samples;
+            for (var k = 0; k < ns; k++)
             {
                 ReadOnlySpan<int> values = row.Slice(k * width, width);
-                int c = componentIndex[k];
+                var c = componentIndex[k];
                 if (bytesPerSample == 1)
                 {
                     Span<byte> line = destination.Slice(rowStart, width * samples);
                     if (samples == 1)
                     {
-                        for (int x = 0; x < values.Length; x++)
+                        for (var x = 0; x < values.Length; x++)
                             line[x] = (byte)(values[x] << pointTransform);
                     }
                     else

@@ -26,14 +26,14 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
             throw FrameChecks.Corrupt(Codec, "the data does not start with a JPEG SOI marker");
         // CharLS 2.4 takes seconds to reject a stream that simply stops, so insist on the EOI marker first
         // (ignoring the zero padding that keeps DICOM fragments even).
-        int end = encoded.Length;
+        var end = encoded.Length;
         while (end > 2 && encoded[end - 1] == 0)
             end--;
         if (end < 4 || encoded[end - 2] != 0xFF || encoded[end - 1] != 0xD9)
             throw FrameChecks.Corrupt(Codec, "the stream does not end with an EOI marker (truncated?)");
         encoded = encoded[..end];
 
-        IntPtr decoder = CharLsInterop.DecoderCreate();
+        var decoder = CharLsInterop.DecoderCreate();
         if (decoder == IntPtr.Zero)
             throw new OutOfMemoryException("CharLS could not create a decoder.");
         byte[]? rented = null;
@@ -55,14 +55,14 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
                 if (info.BitsPerSample < 2 || info.BitsPerSample > 8 * format.BytesPerSample)
                     throw FrameChecks.Unsupported(Codec, $"{info.BitsPerSample}-bit samples do not fit in {format.BitsAllocated} bits allocated");
 
-                int decodedBytesPerSample = info.BitsPerSample <= 8 ? 1 : 2;
-                long decodedSize = (long)format.Rows * format.Columns * format.SamplesPerPixel * decodedBytesPerSample;
+                var decodedBytesPerSample = info.BitsPerSample <= 8 ? 1 : 2;
+                var decodedSize = (long)format.Rows * format.Columns * format.SamplesPerPixel * decodedBytesPerSample;
                 nuint required;
                 Check(CharLsInterop.GetDestinationSize(decoder, 0, &required), "sizing the output");
                 if ((long)required != decodedSize)
                     throw FrameChecks.Corrupt(Codec, $"the decoder needs {required} bytes where {decodedSize} were expected");
 
-                bool direct = decodedBytesPerSample == format.BytesPerSample
+                var direct = decodedBytesPerSample == format.BytesPerSample
                     && (format.SamplesPerPixel == 1 || interleave != CharLsInterop.InterleaveNone);
                 Span<byte> target = direct
                     ? destination
@@ -71,7 +71,7 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
                     Check(CharLsInterop.DecodeToBuffer(decoder, output, (nuint)decodedSize, 0), "decoding");
                 if (!direct)
                 {
-                    bool planar = format.SamplesPerPixel > 1 && interleave == CharLsInterop.InterleaveNone;
+                    var planar = format.SamplesPerPixel > 1 && interleave == CharLsInterop.InterleaveNone;
                     SampleLayout.Copy(target, decodedBytesPerSample, planar, format, destination);
                 }
                 SampleLayout.SignExtend(format, destination);

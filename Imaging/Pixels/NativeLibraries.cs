@@ -26,11 +26,11 @@ internal static class NativeLibraries
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (!Candidates.TryGetValue(libraryName, out string[]? names))
+        if (!Candidates.TryGetValue(libraryName, out var names))
             return IntPtr.Zero;
-        foreach (string name in names)
+        foreach (var name in names)
         {
-            if (NativeLibrary.TryLoad(name, assembly, searchPath, out IntPtr handle))
+            if (NativeLibrary.TryLoad(name, assembly, searchPath, out var handle))
                 return handle;
         }
         return IntPtr.Zero;

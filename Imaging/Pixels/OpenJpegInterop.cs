@@ -122,10 +122,10 @@ internal static unsafe partial class OpenJpegInterop
     public static nuint Read(void* buffer, nuint count, void* userData)
     {
         var source = (MemorySource*)userData;
-        long left = source->Length - source->Position;
+        var left = source->Length - source->Position;
         if (left <= 0)
             return unchecked((nuint)(-1));
-        long n = Math.Min(left, (long)count);
+        var n = Math.Min(left, (long)count);
         Buffer.MemoryCopy(source->Data + source->Position, buffer, (long)count, n);
         source->Position += n;
         return (nuint)n;
@@ -135,7 +135,7 @@ internal static unsafe partial class OpenJpegInterop
     public static long Skip(long count, void* userData)
     {
         var source = (MemorySource*)userData;
-        long target = source->Position + count;
+        var target = source->Position + count;
         if (count < 0 || target > source->Length)
         {
             source->Position = source->Length;

@@ -18,8 +18,11 @@ public static class PixelDataReader
             dataset.GetInt32(DicomTags.PixelRepresentation) == 1, dataset.GetInt32(DicomTags.PlanarConfiguration) ?? 0);
         if (format.Rows == 0 || format.Columns == 0 || format.BitsAllocated is not (8 or 16 or 32)
             || format.BitsStored < 1 || format.BitsStored > format.BitsAllocated || format.SamplesPerPixel is < 1 or > 4)
+        {
             throw new DicomFormatException("UnsupportedPixelFormat",
                 $"Unsupported pixel layout: {format.Rows}x{format.Columns}, {format.SamplesPerPixel} samples, {format.BitsAllocated} bits allocated, {format.BitsStored} stored.");
+        }
+
         if (format.FrameBytes > MaxFrameBytes)
             throw new DicomFormatException("FrameTooLarge", $"A {format.Rows}x{format.Columns} frame of {format.SamplesPerPixel} samples of {format.BitsAllocated} bits is larger than the {MaxFrameBytes >> 20} MiB this reader accepts.");
         return format;
@@ -37,14 +40,19 @@ public static class PixelDataReader
         if (file.Dataset.Fragments(element) is { } fragments)
         {
             if (fragments.Count - 1 < frames)
+            {
                 throw new PixelDecodeException("PixelDataTooShort",
                     $"NumberOfFrames claims {frames} frames but the encapsulated Pixel Data holds {fragments.Count - 1} fragment(s); every frame needs at least one.");
+            }
+
             return;
         }
         var needed = format.FrameBytes * frames;
         if (needed > element.Length)
+        {
             throw new PixelDecodeException("PixelDataTooShort",
                 $"NumberOfFrames claims {frames} frames of {format.Columns}x{format.Rows}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits ({needed} bytes), but Pixel Data holds {element.Length} bytes.");
+        }
     }
 
     /// <summary>A 16384×16384 16-bit frame; larger claims are refused before anything is allocated.</summary>
@@ -62,8 +70,11 @@ public static class PixelDataReader
         if (file.Dataset.Fragments(element) is not null) return false;
         var offset = format.FrameBytes * frame;
         if (offset + format.FrameBytes > element.Length)
+        {
             throw new PixelDecodeException("PixelDataTooShort",
                 $"Pixel Data holds {element.Length} bytes, too few for frame {frame + 1} of {format.Rows}x{format.Columns}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits.");
+        }
+
         bytes = file.Dataset.ValueMemory(element).Slice((int)offset, (int)format.FrameBytes);
         return true;
     }

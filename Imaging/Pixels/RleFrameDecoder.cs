@@ -17,22 +17,22 @@ public sealed class RleFrameDecoder : IFrameDecoder
     public void Decode(ReadOnlySpan<byte> encoded, FrameFormat format, Span<byte> destination)
     {
         FrameChecks.Validate(Codec, format, destination.Length);
-        int bytesPerSample = format.BytesPerSample;
-        int samples = format.SamplesPerPixel;
-        int expectedSegments = bytesPerSample * samples;
+        var bytesPerSample = format.BytesPerSample;
+        var samples = format.SamplesPerPixel;
+        var expectedSegments = bytesPerSample * samples;
         if (expectedSegments > MaxSegments)
             throw FrameChecks.Unsupported(Codec, $"{samples} samples of {format.BitsAllocated} bits need {expectedSegments} segments, more than 15");
         if (encoded.Length < HeaderLength)
             throw FrameChecks.Corrupt(Codec, $"{encoded.Length} bytes is shorter than the 64-byte RLE header");
 
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(encoded);
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(encoded);
         if (count != expectedSegments)
             throw FrameChecks.Corrupt(Codec, $"header declares {count} segments but {samples} sample(s) of {format.BitsAllocated} bits need {expectedSegments}");
 
         Span<int> offsets = stackalloc int[MaxSegments + 1];
-        for (int i = 0; i < expectedSegments; i++)
+        for (var i = 0; i < expectedSegments; i++)
         {
-            uint offset = BinaryPrimitives.ReadUInt32LittleEndian(encoded.Slice(4 + 4 * i));
+            var offset = BinaryPrimitives.ReadUInt32LittleEndian(encoded.Slice(4 + 4 * i));
             if (offset < HeaderLength || offset > (uint)encoded.Length)
                 throw FrameChecks.Corrupt(Codec, $"segment {i + 1} starts at offset {offset}, outside the {encoded.Length}-byte frame");
             if (i > 0 && offset < offsets[i - 1])
@@ -41,15 +41,15 @@ public sealed class RleFrameDecoder : IFrameDecoder
         }
         offsets[expectedSegments] = encoded.Length;
 
-        int pixels = format.Rows * format.Columns;
-        int stride = samples * bytesPerSample;
-        for (int segment = 0; segment < expectedSegments; segment++)
+        var pixels = format.Rows * format.Columns;
+        var stride = samples * bytesPerSample;
+        for (var segment = 0; segment < expectedSegments; segment++)
         {
-            int sample = segment / bytesPerSample;
-            int plane = segment % bytesPerSample; // 0 = most significant byte
-            int firstByte = sample * bytesPerSample + (bytesPerSample - 1 - plane);
+            var sample = segment / bytesPerSample;
+            var plane = segment % bytesPerSample; // 0 = most significant byte
+            var firstByte = sample * bytesPerSample + (bytesPerSample - 1 - plane);
             ReadOnlySpan<byte> source = encoded[offsets[segment]..offsets[segment + 1]];
-            int produced = DecodeSegment(source, destination[firstByte..], stride, pixels);
+            var produced = DecodeSegment(source, destination[firstByte..], stride, pixels);
             if (produced < pixels)
                 throw FrameChecks.Corrupt(Codec, $"segment {segment + 1} decodes to {produced} bytes but the frame has {pixels} pixels");
         }
@@ -61,18 +61,18 @@ public sealed class RleFrameDecoder : IFrameDecoder
     /// </summary>
     private static int DecodeSegment(ReadOnlySpan<byte> source, Span<byte> output, int stride, int pixels)
     {
-        int inPos = 0;
-        int outCount = 0;
-        int outPos = 0;
+        var inPos = 0;
+        var outCount = 0;
+        var outPos = 0;
         while (inPos < source.Length && outCount < pixels)
         {
             int header = (sbyte)source[inPos++];
             if (header >= 0)
             {
-                int length = header + 1;
+                var length = header + 1;
                 if (length > source.Length - inPos)
                     throw FrameChecks.Corrupt(Codec, $"a literal run of {length} bytes overruns its segment");
-                int take = Math.Min(length, pixels - outCount);
+                var take = Math.Min(length, pixels - outCount);
                 if (stride == 1)
                 {
                     source.Slice(inPos, take).CopyTo(output.Slice(outPos, take));
@@ -80,7 +80,7 @@ public sealed class RleFrameDecoder : IFrameDecoder
                 }
                 else
                 {
-                    for (int i = 0; i < take; i++, outPos += stride)
+                    for (var i = 0; i < take; i++, outPos += stride)
                         output[outPos] = source[inPos + i];
                 }
                 outCount += take;
@@ -90,8 +90,8 @@ public sealed class RleFrameDecoder : IFrameDecoder
             {
                 if (inPos >= source.Length)
                     throw FrameChecks.Corrupt(Codec, "a replicate run is missing its byte at the end of a segment");
-                byte value = source[inPos++];
-                int take = Math.Min(1 - header, pixels - outCount);
+                var value = source[inPos++];
+                var take = Math.Min(1 - header, pixels - outCount);
                 if (stride == 1)
                 {
                     output.Slice(outPos, take).Fill(value);
@@ -99,7 +99,7 @@ public sealed class RleFrameDecoder : IFrameDecoder
                 }
                 else
                 {
-                    for (int i = 0; i < take; i++, outPos += stride)
+                    for (var i = 0; i < take; i++, outPos += stride)
                         output[outPos] = value;
                 }
                 outCount += take;

@@ -9,16 +9,16 @@ internal static class SampleLayout
     /// <param name="planar">True when the source holds one whole plane per sample instead of interleaved pixels.</param>
     public static void Copy(ReadOnlySpan<byte> source, int sourceBytes, bool planar, FrameFormat format, Span<byte> destination)
     {
-        int pixels = format.Rows * format.Columns;
-        int samples = format.SamplesPerPixel;
-        int outBytes = format.BytesPerSample;
-        for (int c = 0; c < samples; c++)
+        var pixels = format.Rows * format.Columns;
+        var samples = format.SamplesPerPixel;
+        var outBytes = format.BytesPerSample;
+        for (var c = 0; c < samples; c++)
         {
-            for (int p = 0; p < pixels; p++)
+            for (var p = 0; p < pixels; p++)
             {
-                int inIndex = planar ? c * pixels + p : p * samples + c;
+                var inIndex = planar ? c * pixels + p : p * samples + c;
                 int value = sourceBytes == 1 ? source[inIndex] : BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * inIndex)..]);
-                int outIndex = p * samples + c;
+                var outIndex = p * samples + c;
                 if (outBytes == 1)
                     destination[outIndex] = (byte)value;
                 else
@@ -36,10 +36,10 @@ internal static class SampleLayout
     {
         if (!format.IsSigned || format.BytesPerSample != 2 || format.BitsStored >= 16)
             return;
-        int shift = 16 - format.BitsStored;
-        for (int i = 0; i + 1 < destination.Length; i += 2)
+        var shift = 16 - format.BitsStored;
+        for (var i = 0; i + 1 < destination.Length; i += 2)
         {
-            short v = (short)(BinaryPrimitives.ReadUInt16LittleEndian(destination[i..]) << shift);
+            var v = (short)(BinaryPrimitives.ReadUInt16LittleEndian(destination[i..]) << shift);
             BinaryPrimitives.WriteInt16LittleEndian(destination[i..], (short)(v >> shift));
         }
     }

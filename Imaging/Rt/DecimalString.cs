@@ -33,7 +33,9 @@ internal static class DecimalString
             // Rounding up near double.MaxValue can leave the range; such a text would read back as infinity.
             if (value.TryFormat(scratch, out var written, format, CultureInfo.InvariantCulture) && written <= MaxLength
                 && double.TryParse(scratch[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out var back) && double.IsFinite(back))
+            {
                 return Copy(scratch, written, destination);
+            }
         }
         throw new ArgumentException($"{value} does not fit a 16-character decimal string.", nameof(value));
     }

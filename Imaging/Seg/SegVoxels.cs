@@ -186,7 +186,10 @@ internal sealed class MaskVoxels(IReadOnlyList<bool[]> masks, int width, int hei
                         data[2L * (start + i)] = (byte)value;
                         data[2L * (start + i) + 1] = (byte)(value >> 8);
                     }
-                    else data[start + i] = (byte)value;
+                    else
+                    {
+                        data[start + i] = (byte)value;
+                    }
                 }
             }
         });

@@ -221,8 +221,11 @@ public static class SegmentationWriter
             bits = 1;
             var list = new List<(int Segment, int Z, int Number)>();
             for (var i = 0; i < written.Length; i++)
+            {
                 for (var z = 0; z < depth; z++)
                     if (presence[written[i]][z]) list.Add((written[i], z, numbers[i]));
+            }
+
             var totalBits = (long)list.Count * sliceLength;
             var byteLength = (totalBits + 7) / 8;
             pixels = new byte[byteLength + (byteLength & 1)];
@@ -256,7 +259,10 @@ public static class SegmentationWriter
                 fragments[z] = RleFrameEncoder.Encode(pixels.AsSpan(z * frameBytes, frameBytes), height, width, bits));
             ds.AddEncapsulated(DicomTags.PixelData, fragments);
         }
-        else ds.AddBytes(DicomTags.PixelData, DicomVR.OB, pixels);
+        else
+        {
+            ds.AddBytes(DicomTags.PixelData, DicomVR.OB, pixels);
+        }
 
         return new Segmentation(ds, sopInstanceUid, seriesInstanceUid, form, frames.Count, numbers, written);
     }
@@ -272,7 +278,11 @@ public static class SegmentationWriter
             content.AddUInt32(SegTags.DimensionIndexValues, n, positionIndex);
             item.AddSequence(SegTags.SegmentIdentificationSequence, new DicomDatasetBuilder().AddUInt16(SegTags.ReferencedSegmentNumber, n));
         }
-        else content.AddUInt32(SegTags.DimensionIndexValues, positionIndex);
+        else
+        {
+            content.AddUInt32(SegTags.DimensionIndexValues, positionIndex);
+        }
+
         return item.AddSequence(SegTags.FrameContentSequence, content);
     }
 

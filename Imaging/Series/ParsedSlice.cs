@@ -64,10 +64,13 @@ internal sealed class ParsedSlice
             if (ds.TryGet(tag, out var e) && !e.IsSequence) copied.Add(new CopiedElement(tag, e.VR, ds.ValueBytes(e).ToArray()));
         }
         if (SiemensMosaic.SlicesIn(ds) is { } tiles)
+        {
             throw new ImagingException("Mosaic",
                 $"'{entry.Name}' is a Siemens MOSAIC image: {(tiles > 0 ? $"{tiles} slices" : "several slices")} tiled in one frame, placed only by " +
                 "the private CSA header. Convert the series to one image per slice first: export it from the scanner without " +
                 "mosaic (Siemens \"unmosaic\"), or convert it with dcm2niix.");
+        }
+
         var format = PixelDataReader.FormatOf(ds);
         var modality = ds.GetString(DicomTags.Modality) ?? "";
         var claimed = ds.GetInt32(DicomTags.NumberOfFrames);
@@ -104,24 +107,31 @@ internal sealed class ParsedSlice
         if (!enhanced)
         {
             if (frames > 1)
+            {
                 throw new ImagingException("MultiFrame",
                     $"'{entry.Name}' holds {frames} frames but no per-frame or shared functional groups to place them (SOP class {sopClass}); " +
                     "a multi-frame image is read only when it is an enhanced (or legacy-converted enhanced) CT, MR or PET image.");
+            }
+
             return [Slice(null, ds.GetDoubles(DicomTags.ImagePositionPatient), ds.GetDoubles(DicomTags.ImageOrientationPatient), ds, ds)];
         }
 
         if (perFrame.Count != frames && !(perFrame.Count == 0 && frames == 1))
+        {
             throw new ImagingException("InconsistentFrameCount",
                 $"'{entry.Name}' has NumberOfFrames {frames} but {perFrame.Count} items in its PerFrameFunctionalGroupsSequence (5200,9230); each frame needs one.");
+        }
         // Before anything is made per frame: the pixel data must hold every frame the header claims.
         PixelDataReader.CheckFrameCount(file, format, frames);
 
         var stacks = perFrame.Select(f => Group(f, null, DicomTags.FrameContentSequence)?.GetString(DicomTags.StackID)?.Trim())
             .OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
         if (stacks.Count > 1)
+        {
             throw new ImagingException("MultipleStacks",
                 $"'{entry.Name}' holds {stacks.Count} stacks of frames (StackID {string.Join(", ", stacks.Take(8))}); only one stack, one volume, per image is read. " +
                 "Send each stack as its own series.");
+        }
 
         var slices = new ParsedSlice[frames];
         for (var i = 0; i < frames; i++)

@@ -204,8 +204,11 @@ public static class VolumeLoader
         if (grid is null) return null;
 
         var sorted = grid.Order.Select(i => images[i]).ToList();
-        var volume = new ImageVolume(first.Format.Columns, first.Format.Rows, grid.Spacing, grid.Origin, grid.Direction,
-            sorted.Select(s => s.Hu!).ToArray()) { Lossy = sorted.Any(s => s.Lossy) };
+        var slices = sorted.Select(s => s.Hu!).ToArray();
+        var volume = new ImageVolume(first.Format.Columns, first.Format.Rows, grid.Spacing, grid.Origin, grid.Direction, slices)
+        {
+            Lossy = sorted.Any(s => s.Lossy),
+        };
         return new LoadedSeries(channel, first.SeriesInstanceUid, first.StudyInstanceUid, frames[0], first.Modality,
             sorted.Select(s => new SliceReference(s.SopClassUid, s.SopInstanceUid, s.Position!, s.Entry.Name, s.FrameNumber)).ToList(),
             sorted.Select(s => s.TransferSyntax.Uid).Distinct().ToList(),

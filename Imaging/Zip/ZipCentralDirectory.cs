@@ -43,11 +43,16 @@ public static class ZipCentralDirectory
             (entryCount, directorySize, directoryOffset, directoryLimit) = ReadZip64End(file, endOffset);
         else if (BinaryPrimitives.ReadUInt16LittleEndian(record[4..]) != 0 || BinaryPrimitives.ReadUInt16LittleEndian(record[6..]) != 0 ||
                  BinaryPrimitives.ReadUInt16LittleEndian(record[8..]) != entryCount)
+        {
             throw ZipErrors.Invalid("it spans several disks");
+        }
 
         if (entryCount > limits.MaxEntries)
+        {
             throw new ImagingException("TooManyEntries",
                 $"The zip holds {entryCount} entries, more than the limit of {limits.MaxEntries} files in one upload.");
+        }
+
         if (directoryOffset < 0 || directorySize < 0 || directoryOffset + directorySize > directoryLimit)
             throw ZipErrors.Invalid($"its central directory ({directorySize} bytes at offset {directoryOffset}) lies outside the file");
         if (directorySize < entryCount * EntryHeaderSize)
@@ -104,7 +109,9 @@ public static class ZipCentralDirectory
         {
             if (BinaryPrimitives.ReadUInt32LittleEndian(tail[i..]) == EndSignature &&
                 i + EndSize + BinaryPrimitives.ReadUInt16LittleEndian(tail[(i + 20)..]) == tail.Length)
+            {
                 return i;
+            }
         }
         throw ZipErrors.Invalid("it has no end of central directory record at its end (truncated, or not a zip)");
     }
@@ -129,7 +136,10 @@ public static class ZipCentralDirectory
         var entries = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(32));
         if (BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(16)) != 0 || BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(20)) != 0 ||
             BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(24)) != entries)
+        {
             throw ZipErrors.Invalid("it spans several disks");
+        }
+
         return (entries, BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(40)), BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(48)), zip64End);
     }
 

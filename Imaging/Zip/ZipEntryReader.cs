@@ -36,8 +36,10 @@ public sealed class ZipEntryReader(SafeFileHandle file, long dataEnd)
         if (entry.Method == ZipEntryRecord.Stored && entry.CompressedSize != entry.UncompressedSize)
             throw ZipErrors.Corrupt(entry.Name, $"it is stored, yet declares {entry.CompressedSize} stored and {entry.UncompressedSize} original bytes");
         if (entry.Method == ZipEntryRecord.Deflated && entry.UncompressedSize > entry.CompressedSize * MaxDeflateRatio + 1024)
+        {
             throw ZipErrors.Corrupt(entry.Name,
                 $"it declares {entry.UncompressedSize} bytes from {entry.CompressedSize} compressed bytes, more than deflate can produce");
+        }
 
         var dataStart = ReadLocalHeader(entry);
         var length = (int)entry.UncompressedSize;
@@ -126,9 +128,12 @@ public sealed class ZipEntryReader(SafeFileHandle file, long dataEnd)
             compressed = BinaryPrimitives.ReadInt64LittleEndian(zip64[8..]);
         }
         if (crc != entry.Crc32 || compressed != entry.CompressedSize || uncompressed != entry.UncompressedSize)
+        {
             throw ZipErrors.Corrupt(entry.Name,
                 $"its local header says CRC-32 {crc:x8}, {compressed} compressed and {uncompressed} bytes, but the directory says " +
                 $"{entry.Crc32:x8}, {entry.CompressedSize} and {entry.UncompressedSize}");
+        }
+
         return dataStart;
     }
 

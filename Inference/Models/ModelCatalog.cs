@@ -53,8 +53,11 @@ public sealed class ModelCatalog
         }
         if (failures.Count == 1) throw failures[0];
         if (failures.Count > 1)
+        {
             throw new ModelLoadException("ModelCatalogInvalid", failures[0].File, string.Join(" ", failures.Select(f => f.Message)),
                 new AggregateException(failures));
+        }
+
         if (models.Count == 0) logger.LogWarning("The model folder {Folder} holds no model configurations.", folder);
         return new ModelCatalog(models);
     }

@@ -208,7 +208,10 @@ public static partial class ModelConfigLoader
             var regions = new List<int[]>();
             if (o.TryGetProperty("regions", out var r) && r.ValueKind != JsonValueKind.Null)
             {
-                if (r.ValueKind != JsonValueKind.Array) Error("output.regions", "must be an array of label lists");
+                if (r.ValueKind != JsonValueKind.Array)
+                {
+                    Error("output.regions", "must be an array of label lists");
+                }
                 else
                 {
                     var index = 0;

@@ -51,8 +51,11 @@ public static partial class ModelConfigLoader
         }
         var config = Parse(json, path);
         if (!File.Exists(config.OnnxPath))
+        {
             throw new ModelLoadException("ModelFileMissing", config.OnnxPath,
                 $"{path}: onnxFile '{config.OnnxFile}' does not exist (looked for {config.OnnxPath}).");
+        }
+
         var missing = config.EnsemblePaths.FirstOrDefault(p => !File.Exists(p));
         if (missing is not null)
             throw new ModelLoadException("ModelFileMissing", missing, $"{path}: ensemble file {missing} does not exist.");

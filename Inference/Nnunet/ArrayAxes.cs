@@ -16,8 +16,10 @@ public static class ArrayAxes
         {
             var n = i * outShape[1] * outShape[2];
             for (var j = 0; j < outShape[1]; j++)
+            {
                 for (var k = 0; k < outShape[2]; k++)
                     result[n++] = data[i * s0 + j * s1 + k * s2];
+            }
         });
         return result;
     }

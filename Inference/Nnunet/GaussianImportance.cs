@@ -25,9 +25,14 @@ public static class GaussianImportance
         var map = new Half[patch[0] * patch[1] * patch[2]];
         var n = 0;
         for (var z = 0; z < patch[0]; z++)
+        {
             for (var y = 0; y < patch[1]; y++)
+            {
                 for (var x = 0; x < patch[2]; x++)
                     map[n++] = (Half)(10 * axes[0][z] * axes[1][y] * axes[2][x]);
+            }
+        }
+
         var smallest = Half.MaxValue;
         foreach (var v in map)
             if (v > Half.Zero && v < smallest) smallest = v;

@@ -46,8 +46,11 @@ public static class GridPrediction
         int[] below = [(padded[0] - shape[0]) / 2, (padded[1] - shape[1]) / 2, (padded[2] - shape[2]) / 2];
         var starts = new int[3][];
         for (var a = 0; a < 3; a++)
+        {
             starts[a] = settings.StepFraction is { } step ? SlidingWindowSteps.Starts(padded[a], patch[a], step)
                 : SlidingWindowInference.PatchStarts(padded[a], patch[a], settings.Overlap[a]);
+        }
+
         var tiles = (from z in starts[0] from y in starts[1] from x in starts[2] select new[] { z, y, x }).ToArray();
         var weightMap = WeightMap(settings);
         var round = settings.Accumulator == AccumulatorPrecision.Float16;
@@ -126,9 +129,14 @@ public static class GridPrediction
         var linear = new float[patch[0] * patch[1] * patch[2]];
         var n = 0;
         for (var z = 0; z < patch[0]; z++)
+        {
             for (var y = 0; y < patch[1]; y++)
+            {
                 for (var x = 0; x < patch[2]; x++)
                     linear[n++] = wz[z] * wy[y] * wx[x];
+            }
+        }
+
         return linear;
     }
 
@@ -150,13 +158,16 @@ public static class GridPrediction
             var z = item % pz;
             var target = targets[k];
             Span<float> row = stackalloc float[px];
-            Span<Half> halves = px <= 2048 ? stackalloc Half[px] : new Half[px];
+            var halves = px <= 2048 ? stackalloc Half[px] : new Half[px];
             for (var y = 0; y < py; y++)
             {
                 var p = (z * py + y) * px;
                 var t = target.AsSpan(((tile[0] + z) * ny + tile[1] + y) * nx + tile[2], px);
                 var w = weightMap.AsSpan(p, px);
-                if (values is null) TensorPrimitives.Add(t, w, row);
+                if (values is null)
+                {
+                    TensorPrimitives.Add(t, w, row);
+                }
                 else
                 {
                     // Product and sum rounded separately, as two float32 tensor operations are.
@@ -168,7 +179,10 @@ public static class GridPrediction
                     TensorPrimitives.ConvertToHalf(row, halves);
                     TensorPrimitives.ConvertToSingle(halves, t);
                 }
-                else row.CopyTo(t);
+                else
+                {
+                    row.CopyTo(t);
+                }
             }
         });
     }

@@ -23,8 +23,11 @@ public static class NonzeroCrop
         var count = shape[0] * shape[1] * shape[2];
         var mask = new bool[count];
         foreach (var c in channels)
+        {
             for (var i = 0; i < count; i++)
                 if (c[i] != 0) mask[i] = true;
+        }
+
         FillHoles(mask, shape);
         return mask;
     }
@@ -36,7 +39,9 @@ public static class NonzeroCrop
         int[] start = [int.MaxValue, int.MaxValue, int.MaxValue], end = [0, 0, 0];
         var n = 0;
         for (var z = 0; z < shape[0]; z++)
+        {
             for (var y = 0; y < shape[1]; y++)
+            {
                 for (var x = 0; x < shape[2]; x++)
                 {
                     if (!mask[n++]) continue;
@@ -47,6 +52,9 @@ public static class NonzeroCrop
                     if (y >= end[1]) end[1] = y + 1;
                     if (x >= end[2]) end[2] = x + 1;
                 }
+            }
+        }
+
         return start[0] == int.MaxValue ? CropBox.Whole(shape) : new CropBox(start, end);
     }
 
@@ -59,9 +67,14 @@ public static class NonzeroCrop
         var s = box.Shape;
         var result = new T[s[0] * s[1] * s[2]];
         for (var z = 0; z < s[0]; z++)
+        {
             for (var y = 0; y < s[1]; y++)
+            {
                 data.AsSpan(((z + box.Start[0]) * shape[1] + y + box.Start[1]) * shape[2] + box.Start[2], s[2])
                     .CopyTo(result.AsSpan((z * s[1] + y) * s[2], s[2]));
+            }
+        }
+
         return result;
     }
 
@@ -78,10 +91,17 @@ public static class NonzeroCrop
             stack.Push(i);
         }
         for (var z = 0; z < nz; z++)
+        {
             for (var y = 0; y < ny; y++)
+            {
                 for (var x = 0; x < nx; x++)
+                {
                     if (z == 0 || z == nz - 1 || y == 0 || y == ny - 1 || x == 0 || x == nx - 1)
                         Seed((z * ny + y) * nx + x);
+                }
+            }
+        }
+
         var plane = ny * nx;
         while (stack.Count > 0)
         {

@@ -33,8 +33,11 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
             var data = result.Data;
             var outputLength = settings.OutputChannels * PatchVoxels;
             if (data.Length != pending.Count * outputLength)
+            {
                 throw new InferenceException("UnexpectedOutputShape",
                     $"The network returned {data.Length} values for {pending.Count} patch(es) of [{string.Join(", ", _patch)}] with {settings.OutputChannels} channels; expected {pending.Count * outputLength}.");
+            }
+
             for (var b = 0; b < pending.Count; b++)
             {
                 var (tile, variant) = pending[b];
@@ -57,8 +60,11 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
                    && !IsStillPending(nextToHandOver))
             {
                 if (variants > 1)
+                {
                     foreach (var k in complete)
                         System.Numerics.Tensors.TensorPrimitives.Divide(k, variants, k);
+                }
+
                 onTile(tiles[nextToHandOver], complete);
                 predictions.Remove(nextToHandOver);
                 spare.Push(complete);

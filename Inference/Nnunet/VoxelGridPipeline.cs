@@ -140,9 +140,14 @@ public static class VoxelGridPipeline
         if (!EqualityComparer<T>.Default.Equals(outside, default)) Array.Fill(result, outside);
         var s = box.Shape;
         for (var z = 0; z < s[0]; z++)
+        {
             for (var y = 0; y < s[1]; y++)
+            {
                 data.AsSpan((z * s[1] + y) * s[2], s[2])
                     .CopyTo(result.AsSpan(((z + box.Start[0]) * shape[1] + y + box.Start[1]) * shape[2] + box.Start[2], s[2]));
+            }
+        }
+
         return result;
     }
 }

@@ -208,34 +208,54 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
     {
         var where = $"Model '{model.Id}' ({path})";
         if (!session.InputMetadata.TryGetValue(model.OnnxInput, out var input))
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: onnxInput '{model.OnnxInput}' is not an input of the network; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+        }
+
         if (!session.OutputMetadata.TryGetValue(model.OnnxOutput, out var output))
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: onnxOutput '{model.OnnxOutput}' is not an output of the network; its outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
+        }
+
         if (input.ElementType != typeof(float) || output.ElementType != typeof(float))
             throw new ModelLoadException("ModelSignatureMismatch", path, $"{where}: input and output must be float32 tensors.");
         if (input.Dimensions.Length != 5 || output.Dimensions.Length != 5)
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: input and output must have 5 dimensions [1, C, Z, Y, X]; they have {input.Dimensions.Length} and {output.Dimensions.Length}.");
+        }
+
         if (input.Dimensions[1] > 0 && input.Dimensions[1] != model.InputChannels.Count)
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: the network takes {input.Dimensions[1]} input channels but inputChannels lists {model.InputChannels.Count}.");
+        }
+
         if (output.Dimensions[1] > 0 && output.Dimensions[1] != model.OutputChannels)
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path, model.Output.Activation == OutputActivation.Sigmoid
                 ? $"{where}: the network returns {output.Dimensions[1]} channels but structures lists {model.Structures.Count} regions."
                 : $"{where}: the network returns {output.Dimensions[1]} classes but structures lists {model.Structures.Count} (plus background = {model.ClassCount}).");
+        }
+
         if (model.DynamicBatch == true && input.Dimensions[0] > 0)
+        {
             throw new ModelLoadException("ModelSignatureMismatch", path,
                 $"{where}: onnxDynamicBatch is true but the network's batch axis is fixed at {input.Dimensions[0]}.");
+        }
+
         string[] axes = ["z", "y", "x"];
         for (var a = 0; a < 3; a++)
         {
             var fixedSize = input.Dimensions[a + 2];
             var patch = model.Preprocessing.PatchSize[a];
             if (fixedSize > 0 && patch != 0 && patch != fixedSize)
+            {
                 throw new ModelLoadException("ModelSignatureMismatch", path,
                     $"{where}: preprocessing.patchSize {axes[a]} is {patch} but the network's input is fixed at {fixedSize} on that axis.");
+            }
         }
     }
 

@@ -32,8 +32,11 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(model);
         if (options?.KeepProbabilities == true && model.Grid != ModelGrid.Voxel)
+        {
             throw new InferenceException("ProbabilitiesUnavailable",
                 $"Model '{model.FullId}' runs on the patient-axes grid; class probabilities are kept for voxel-grid models only.");
+        }
+
         var series = SelectChannels(input, model);
         return await Task.Run(() => Run(series, model, options ?? PipelineOptions.Default, progress, cancellationToken), cancellationToken)
             .ConfigureAwait(false);

@@ -135,21 +135,23 @@ public static class SlidingWindowInference
                 {
                     if (zs >= slab.BufferEnd || zs + pz <= slab.BufferStart) continue;
                     foreach (var ys in yStarts)
-                    foreach (var xs in xStarts)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        Extract(channels, input.Span, zs, ys, xs, pz, py, px);
-                        using (var result = predictor.Predict(input, shape, cancellationToken))
+                        foreach (var xs in xStarts)
                         {
-                            CheckShape(result.Shape, classCount, pz, py, px);
-                            Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py, px, wz, wy, wx);
-                        }
-                        done++;
-                        var percent = (int)(100L * done / Math.Max(1, total));
-                        if (percent != lastPercent)
-                        {
-                            lastPercent = percent;
-                            progress?.Report(percent);
+                            cancellationToken.ThrowIfCancellationRequested();
+                            Extract(channels, input.Span, zs, ys, xs, pz, py, px);
+                            using (var result = predictor.Predict(input, shape, cancellationToken))
+                            {
+                                CheckShape(result.Shape, classCount, pz, py, px);
+                                Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py, px, wz, wy, wx);
+                            }
+                            done++;
+                            var percent = (int)(100L * done / Math.Max(1, total));
+                            if (percent != lastPercent)
+                            {
+                                lastPercent = percent;
+                                progress?.Report(percent);
+                            }
                         }
                     }
                 }
@@ -236,8 +238,10 @@ public static class SlidingWindowInference
     private static void CheckShape(long[] shape, int classCount, int pz, int py, int px)
     {
         if (shape.Length != 5 || shape[0] != 1 || shape[1] != classCount || shape[2] != pz || shape[3] != py || shape[4] != px)
+        {
             throw new InferenceException("UnexpectedOutputShape",
                 $"The network returned a tensor of shape [{string.Join(", ", shape)}]; expected [1, {classCount}, {pz}, {py}, {px}].");
+        }
     }
 
     private static void Accumulate(ReadOnlySpan<float> output, float[][] acc, float[] weights, int bufferStart, int bufferEnd,

@@ -48,17 +48,22 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
         if (spacing.Length != 3 || spacing.Any(s => !(s > 0))) throw new ArgumentException("Spacing must be 3 positive numbers.", nameof(spacing));
         double[] min = [double.MaxValue, double.MaxValue, double.MaxValue], max = [double.MinValue, double.MinValue, double.MinValue];
         foreach (var i in new[] { -0.5, SizeX - 0.5 })
-        foreach (var j in new[] { -0.5, SizeY - 0.5 })
-        foreach (var k in new[] { -0.5, SizeZ - 0.5 })
         {
-            var (x, y, z) = ToPatient(i, j, k);
-            double[] p = [x, y, z];
-            for (var a = 0; a < 3; a++)
+            foreach (var j in new[] { -0.5, SizeY - 0.5 })
             {
-                min[a] = Math.Min(min[a], p[a]);
-                max[a] = Math.Max(max[a], p[a]);
+                foreach (var k in new[] { -0.5, SizeZ - 0.5 })
+                {
+                    var (x, y, z) = ToPatient(i, j, k);
+                    double[] p = [x, y, z];
+                    for (var a = 0; a < 3; a++)
+                    {
+                        min[a] = Math.Min(min[a], p[a]);
+                        max[a] = Math.Max(max[a], p[a]);
+                    }
+                }
             }
         }
+
         var size = new int[3];
         var origin = new double[3];
         for (var a = 0; a < 3; a++)
@@ -83,8 +88,11 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
     {
         var m = new double[9];
         for (var r = 0; r < 3; r++)
-        for (var a = 0; a < 3; a++)
-            m[r * 3 + a] = Direction[a * 3 + r] * Spacing[a];
+        {
+            for (var a = 0; a < 3; a++)
+                m[r * 3 + a] = Direction[a * 3 + r] * Spacing[a];
+        }
+
         return m;
     }
 
@@ -98,8 +106,11 @@ public sealed record GridGeometry(int SizeX, int SizeY, int SizeZ, double[] Spac
         var m = IndexToWorld();
         var a = new double[9];
         for (var r = 0; r < 3; r++)
-        for (var c = 0; c < 3; c++)
-            a[r * 3 + c] = inv[r * 3] * m[c] + inv[r * 3 + 1] * m[3 + c] + inv[r * 3 + 2] * m[6 + c];
+        {
+            for (var c = 0; c < 3; c++)
+                a[r * 3 + c] = inv[r * 3] * m[c] + inv[r * 3 + 1] * m[3 + c] + inv[r * 3 + 2] * m[6 + c];
+        }
+
         double[] d = [Origin[0] - target.Origin[0], Origin[1] - target.Origin[1], Origin[2] - target.Origin[2]];
         double[] b = [.. Enumerable.Range(0, 3).Select(r => inv[r * 3] * d[0] + inv[r * 3 + 1] * d[1] + inv[r * 3 + 2] * d[2])];
         return (a, b);

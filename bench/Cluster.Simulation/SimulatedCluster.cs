@@ -49,6 +49,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureHost(host => host.Configuration.AddConfiguration(_configuration));
         builder.ConfigureSilo((silo, sb) => Configure(silo.SiloName, sb));
         Cluster = builder.Build();
     }
@@ -116,7 +117,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             ModelsPath = _modelsPath,
             Inference = new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1, InterOpThreads = 1 },
         };
-        sb.AddInnerEyeSilo(settings, _configuration);
+        sb.AddInnerEyeSilo(settings);
         // The same folder as the silo's own store, counting the results written.
         sb.Services.AddSingleton(Store);
         sb.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(StatePath, sp.GetRequiredService<Serializer>()));

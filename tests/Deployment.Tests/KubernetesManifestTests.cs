@@ -51,7 +51,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Overlay_has_the_three_deployments_with_their_roles(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         Assert.Equal(DeploymentNames.Order(), render.OfKind("Deployment").Select(d => d.Name()).Order());
         Assert.Equal("cpu", EnvValue(MainContainer(render.Single("Deployment", "silo-cpu")), "Silo__Role"));
         Assert.Equal("gpu", EnvValue(MainContainer(render.Single("Deployment", "silo-gpu")), "Silo__Role"));
@@ -81,7 +81,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_deployment_has_probes_resources_grace_period_and_downward_api(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         foreach (var deployment in render.OfKind("Deployment"))
         {
             var name = $"{overlay}/{deployment.Name()}";
@@ -117,7 +117,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_deployment_mounts_the_shared_artifact_volume_at_data(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         foreach (var deployment in render.OfKind("Deployment"))
         {
             var name = $"{overlay}/{deployment.Name()}";
@@ -136,7 +136,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Role_grants_pod_access_to_the_service_account_the_deployments_run_as(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         var accounts = render.OfKind("Deployment").Select(d => PodSpec(d).Str("serviceAccountName")).Distinct().ToArray();
         Assert.True(accounts.All(a => !string.IsNullOrEmpty(a)), $"{overlay}: a Deployment runs as the default service account");
         foreach (var account in accounts)
@@ -162,7 +162,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void A_disruption_budget_covers_every_deployment(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         foreach (var deployment in render.OfKind("Deployment"))
         {
             var podLabels = deployment.Get("spec", "template", "metadata", "labels");
@@ -176,7 +176,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Gateway_reads_the_api_secret_from_a_secret_in_the_render(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         var env = Env(MainContainer(render.Single("Deployment", "gateway-api")), "CUSTOMCONNSTR_API_AUTH_SECRET");
         Assert.True(env.HasValue, $"{overlay}: gateway-api has no CUSTOMCONNSTR_API_AUTH_SECRET");
         var reference = env.Value.Get("valueFrom", "secretKeyRef");
@@ -192,7 +192,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Redis_keeps_an_append_only_file_on_a_persistent_volume(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         var redis = render.Single("StatefulSet", "redis");
         var container = PodSpec(redis).Get("containers").Items().Single();
         Assert.StartsWith("redis:7", container.Str("image"));
@@ -215,7 +215,7 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Services_and_ingress_route_to_the_right_ports(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         var gateway = render.Single("Service", "gateway-api");
         Assert.Contains(gateway.Get("spec", "ports").Items(), p => p.Get("port").GetInt32() == 80 && p.Str("targetPort") == "8080");
 
@@ -255,19 +255,21 @@ public class KubernetesManifestTests
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Every_object_is_in_the_innereye_namespace(string overlay)
     {
-        if (Manifests.Render(overlay) is not { } render) return;
+        var render = Manifests.Render(overlay);
         Assert.NotNull(render.Find("Namespace", Manifests.Namespace));
         foreach (var obj in render.Objects.Where(o => o.Str("kind") != "Namespace"))
             Assert.True(obj.Get("metadata").Str("namespace") == Manifests.Namespace, $"{overlay}: {obj.Str("kind")}/{obj.Name()} is not in namespace {Manifests.Namespace}");
         foreach (var binding in render.OfKind("RoleBinding"))
+        {
             foreach (var subject in binding.Get("subjects").Items().Where(s => s.Str("kind") == "ServiceAccount"))
                 Assert.Equal(Manifests.Namespace, subject.Str("namespace"));
+        }
     }
 
     [SkippableFact]
     public void Gpu_overlay_puts_model_silos_on_gpu_nodes_with_the_cuda_image()
     {
-        if (Manifests.Render("gpu") is not { } render) return;
+        var render = Manifests.Render("gpu");
         var deployment = render.Single("Deployment", "silo-gpu");
         var container = MainContainer(deployment);
         Assert.Equal("1", container.Get("resources", "limits").Str("nvidia.com/gpu"));
@@ -285,7 +287,7 @@ public class KubernetesManifestTests
     [SkippableFact]
     public void Cpu_only_overlay_mentions_no_gpu_anywhere()
     {
-        if (Manifests.Render("cpu-only") is not { } render) return;
+        var render = Manifests.Render("cpu-only");
         Assert.DoesNotContain("nvidia.com/gpu", render.Yaml);
         var deployment = render.Single("Deployment", "silo-gpu");
         var container = MainContainer(deployment);
@@ -302,7 +304,7 @@ public class KubernetesManifestTests
     {
         var file = Path.Combine(InnerEye.Imaging.Tests.Support.ExternalProcess.RepositoryRoot, "k8s", "ingress-nginx", "controller-configmap.yaml");
         Assert.True(File.Exists(file), $"{file} is missing");
-        if (!InnerEye.Imaging.Tests.Support.ExternalProcess.Available(InnerEye.Imaging.Tests.Support.ExternalProcess.Python, "yaml")) return;
+        InnerEye.Imaging.Tests.Support.ExternalProcess.Require(InnerEye.Imaging.Tests.Support.ExternalProcess.Python, "yaml");
         var configMap = Manifests.YamlToJson(File.ReadAllText(file)).Single();
         Assert.Equal("ConfigMap", configMap.Str("kind"));
         Assert.Equal("true", configMap.Get("data").Str("enable-underscores-in-headers"));

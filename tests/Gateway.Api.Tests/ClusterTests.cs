@@ -172,7 +172,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     [SkippableFact]
     public async Task KillingTheModelSiloLosesNoJobAndAFullRestartKeepsEveryResult()
     {
-        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        ExternalProcess.Require(RedisServer.Program);
         var zip = Phantoms.Zip(seed: 3, size: 64, slices: 6);
         var gpu = await StartSiloAsync("gpu", "gpu-0");
         var cpu = await StartSiloAsync("cpu", "cpu-0");
@@ -229,9 +229,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task StoppingASiloGracefullyWhileJobsRunFailsNone()
     {
-        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        ExternalProcess.Require(RedisServer.Program);
         var zip = Phantoms.Zip(seed: 4, size: 64, slices: 6);
         await using var gpu = await StartSiloAsync("gpu", "gpu-0");
         var cpu = await StartSiloAsync("cpu", "cpu-0");

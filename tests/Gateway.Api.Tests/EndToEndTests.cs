@@ -147,6 +147,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task AJobSurvivesAServerKilledBetweenSubmitAndDownload()
     {
         using var dir = new TempDirectory();

@@ -16,7 +16,10 @@ public sealed class FailureMappingTests
         foreach (var code in ImagingErrorCodes.All.Concat(InferenceErrorCodes.All)
                      .Concat([FailureCodes.TransientFaultsExhausted, FailureCodes.NoModelSilo, FailureCodes.InputMissing, FailureCodes.Unknown])
                      .Distinct().Order(StringComparer.Ordinal))
+        {
             data.Add(code);
+        }
+
         return data;
     }
 

@@ -24,6 +24,7 @@ public sealed class NnUnetModelRouteTests(ITestOutputHelper output)
     private const string Secret = "nnunet-secret";
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public async Task AnImportedModelSegmentsThroughTheInnerEyeRouteAsNnUnetDoes()
     {
         var fixture = NnUnetFixture.Root;
@@ -83,8 +84,11 @@ public sealed class NnUnetModelRouteTests(ITestOutputHelper output)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
             foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
                 archive.CreateEntryFromFile(file, "ct/" + Path.GetFileName(file));
+        }
+
         return buffer.ToArray();
     }
 

@@ -11,14 +11,23 @@ public sealed class PostProcessingTests
         var labels = new byte[N * N * N];
         // Structure 1: a 3×3×3 cube, a 2×2×2 cube, and a voxel touching the big cube only at a corner (26-connected).
         for (var z = 1; z < 4; z++)
-        for (var y = 1; y < 4; y++)
-        for (var x = 1; x < 4; x++)
-            labels[Index(x, y, z)] = 1;
+        {
+            for (var y = 1; y < 4; y++)
+            {
+                for (var x = 1; x < 4; x++)
+                    labels[Index(x, y, z)] = 1;
+            }
+        }
+
         labels[Index(4, 4, 4)] = 1;
         for (var z = 8; z < 10; z++)
-        for (var y = 8; y < 10; y++)
-        for (var x = 8; x < 10; x++)
-            labels[Index(x, y, z)] = 1;
+        {
+            for (var y = 8; y < 10; y++)
+            {
+                for (var x = 8; x < 10; x++)
+                    labels[Index(x, y, z)] = 1;
+            }
+        }
         // Structure 2: two single voxels.
         labels[Index(0, 11, 0)] = 2;
         labels[Index(11, 0, 11)] = 2;

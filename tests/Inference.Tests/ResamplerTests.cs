@@ -11,9 +11,13 @@ public sealed class ResamplerTests
     {
         Assert.Equal((expected.SizeX, expected.SizeY, expected.SizeZ), (actual.SizeX, actual.SizeY, actual.SizeZ));
         for (var k = 0; k < expected.SizeZ; k++)
-        for (var v = 0; v < expected.SliceLength; v++)
-            Assert.True(Math.Abs(expected.Slices[k][v] - actual.Slices[k][v]) <= tolerance,
-                $"voxel {v} of slice {k}: expected {expected.Slices[k][v]}, got {actual.Slices[k][v]}");
+        {
+            for (var v = 0; v < expected.SliceLength; v++)
+            {
+                Assert.True(Math.Abs(expected.Slices[k][v] - actual.Slices[k][v]) <= tolerance,
+                    $"voxel {v} of slice {k}: expected {expected.Slices[k][v]}, got {actual.Slices[k][v]}");
+            }
+        }
     }
 
     [SkippableFact]
@@ -46,15 +50,20 @@ public sealed class ResamplerTests
         var grid = GridGeometry.Of(target);
         var checkedVoxels = 0;
         for (var k = 0; k < target.SizeZ; k++)
-        for (var j = 0; j < target.SizeY; j++)
-        for (var i = 0; i < target.SizeX; i++)
         {
-            var (x, y, z) = grid.ToPatient(i, j, k);
-            var (si, sj, sk) = GridGeometry.Of(source).ToVoxel(x, y, z);
-            if (si > 29 || sj > 24 || sk > 11) continue; // the edge half voxel is replicated, not extrapolated
-            Assert.Equal(F(x, y, z), target.Slices[k][j * target.SizeX + i], 2);
-            checkedVoxels++;
+            for (var j = 0; j < target.SizeY; j++)
+            {
+                for (var i = 0; i < target.SizeX; i++)
+                {
+                    var (x, y, z) = grid.ToPatient(i, j, k);
+                    var (si, sj, sk) = GridGeometry.Of(source).ToVoxel(x, y, z);
+                    if (si > 29 || sj > 24 || sk > 11) continue; // the edge half voxel is replicated, not extrapolated
+                    Assert.Equal(F(x, y, z), target.Slices[k][j * target.SizeX + i], 2);
+                    checkedVoxels++;
+                }
+            }
         }
+
         Assert.True(checkedVoxels > target.VoxelCount / 2);
     }
 
@@ -77,29 +86,36 @@ public sealed class ResamplerTests
         var bGrid = new GridGeometry(15, 12, 8, [1.5, 2.0, 3.0], [30, 5, 30], rotated);
         var b = Resampler.Resample(a, bGrid);
         for (var k = 0; k < bGrid.SizeZ; k++)
-        for (var j = 0; j < bGrid.SizeY; j++)
-        for (var i = 0; i < bGrid.SizeX; i++)
         {
-            var (x, y, z) = bGrid.ToPatient(i, j, k);
-            Assert.InRange(x, 0, 39);
-            Assert.InRange(z, 0, 38);
-            Assert.Equal(F(x, y, z), b.Slices[k][j * bGrid.SizeX + i], 3);
+            for (var j = 0; j < bGrid.SizeY; j++)
+            {
+                for (var i = 0; i < bGrid.SizeX; i++)
+                {
+                    var (x, y, z) = bGrid.ToPatient(i, j, k);
+                    Assert.InRange(x, 0, 39);
+                    Assert.InRange(z, 0, 38);
+                    Assert.Equal(F(x, y, z), b.Slices[k][j * bGrid.SizeX + i], 3);
+                }
+            }
         }
 
         // And back: B onto A agrees with A wherever A's voxel lies inside B's grid.
         var back = Resampler.Resample(b, GridGeometry.Of(a), fill: float.NaN);
         var inside = 0;
         for (var k = 0; k < a.SizeZ; k++)
-        for (var v = 0; v < a.SliceLength; v++)
         {
-            var value = back.Slices[k][v];
-            if (float.IsNaN(value)) continue;
-            inside++;
-            var (x, y, z) = GridGeometry.Of(a).ToPatient(v % 40, v / 40, k);
-            var (bi, bj, bk) = bGrid.ToVoxel(x, y, z);
-            if (bi < 0 || bj < 0 || bk < 0 || bi > 14 || bj > 11 || bk > 7) continue; // edge half voxels are replicated
-            Assert.Equal(F(x, y, z), value, 3);
+            for (var v = 0; v < a.SliceLength; v++)
+            {
+                var value = back.Slices[k][v];
+                if (float.IsNaN(value)) continue;
+                inside++;
+                var (x, y, z) = GridGeometry.Of(a).ToPatient(v % 40, v / 40, k);
+                var (bi, bj, bk) = bGrid.ToVoxel(x, y, z);
+                if (bi < 0 || bj < 0 || bk < 0 || bi > 14 || bj > 11 || bk > 7) continue; // edge half voxels are replicated
+                Assert.Equal(F(x, y, z), value, 3);
+            }
         }
+
         Assert.True(inside > 0);
     }
 
@@ -121,14 +137,18 @@ public sealed class ResamplerTests
         var aligned = grid.PatientAligned([1.0, 1.0, 2.0]);
         Assert.Equal([1, 0, 0, 0, 1, 0, 0, 0, 1], aligned.Direction);
         foreach (var i in new[] { -0.5, 29.5 })
-        foreach (var j in new[] { -0.5, 23.5 })
-        foreach (var k in new[] { -0.5, 9.5 })
         {
-            var (x, y, z) = grid.ToPatient(i, j, k);
-            var (ai, aj, ak) = aligned.ToVoxel(x, y, z);
-            Assert.InRange(ai, -1, aligned.SizeX);
-            Assert.InRange(aj, -1, aligned.SizeY);
-            Assert.InRange(ak, -1, aligned.SizeZ);
+            foreach (var j in new[] { -0.5, 23.5 })
+            {
+                foreach (var k in new[] { -0.5, 9.5 })
+                {
+                    var (x, y, z) = grid.ToPatient(i, j, k);
+                    var (ai, aj, ak) = aligned.ToVoxel(x, y, z);
+                    Assert.InRange(ai, -1, aligned.SizeX);
+                    Assert.InRange(aj, -1, aligned.SizeY);
+                    Assert.InRange(ak, -1, aligned.SizeZ);
+                }
+            }
         }
         // The y extent includes the shear: 24 rows of 0.9 mm plus 10 slices' in-plane shift of 3.2·sin 20° each.
         Assert.Equal((int)Math.Round(24 * 0.9 + 10 * 3.2 * Math.Sin(20 * Math.PI / 180)), aligned.SizeY);
@@ -144,24 +164,29 @@ public sealed class ResamplerTests
         var grid = GridGeometry.Of(target);
         int inside = 0, outside = 0;
         for (var k = 0; k < target.SizeZ; k++)
-        for (var j = 0; j < target.SizeY; j++)
-        for (var i = 0; i < target.SizeX; i++)
         {
-            var (x, y, z) = grid.ToPatient(i, j, k);
-            var (si, sj, sk) = sourceGrid.ToVoxel(x, y, z);
-            var value = target.Slices[k][j * target.SizeX + i];
-            if (si < -0.5 || sj < -0.5 || sk < -0.5 || si > 29.5 || sj > 23.5 || sk > 9.5)
+            for (var j = 0; j < target.SizeY; j++)
             {
-                // Outside the sheared parallelepiped (an orthogonal reading of the grid would put some of these inside).
-                Assert.True(float.IsNaN(value), $"({i}, {j}, {k}) lies outside the source but got {value}");
-                outside++;
-                continue;
+                for (var i = 0; i < target.SizeX; i++)
+                {
+                    var (x, y, z) = grid.ToPatient(i, j, k);
+                    var (si, sj, sk) = sourceGrid.ToVoxel(x, y, z);
+                    var value = target.Slices[k][j * target.SizeX + i];
+                    if (si < -0.5 || sj < -0.5 || sk < -0.5 || si > 29.5 || sj > 23.5 || sk > 9.5)
+                    {
+                        // Outside the sheared parallelepiped (an orthogonal reading of the grid would put some of these inside).
+                        Assert.True(float.IsNaN(value), $"({i}, {j}, {k}) lies outside the source but got {value}");
+                        outside++;
+                        continue;
+                    }
+                    Assert.False(float.IsNaN(value));
+                    if (si < 0 || sj < 0 || sk < 0 || si > 29 || sj > 23 || sk > 9) continue; // edge half voxels are replicated
+                    Assert.Equal(F(x, y, z), value, 2);
+                    inside++;
+                }
             }
-            Assert.False(float.IsNaN(value));
-            if (si < 0 || sj < 0 || sk < 0 || si > 29 || sj > 23 || sk > 9) continue; // edge half voxels are replicated
-            Assert.Equal(F(x, y, z), value, 2);
-            inside++;
         }
+
         Assert.True(inside > target.VoxelCount / 3, $"{inside} of {target.VoxelCount} checked");
         Assert.True(outside > 0);
     }

@@ -26,16 +26,21 @@ public sealed class SegmentationPipelineTests : IDisposable
     {
         var compared = 0;
         for (var k = 0; k < NZ; k++)
-        for (var j = 0; j < NY; j++)
-        for (var i = 0; i < NX; i++)
         {
-            var near = false;
-            for (var d = -margin; d <= margin && !near; d++)
-                near = InBox(i + d, j, k) != InBox(i, j, k) || InBox(i, j + d, k) != InBox(i, j, k) || InBox(i, j, k + d) != InBox(i, j, k);
-            if (near) continue;
-            Assert.True((InBox(i, j, k) ? 1 : 0) == labels[(k * NY + j) * NX + i], $"voxel ({i}, {j}, {k})");
-            compared++;
+            for (var j = 0; j < NY; j++)
+            {
+                for (var i = 0; i < NX; i++)
+                {
+                    var near = false;
+                    for (var d = -margin; d <= margin && !near; d++)
+                        near = InBox(i + d, j, k) != InBox(i, j, k) || InBox(i, j + d, k) != InBox(i, j, k) || InBox(i, j, k + d) != InBox(i, j, k);
+                    if (near) continue;
+                    Assert.True((InBox(i, j, k) ? 1 : 0) == labels[(k * NY + j) * NX + i], $"voxel ({i}, {j}, {k})");
+                    compared++;
+                }
+            }
         }
+
         Assert.True(compared > NX * NY * NZ / 3);
     }
 
@@ -90,9 +95,14 @@ public sealed class SegmentationPipelineTests : IDisposable
         var result = await _pipeline.RunAsync(Volumes.Upload(Volumes.Series(mr, "mr", "MR"), Volumes.Series(ct)), model);
         Assert.Same(ct, result.Reference.Volume);
         for (var k = 0; k < NZ; k++)
-        for (var j = 0; j < NY; j++)
-        for (var i = 0; i < NX; i++)
-            Assert.Equal(InBox(i, j, k) && InMrBox(i, j, k) ? 1 : 0, result.Labels[(k * NY + j) * NX + i]);
+        {
+            for (var j = 0; j < NY; j++)
+            {
+                for (var i = 0; i < NX; i++)
+                    Assert.Equal(InBox(i, j, k) && InMrBox(i, j, k) ? 1 : 0, result.Labels[(k * NY + j) * NX + i]);
+            }
+        }
+
         Assert.Contains((byte)1, result.Labels);
     }
 

@@ -124,9 +124,13 @@ public sealed class SlidingWindowTests : IDisposable
         SlidingWindowInference.RunToArray(predictor, [input], 2, [8, 8, 8], [0, 0, 0]);
         var patch = Assert.Single(predictor.Inputs);
         for (var z = 0; z < 8; z++)
-        for (var y = 0; y < 8; y++)
-        for (var x = 0; x < 8; x++)
-            Assert.Equal(x == 0 ? -0.75f : 0.25f, patch[(z * 8 + y) * 8 + x]);
+        {
+            for (var y = 0; y < 8; y++)
+            {
+                for (var x = 0; x < 8; x++)
+                    Assert.Equal(x == 0 ? -0.75f : 0.25f, patch[(z * 8 + y) * 8 + x]);
+            }
+        }
     }
 
     [SkippableFact]

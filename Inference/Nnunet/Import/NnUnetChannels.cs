@@ -15,16 +15,22 @@ internal static class NnUnetChannels
         var fields = configuration.Fields;
         var schemes = configuration.NormalizationSchemes;
         if (schemes.Count != dataset.ChannelNames.Count)
+        {
             throw fields.File.Invalid(fields.Field("normalization_schemes"),
                 $"has {schemes.Count} entries but {dataset.Path} channel_names lists {dataset.ChannelNames.Count} channels");
+        }
+
         var channels = new List<InputChannelConfig>();
         for (var i = 0; i < schemes.Count; i++)
         {
             var name = dataset.ChannelNames[i];
             var modality = Modality(name, schemes[i], out var guessed);
             if (guessed)
+            {
                 warnings.Add($"input channel {i} '{name}': modality {modality} is the channel's name; " +
                     $"set inputChannels[{i}].modality to the DICOM Modality of the series it takes if that differs");
+            }
+
             channels.Add(new InputChannelConfig(name.ToLowerInvariant(), modality) { Normalization = Normalization(configuration, plans, i) });
         }
         return channels;

@@ -43,8 +43,11 @@ public sealed record NnUnetCheckpoint(string Path, string? TrainerName, string? 
             var entries = archive.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(ch => ch == '/') == 1)
                 .ToList();
             if (entries.Count != 1)
+            {
                 throw new NnUnetImportException("CheckpointUnreadable", path, "data.pkl",
                     entries.Count == 0 ? "is not in the archive (a torch.save zip holds <name>/data.pkl)" : "is in the archive more than once");
+            }
+
             pickle = ReadBounded(entries[0], path);
         }
         catch (InvalidDataException e)

@@ -28,19 +28,28 @@ internal sealed record NnUnetConfiguration(
     {
         var file = fields.File;
         if (fields.OptionalText("previous_stage") is { } previous)
+        {
             throw new NnUnetImportException("UnsupportedConfiguration", file.Path, fields.Field("previous_stage"),
                 $"is '{previous}': '{fields.Name}' is a cascade stage, whose network takes the segmentation of the low-resolution stage " +
                 $"'{previous}' (one channel per foreground label) as extra input. Running two stages in sequence is not supported; " +
                 "import the low-resolution or the full-resolution configuration on its own instead.");
+        }
+
         if (fields.Name == "3d_cascade_fullres")
+        {
             throw new NnUnetImportException("UnsupportedConfiguration", file.Path, $"configurations.{fields.Name}",
                 "is nnU-Net's cascade stage, which needs the low-resolution stage's segmentation as extra input; cascades are not supported.");
+        }
+
         var patch = file.Integers(fields.Get("patch_size"), fields.Field("patch_size"));
         if (patch.Length == 2)
+        {
             throw new NnUnetImportException("UnsupportedConfiguration", file.Path, fields.Field("patch_size"),
                 $"has 2 axes: '{fields.Name}' is a 2-D configuration. nnU-Net runs its 2-D network slice by slice and keeps each case's " +
                 "slice spacing; this service runs 3-D networks on [N, C, Z, Y, X] patches. 2-D configurations are not supported; " +
                 "import a 3-D configuration (3d_fullres or 3d_lowres).");
+        }
+
         if (patch.Length != 3 || patch.Any(p => p < 1))
             throw file.Invalid(fields.Field("patch_size"), "must be 3 positive integers");
         var spacing = file.Numbers(fields.Get("spacing"), fields.Field("spacing"));
@@ -48,8 +57,11 @@ internal sealed record NnUnetConfiguration(
             throw file.Invalid(fields.Field("spacing"), "must be 3 positive numbers (mm, in the network array's axis order)");
         var preprocessor = fields.OptionalText("preprocessor_name") ?? "DefaultPreprocessor";
         if (preprocessor != "DefaultPreprocessor")
+        {
             throw new NnUnetImportException("UnsupportedConfiguration", file.Path, fields.Field("preprocessor_name"),
                 $"is '{preprocessor}'; only nnU-Net's DefaultPreprocessor is reproduced");
+        }
+
         var schemes = file.Array(fields.Get("normalization_schemes"), fields.Field("normalization_schemes"))
             .Select((s, i) => file.Text(s, NnUnetJsonFile.Item(fields.Field("normalization_schemes"), i))).ToList();
         var masks = file.Array(fields.Get("use_mask_for_norm"), fields.Field("use_mask_for_norm"))
@@ -69,8 +81,11 @@ internal sealed record NnUnetConfiguration(
         var file = fields.File;
         var name = file.Text(fields.Get(function), fields.Field(function));
         if (name != SupportedResampling)
+        {
             throw new NnUnetImportException("UnsupportedResampling", file.Path, fields.Field(function),
                 $"is '{name}'; only nnU-Net's {SupportedResampling} is reproduced");
+        }
+
         var key = function + "_kwargs";
         var field = fields.Field(key);
         var kwargs = fields.Has(key) ? fields.Get(key) : default;
@@ -79,8 +94,11 @@ internal sealed record NnUnetConfiguration(
             kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty(argument, out var v) ? v : default;
         var isSeg = Argument("is_seg");
         if (isSeg.ValueKind != JsonValueKind.Undefined && file.Boolean(isSeg, field + ".is_seg"))
+        {
             throw new NnUnetImportException("UnsupportedResampling", file.Path, field + ".is_seg",
                 "is true: images and network outputs are resampled as continuous values, never as segmentations");
+        }
+
         var inPlane = Order(file, Argument("order"), field + ".order", 3);
         var outOfPlane = Order(file, Argument("order_z"), field + ".order_z", 0);
         var separate = Argument("force_separate_z");

@@ -77,8 +77,11 @@ internal sealed record NnUnetDataset(string Path, string? Name, IReadOnlyList<st
                 throw file.Invalid("labels", $"gives the value {values[0]} to both '{byValue[values[0]]}' and '{name}'");
         }
         if (byValue.Keys.Select((value, i) => value != i).Any(gap => gap))
+        {
             throw new NnUnetImportException("LabelsNotConsecutive", file.Path, "labels",
                 $"has the values {string.Join(", ", byValue.Keys)}; nnU-Net's output channel i is label i, so the labels must be 0, 1, …, K without gaps");
+        }
+
         return new NnUnetLabels(false, [.. byValue.Where(l => l.Key != 0).Select(l => l.Value)], []);
     }
 
@@ -89,8 +92,11 @@ internal sealed record NnUnetDataset(string Path, string? Name, IReadOnlyList<st
         foreach (var (name, values) in regions.Where(r => r.Values.Any(v => v < 1)))
             throw file.Invalid($"labels.{name}", $"is [{string.Join(", ", values)}]; a region is a union of labels ≥ 1");
         if (!file.Root.TryGetProperty("regions_class_order", out var order) || order.ValueKind == JsonValueKind.Null)
+        {
             throw new NnUnetImportException("RegionsClassOrderMissing", file.Path, "regions_class_order",
                 "is missing: the labels define regions (lists of label values), and nnU-Net needs regions_class_order to predict them");
+        }
+
         var orderValues = file.Integers(order, "regions_class_order");
         if (orderValues.Length != regions.Count)
             throw file.Invalid("regions_class_order", $"has {orderValues.Length} entries but the labels define {regions.Count} regions");

@@ -36,8 +36,11 @@ internal static partial class NnUnetFolds
                 throw new NnUnetImportException("MissingFold", folder, "--folds", $"asks for fold {number}, but its folder does not exist");
             var onnx = Path.Combine(folder, onnxName);
             if (!File.Exists(onnx))
+            {
                 throw new NnUnetImportException("MissingFold", onnx, "--onnx-name",
                     $"'{onnxName}' is not in fold {number}'s folder; export the fold's checkpoint with tools/export_nnunet_onnx.py");
+            }
+
             var checkpoint = CheckpointNames.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
             folds.Add(new NnUnetFold(number, folder, onnx, checkpoint is null ? null : NnUnetCheckpoint.Read(checkpoint)));
         }

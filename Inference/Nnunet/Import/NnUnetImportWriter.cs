@@ -75,7 +75,9 @@ internal static class NnUnetImportWriter
         }
         var reread = ModelConfigJson.Write(loaded);
         if (reread != json)
+        {
             throw new NnUnetImportException("ImportSelfCheckFailed", path, "",
                 $"reads back differently from what was written, so nothing was written:\n{json}\nread back as\n{reread}");
+        }
     }
 }

@@ -23,8 +23,10 @@ internal sealed record NnUnetMirroring(int[] Axes, string Source)
         {
             var c = other.Checkpoint!;
             if (c.HasMirroringAxes != checkpoint.HasMirroringAxes || !Same(c.MirroringAxes, checkpoint.MirroringAxes))
+            {
                 throw new NnUnetImportException("MirroringAxesDisagree", c.Path, NnUnetCheckpoint.MirroringAxesKey,
                     $"is {Describe(c)} but fold {first.Number}'s checkpoint has {Describe(checkpoint)}; pass --mirror-axes or --no-mirroring to choose");
+            }
         }
         var name = Path.GetFileName(checkpoint.Path);
         if (!checkpoint.HasMirroringAxes)

@@ -35,8 +35,11 @@ public static partial class NnUnetModelImporter
             ?? FolderParts(folder)?[2] ?? "3d_fullres";
         var configuration = NnUnetConfiguration.From(plans.Configuration(configurationName));
         foreach (var checkpoint in folds.Select(f => f.Checkpoint).OfType<NnUnetCheckpoint>().Where(c => c.Configuration is not null && c.Configuration != configurationName))
+        {
             throw new NnUnetImportException("ConfigurationMismatch", checkpoint.Path, "init_args.configuration",
                 $"is '{checkpoint.Configuration}': the network was trained for that configuration, not '{configurationName}'");
+        }
+
         var channels = NnUnetChannels.Map(dataset, configuration, plans, warnings);
         var mirroring = NnUnetMirroring.Decide(options, folds, warnings);
         var onnx = NnUnetOnnxCheck.Check(folds, configuration, dataset);

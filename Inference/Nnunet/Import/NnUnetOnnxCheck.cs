@@ -15,8 +15,11 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
         {
             var check = Check(OnnxSignature.Read(fold.OnnxPath), configuration, dataset);
             if (first is not null && (check.Input != first.Input || check.Output != first.Output))
+            {
                 throw new NnUnetImportException("OnnxSignatureInvalid", fold.OnnxPath, "inputs",
                     $"'{check.Input}' → '{check.Output}' differ from fold {folds[0].Number}'s '{first.Input}' → '{first.Output}'; every fold must name them alike");
+            }
+
             first = first is null ? check : first with { DynamicBatch = first.DynamicBatch && check.DynamicBatch };
         }
         return first!;
@@ -26,11 +29,17 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
     {
         var path = onnx.Path;
         if (onnx.Inputs.Count != 1)
+        {
             throw new NnUnetImportException("OnnxSignatureInvalid", path, "inputs",
                 $"are {Names(onnx.Inputs)}; an nnU-Net network takes exactly one input");
+        }
+
         if (onnx.Outputs.Count != 1)
+        {
             throw new NnUnetImportException("OnnxSignatureInvalid", path, "outputs",
                 $"are {Names(onnx.Outputs)}; an nnU-Net network returns exactly one output (export without deep supervision)");
+        }
+
         var input = onnx.Inputs[0];
         var output = onnx.Outputs[0];
         foreach (var tensor in new[] { input, output }.Where(t => t.ElementType != typeof(float)))
@@ -38,31 +47,45 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
         var patchField = configuration.Fields.Field("patch_size");
         var patch = configuration.PatchSize;
         foreach (var tensor in new[] { input, output }.Where(t => t.Dimensions.Length != 5))
+        {
             throw new NnUnetImportException("OnnxShapeMismatch", path, "patch_size",
                 $"({patchField}) has 3 axes, so the network must take and return [N, C, Z, Y, X]; '{tensor.Name}' is {Shape(tensor)}");
+        }
+
         var batch = input.Dimensions[0];
         if (batch > 1 || (output.Dimensions[0] > 0 && output.Dimensions[0] != Math.Max(batch, 1)))
+        {
             throw new NnUnetImportException("OnnxShapeMismatch", path, "batch axis",
                 $"of '{input.Name}' {Shape(input)} → '{output.Name}' {Shape(output)} must be 1 or symbolic (export with --dynamic-batch for batches)");
+        }
+
         var channels = dataset.ChannelNames.Count;
         if (input.Dimensions[1] > 0 && input.Dimensions[1] != channels)
+        {
             throw new NnUnetImportException("OnnxShapeMismatch", path, "channel_names",
                 $"({dataset.Path}) lists {channels} channels ({string.Join(", ", dataset.ChannelNames)}), but the network's input '{input.Name}' " +
                 $"{Shape(input)} takes {input.Dimensions[1]}");
+        }
+
         var labels = dataset.Labels;
         if (output.Dimensions[1] > 0 && output.Dimensions[1] != labels.OutputChannels)
+        {
             throw new NnUnetImportException("OnnxShapeMismatch", path, "labels",
                 $"({dataset.Path}) give {labels.OutputChannels} output channels " +
                 (labels.RegionBased ? $"({labels.Names.Count} regions)" : $"(background and {labels.Names.Count} labels)") +
                 $", but the network's output '{output.Name}' {Shape(output)} has {output.Dimensions[1]}");
+        }
+
         foreach (var tensor in new[] { input, output })
         {
             for (var a = 0; a < 3; a++)
             {
                 if (tensor.Dimensions[a + 2] > 0 && tensor.Dimensions[a + 2] != patch[a])
+                {
                     throw new NnUnetImportException("OnnxShapeMismatch", path, "patch_size",
                         $"({patchField} in {configuration.Fields.File.Path}) is [{string.Join(", ", patch)}], but the network's " +
                         $"'{tensor.Name}' is {Shape(tensor)}");
+                }
             }
         }
         return new NnUnetOnnxCheck(input.Name, output.Name, batch < 0);

@@ -43,8 +43,11 @@ internal sealed class NnUnetPlans
     public NnUnetConfigurationFields Configuration(string name)
     {
         if (!_configurations.TryGetProperty(name, out _))
+        {
             throw new NnUnetImportException("ConfigurationMissing", Path, $"configurations.{name}",
                 $"does not exist; the plans hold {string.Join(", ", ConfigurationNames)}");
+        }
+
         var fields = new Dictionary<string, (JsonElement Value, string Origin)>(StringComparer.Ordinal);
         var chain = new List<string>();
         for (var current = name; current is not null;)

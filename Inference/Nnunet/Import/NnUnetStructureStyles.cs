@@ -70,8 +70,11 @@ internal static class NnUnetStructureStyles
             foreach (var entry in document.RootElement.EnumerateObject())
             {
                 if (!names.Contains(entry.Name, StringComparer.Ordinal))
+                {
                     throw new NnUnetImportException("StructuresFileInvalid", path, entry.Name,
                         $"is not a structure of the model; its structures are {string.Join(", ", names)}");
+                }
+
                 if (entry.Value.ValueKind != JsonValueKind.Object)
                     throw new NnUnetImportException("StructuresFileInvalid", path, entry.Name, "must be an object { \"color\", \"interpretedType\" }");
                 byte[]? color = null;

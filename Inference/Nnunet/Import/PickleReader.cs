@@ -287,9 +287,12 @@ public static class PickleReader
             var remaining = _data.Length - _position;
             if (count < 0) throw Error($"a negative length ({count})");
             if (count > remaining)
+            {
                 throw Error(count > MaxLength
                     ? $"a length of {count} bytes is claimed, but only {remaining} remain"
                     : $"the pickle is truncated: {count} bytes needed, {remaining} remain");
+            }
+
             var span = _data.Slice(_position, (int)count);
             _position += (int)count;
             return span;

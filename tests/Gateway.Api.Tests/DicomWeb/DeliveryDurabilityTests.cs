@@ -62,7 +62,7 @@ public sealed class DeliveryDurabilityTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task WhileTheDestinationIsDownDeliveryIsRetried_OnceItIsBackTheRtArrivesExactlyOnce()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         using var dir = new TempDirectory();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next());
         await orthanc.StartAsync();

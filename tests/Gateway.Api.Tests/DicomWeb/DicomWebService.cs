@@ -83,7 +83,10 @@ public static class DicomWebService
             var status = await StatusAsync(client, id);
             if (status.TryGetProperty("deliveries", out var deliveries) && deliveries.GetArrayLength() == 1 &&
                 deliveries[0].GetProperty("state").GetString() == state)
+            {
                 return status;
+            }
+
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Delivery of {id} not {state} after {timeout}: {status}");
             await Task.Delay(200);
         }

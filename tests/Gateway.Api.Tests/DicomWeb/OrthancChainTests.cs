@@ -19,7 +19,7 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task TwoStudiesSentAtOnceComeBackAsRtInTheirStudies_AnUnmatchedMrSeriesIsDroppedAfterItsRetention()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         using var dir = new TempDirectory();
         var servicePort = FreePorts.Next();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next())
@@ -111,7 +111,7 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
         Assert.All(images, uid => Assert.Contains(uid, heldUids));
         Assert.Equal(ct.Select(f => StowSeries.Uid(f, DicomTags.SOPInstanceUID)).Order(StringComparer.Ordinal), images.Order(StringComparer.Ordinal));
 
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         var path = dir.NewPath("rt.dcm");
         File.WriteAllBytes(path, file);
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [path], throwOnError: false);

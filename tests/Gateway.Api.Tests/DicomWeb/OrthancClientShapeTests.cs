@@ -40,7 +40,7 @@ public sealed class OrthancClientShapeTests
     [SkippableFact]
     public async Task Stow_is_one_chunked_multipart_post_with_basic_auth()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         await using var bed = await OrthancTestBed.StartAsync();
         var slices = PhantomSlices.Create(seed: 3, slices: 12);
         var series = await bed.UploadAsync(slices);
@@ -76,7 +76,7 @@ public sealed class OrthancClientShapeTests
     [SkippableFact]
     public async Task Without_chunked_transfers_the_request_has_a_content_length()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         await using var bed = await OrthancTestBed.StartAsync(chunkedTransfers: false);
         var series = await bed.UploadAsync(PhantomSlices.Create(seed: 4, slices: 2));
         bed.Capture.Reply = _ => new CannedReply(200, Body: OrthancTestBed.Accepted(2));
@@ -108,7 +108,7 @@ public sealed class OrthancClientShapeTests
     [SkippableFact]
     public async Task Orthanc_succeeds_only_on_a_2xx_that_references_every_instance()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         await using var bed = await OrthancTestBed.StartAsync();
         var series = await bed.UploadAsync(PhantomSlices.Create(seed: 5, slices: 3));
         foreach (var (status, contentType, body, success) in Answers)
@@ -129,7 +129,7 @@ public sealed class OrthancClientShapeTests
     [SkippableFact]
     public async Task Asynchronous_stow_answers_a_job_that_ends_with_the_remote_verdict()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         await using var bed = await OrthancTestBed.StartAsync();
         var series = await bed.UploadAsync(PhantomSlices.Create(seed: 6, slices: 2));
         foreach (var (status, body, state, description) in new[]

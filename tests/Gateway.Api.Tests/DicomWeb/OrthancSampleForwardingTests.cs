@@ -19,7 +19,7 @@ public sealed class OrthancSampleForwardingTests
     [SkippableFact]
     public async Task The_sample_script_forwards_a_stable_ct_series_and_not_an_rtstruct()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         var sample = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Samples, "orthanc.json")), documentOptions:
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
         Assert.Equal("http://innereye-host:5000/dicomweb/", sample["DicomWeb"]!["Servers"]![OrthancTestBed.ServerName]!["Url"]!.GetValue<string>());

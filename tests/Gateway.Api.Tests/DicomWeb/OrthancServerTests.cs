@@ -10,7 +10,7 @@ public sealed class OrthancServerTests
     [SkippableFact]
     public async Task Instances_survive_a_stop_and_a_kill()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         using var dir = new TempDirectory();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next());
         await orthanc.StartAsync();

@@ -32,7 +32,7 @@ public sealed class OrthancStowServerTests
     [SkippableFact]
     public async Task Stow_answers_and_keeps_new_duplicate_and_bad_parts_as_recorded()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         using var dir = new TempDirectory();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next());
         await orthanc.StartAsync();
@@ -75,7 +75,7 @@ public sealed class OrthancStowServerTests
     [SkippableFact]
     public async Task Stow_to_another_study_is_a_conflict_and_a_bare_dicom_body_is_unsupported()
     {
-        if (!OrthancServer.Available()) return;
+        OrthancServer.Require();
         using var dir = new TempDirectory();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next());
         await orthanc.StartAsync();

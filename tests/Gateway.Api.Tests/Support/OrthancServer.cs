@@ -27,7 +27,12 @@ public sealed partial class OrthancServer(string folder, int port) : IAsyncDispo
     /// True when Orthanc and its DICOMweb plugin are installed; otherwise the test is reported Skipped with the reason,
     /// and with CI=true it fails.
     /// </summary>
-    public static bool Available() => ExternalProcess.Available(Program) && ExternalProcess.Available(DicomWebPlugin);
+    /// <summary>The test needs Orthanc and its DICOMweb plugin: Skipped without them, and failed with CI=true.</summary>
+    public static void Require()
+    {
+        ExternalProcess.Require(Program);
+        ExternalProcess.Require(DicomWebPlugin);
+    }
 
     public int Port { get; } = port;
 

@@ -22,7 +22,10 @@ public static class RawHttp
         head.Append(chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {body.Length}\r\n");
         head.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
-        if (!chunked) await stream.WriteAsync(body);
+        if (!chunked)
+        {
+            await stream.WriteAsync(body);
+        }
         else
         {
             for (var offset = 0; offset < body.Length; offset += 65536)

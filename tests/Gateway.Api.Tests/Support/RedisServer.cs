@@ -20,7 +20,10 @@ public sealed class RedisServer(string folder, int port) : IAsyncDisposable
         var info = new ProcessStartInfo(Program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--dir", folder, "--appendonly", "yes", "--save", "", "--daemonize", "no" })
+        {
             info.ArgumentList.Add(a);
+        }
+
         _process = Process.Start(info)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

@@ -44,7 +44,8 @@ public sealed class DicomWebOptionsValidatorTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton(Catalog);
-        services.AddDicomWebIntake(config);
+        services.AddSingleton<IConfiguration>(config);
+        services.AddDicomWebIntake();
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOptions<DicomWebOptions>>().Value;
     }

@@ -60,8 +60,8 @@ public sealed class GrainCluster : IAsyncDisposable
         Store = new CountingArtifactStore(_dir.Combine("artifacts"));
         Model = ModelConfigLoader.Load(Path.Combine(RepositoryModels, "PassThroughModel.json"), _sessions);
         var catalog = new ModelCatalog([Model, .. options.ExtraModels]);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(options.Configuration).Build();
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
+        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(options.Configuration));
         builder.ConfigureSilo((silo, sb) =>
         {
             sb.UseSiloMetadata(options.GpuSilos.Contains(silo.SiloName)
@@ -89,7 +89,7 @@ public sealed class GrainCluster : IAsyncDisposable
             sb.Services.AddSingleton(_sessions);
             sb.Services.AddSingleton(catalog);
             sb.Services.AddSingleton<Artifacts.IArtifactStore>(Store);
-            sb.Services.AddDicomWebIntake(configuration);
+            sb.Services.AddDicomWebIntake();
             var audit = new AuditOptions();
             sb.Services.AddInnerEyeAudit(audit, _dir.Path, Storage.StoragePermissions.Default, audit.SiloWriterName(silo.SiloName));
             sb.Configure<ClusterMembershipOptions>(o =>

@@ -33,7 +33,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void SinglePixelIsAUnitSquareOnItsCorners()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             ".....",
             ".....",
             ".....",
@@ -54,14 +54,14 @@ public class ContourTracerTests
     [SkippableFact]
     public void FilledSquareHasExactlyFourVertices()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "......",
             ".####.",
             ".####.",
             ".####.",
             ".####.",
             "......");
-        foreach (bool fill in new[] { false, true })
+        foreach (var fill in new[] { false, true })
         {
             var c = Assert.Single(TraceAndCheck(slice, w, h, fill));
             Assert.Equal(4, c.VertexCount);
@@ -74,7 +74,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void RingHasOuterAndHoleWithFourVerticesEach()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             ".......",
             ".#####.",
             ".#####.",
@@ -104,7 +104,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void OrientationOuterRunsEastAlongTopAndHoleRunsWestAlongItsTop()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "####",
             "#..#",
             "####");
@@ -114,13 +114,13 @@ public class ContourTracerTests
 
         // Outer: the edge leaving the top-left corner (0, 0) goes east (+x): clockwise on screen, positive area.
         var ov = Vertices(outer);
-        int i = Array.IndexOf(ov, (0, 0));
+        var i = Array.IndexOf(ov, (0, 0));
         Assert.True(i >= 0);
         Assert.Equal((4, 0), ov[(i + 1) % ov.Length]);
 
         // Hole [1,3]×[1,2] in corners: its top edge is walked westwards.
         var hv = Vertices(hole);
-        int j = Array.IndexOf(hv, (3, 1));
+        var j = Array.IndexOf(hv, (3, 1));
         Assert.True(j >= 0);
         Assert.Equal((1, 1), hv[(j + 1) % hv.Length]);
     }
@@ -128,7 +128,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void SquareWithTwoHoles()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "..........",
             ".########.",
             ".#..##.##.",
@@ -152,7 +152,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void IslandInsideHoleNestedThreeLevels()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             ".............",
             ".###########.",
             ".#.........#.",
@@ -182,7 +182,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void DiagonalNeighboursAreOneRegionThroughTheSharedCorner()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "....",
             ".#..",
             "..#.",
@@ -200,7 +200,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void AntiDiagonalNeighboursAreOneRegion()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "....",
             "..#.",
             ".#..",
@@ -214,7 +214,7 @@ public class ContourTracerTests
     public void DiagonallyTouchingHolesStaySeparate()
     {
         // Background is 4-connected: the two hole pixels touching at a corner are two holes.
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "######",
             "#.####",
             "##.###",
@@ -229,7 +229,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void CheckerboardPatchIsOneRegionWithIsolatedHoles()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "........",
             ".#.#.#..",
             "..#.#.#.",
@@ -241,7 +241,7 @@ public class ContourTracerTests
         Assert.Single(contours, c => !c.IsHole);
 
         // Background pixels surrounded on all four sides by foreground are single-pixel holes.
-        int holes = contours.Count(c => c.IsHole);
+        var holes = contours.Count(c => c.IsHole);
         Assert.Equal(CountHoles(Binary(slice, 1), w, h), holes);
         Assert.True(holes > 0);
         Assert.All(contours.Where(c => c.IsHole), c => Assert.Equal(1.0, c.Area));
@@ -253,9 +253,9 @@ public class ContourTracerTests
     {
         const int n = 9;
         var slice = new byte[n * n];
-        for (int y = 0; y < n; y++)
+        for (var y = 0; y < n; y++)
         {
-            for (int x = 0; x < n; x++)
+            for (var x = 0; x < n; x++)
             {
                 slice[y * n + x] = (byte)((x + y) % 2 == 0 ? 1 : 0);
             }
@@ -271,7 +271,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void ThinLines()
     {
-        var horizontal = Parse(out int w, out int h,
+        var horizontal = Parse(out var w, out var h,
             "........",
             ".######.",
             "........");
@@ -314,7 +314,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void ClosedLoopOfThinLineEnclosesAHole()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             ".......",
             "...#...",
             "..#.#..",
@@ -339,7 +339,7 @@ public class ContourTracerTests
         Assert.Equal([-0.5, -0.5, 4.5, -0.5, 4.5, 3.5, -0.5, 3.5], c.ToPixelCoordinates());
 
         // A frame around the image edge with a hole; and a notch open to the border, which is not a hole.
-        var frame = Parse(out int w, out int h,
+        var frame = Parse(out var w, out var h,
             "######",
             "#....#",
             "#....#",
@@ -377,7 +377,7 @@ public class ContourTracerTests
     [SkippableFact]
     public void TracesOnlyTheRequestedLabel()
     {
-        var slice = Parse(out int w, out int h,
+        var slice = Parse(out var w, out var h,
             "........",
             ".1112222",
             ".1.12..2",
@@ -406,9 +406,9 @@ public class ContourTracerTests
     {
         var random = new Random(1234 + (int)(density * 1000));
         const int w = 64, h = 64;
-        for (int iteration = 0; iteration < 40; iteration++)
+        for (var iteration = 0; iteration < 40; iteration++)
         {
-            byte[] mask = RandomNoise(random, w, h, density);
+            var mask = RandomNoise(random, w, h, density);
             TraceBothWays(mask, w, h);
         }
     }
@@ -423,9 +423,9 @@ public class ContourTracerTests
     {
         var random = new Random(98765 + passes * 31 + (int)(density * 100));
         const int w = 64, h = 64;
-        for (int iteration = 0; iteration < 40; iteration++)
+        for (var iteration = 0; iteration < 40; iteration++)
         {
-            byte[] mask = RandomBlobs(random, w, h, density, passes);
+            var mask = RandomBlobs(random, w, h, density, passes);
             TraceBothWays(mask, w, h);
         }
     }
@@ -434,10 +434,10 @@ public class ContourTracerTests
     public void RandomNonSquareMasksRoundTrip()
     {
         var random = new Random(4242);
-        for (int iteration = 0; iteration < 100; iteration++)
+        for (var iteration = 0; iteration < 100; iteration++)
         {
             int w = random.Next(1, 40), h = random.Next(1, 40);
-            byte[] mask = RandomNoise(random, w, h, random.NextDouble());
+            var mask = RandomNoise(random, w, h, random.NextDouble());
             TraceBothWays(mask, w, h);
         }
     }
@@ -449,13 +449,13 @@ public class ContourTracerTests
     {
         var random = new Random(fillHoles ? 7 : 8);
         const int w = 48, h = 40, labels = 5;
-        for (int iteration = 0; iteration < 30; iteration++)
+        for (var iteration = 0; iteration < 30; iteration++)
         {
             var slice = new byte[w * h];
-            for (int i = 0; i < slice.Length; i++)
+            for (var i = 0; i < slice.Length; i++)
             {
                 // Mostly background, with labels 1..labels and some values above the requested range.
-                int r = random.Next(12);
+                var r = random.Next(12);
                 slice[i] = r < labels + 2 ? (byte)r : (byte)0;
             }
 
@@ -466,7 +466,7 @@ public class ContourTracerTests
             {
                 var single = ContourTracer.Trace(slice, w, h, label, fillHoles);
                 Assert.Equal(single.Count, all[label].Count);
-                for (int k = 0; k < single.Count; k++)
+                for (var k = 0; k < single.Count; k++)
                 {
                     Assert.Equal(single[k].Label, all[label][k].Label);
                     Assert.True(single[k].Corners.SequenceEqual(all[label][k].Corners));
@@ -483,17 +483,17 @@ public class ContourTracerTests
         var random = new Random(255);
         const int w = 70, h = 33;
         var slice = new byte[w * h];
-        for (int i = 0; i < slice.Length; i++)
+        for (var i = 0; i < slice.Length; i++)
         {
             slice[i] = (byte)(random.Next(4) == 0 ? random.Next(256) : (i / 7) % 256);
         }
 
-        foreach (bool fill in new[] { false, true })
+        foreach (var fill in new[] { false, true })
         {
             var all = ContourTracer.TraceAll(slice, w, h, 255, fill);
             Assert.Equal(256, all.Length);
             Assert.Empty(all[0]);
-            for (int label = 1; label <= 255; label++)
+            for (var label = 1; label <= 255; label++)
             {
                 AssertTraceMatches(slice, w, h, (byte)label, fill, all[label]);
             }
@@ -507,12 +507,12 @@ public class ContourTracerTests
         const int w = 512, h = 512;
         var slice = new byte[w * h];
         var random = new Random(11);
-        for (int y = 0; y < h; y++)
+        for (var y = 0; y < h; y++)
         {
-            for (int x = 0; x < w; x++)
+            for (var x = 0; x < w; x++)
             {
-                double d1 = Math.Sqrt((x - 200.0) * (x - 200.0) + (y - 260.0) * (y - 260.0));
-                double d2 = Math.Sqrt((x - 330.0) * (x - 330.0) + (y - 250.0) * (y - 250.0));
+                var d1 = Math.Sqrt((x - 200.0) * (x - 200.0) + (y - 260.0) * (y - 260.0));
+                var d2 = Math.Sqrt((x - 330.0) * (x - 330.0) + (y - 250.0) * (y - 250.0));
                 byte v = 0;
                 if (d1 < 120 && d1 > 40) v = 1;
                 if (d1 < 20) v = 1;
@@ -523,7 +523,7 @@ public class ContourTracerTests
             }
         }
 
-        foreach (bool fill in new[] { false, true })
+        foreach (var fill in new[] { false, true })
         {
             var all = ContourTracer.TraceAll(slice, w, h, 3, fill);
             for (byte label = 1; label <= 3; label++)

@@ -12,12 +12,12 @@ internal static class MaskTestHelpers
         height = rows.Length;
         width = rows[0].Length;
         var mask = new byte[width * height];
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
             Assert.Equal(width, rows[y].Length);
-            for (int x = 0; x < width; x++)
+            for (var x = 0; x < width; x++)
             {
-                char c = rows[y][x];
+                var c = rows[y][x];
                 mask[y * width + x] = c switch
                 {
                     '.' => 0,
@@ -34,7 +34,7 @@ internal static class MaskTestHelpers
     public static byte[] Binary(byte[] slice, byte label)
     {
         var result = new byte[slice.Length];
-        for (int i = 0; i < slice.Length; i++)
+        for (var i = 0; i < slice.Length; i++)
         {
             result[i] = slice[i] == label ? (byte)1 : (byte)0;
         }
@@ -52,7 +52,7 @@ internal static class MaskTestHelpers
 
         void Seed(int x, int y)
         {
-            int p = y * width + x;
+            var p = y * width + x;
             if (binary[p] == 0 && !outside[p])
             {
                 outside[p] = true;
@@ -60,13 +60,13 @@ internal static class MaskTestHelpers
             }
         }
 
-        for (int x = 0; x < width; x++)
+        for (var x = 0; x < width; x++)
         {
             Seed(x, 0);
             Seed(x, height - 1);
         }
 
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
             Seed(0, y);
             Seed(width - 1, y);
@@ -82,7 +82,7 @@ internal static class MaskTestHelpers
         }
 
         var filled = new byte[binary.Length];
-        for (int i = 0; i < binary.Length; i++)
+        for (var i = 0; i < binary.Length; i++)
         {
             filled[i] = outside[i] ? (byte)0 : (byte)1;
         }
@@ -103,15 +103,15 @@ internal static class MaskTestHelpers
     {
         var seen = new bool[binary.Length];
         var stack = new Stack<(int X, int Y)>();
-        int count = 0;
-        for (int start = 0; start < binary.Length; start++)
+        var count = 0;
+        for (var start = 0; start < binary.Length; start++)
         {
             if (binary[start] != value || seen[start])
             {
                 continue;
             }
 
-            bool touchesBorder = false;
+            var touchesBorder = false;
             seen[start] = true;
             stack.Push((start % width, start / width));
             while (stack.Count > 0)
@@ -122,9 +122,9 @@ internal static class MaskTestHelpers
                     touchesBorder = true;
                 }
 
-                for (int dy = -1; dy <= 1; dy++)
+                for (var dy = -1; dy <= 1; dy++)
                 {
-                    for (int dx = -1; dx <= 1; dx++)
+                    for (var dx = -1; dx <= 1; dx++)
                     {
                         if ((dx == 0 && dy == 0) || (!eightConnected && dx != 0 && dy != 0))
                         {
@@ -137,7 +137,7 @@ internal static class MaskTestHelpers
                             continue;
                         }
 
-                        int q = ny * width + nx;
+                        var q = ny * width + nx;
                         if (binary[q] == value && !seen[q])
                         {
                             seen[q] = true;
@@ -160,10 +160,10 @@ internal static class MaskTestHelpers
     public static double DoubledSignedArea(Contour2D contour)
     {
         double sum = 0;
-        int n = contour.VertexCount;
-        for (int k = 0; k < n; k++)
+        var n = contour.VertexCount;
+        for (var k = 0; k < n; k++)
         {
-            int k1 = (k + 1) % n;
+            var k1 = (k + 1) % n;
             sum += contour.X(k) * contour.Y(k1) - contour.X(k1) * contour.Y(k);
         }
 
@@ -177,10 +177,10 @@ internal static class MaskTestHelpers
     /// </summary>
     public static void AssertWellFormed(Contour2D contour, int width, int height)
     {
-        int n = contour.VertexCount;
+        var n = contour.VertexCount;
         Assert.True(n >= 4, $"Contour has only {n} vertices.");
         Assert.True(n % 2 == 0, "An axis-aligned closed polygon with 90-degree turns has an even number of vertices.");
-        for (int k = 0; k < n; k++)
+        for (var k = 0; k < n; k++)
         {
             int k1 = (k + 1) % n, k2 = (k + 2) % n;
             int x0 = contour.CornerX(k), y0 = contour.CornerY(k);
@@ -192,8 +192,8 @@ internal static class MaskTestHelpers
             Assert.Equal(y0 - 0.5, contour.Y(k));
             Assert.False(x0 == x1 && y0 == y1, $"Consecutive vertices {k} and {k1} are equal.");
             Assert.True(x0 == x1 || y0 == y1, $"Edge {k} is not axis-aligned.");
-            bool firstHorizontal = y0 == y1;
-            bool secondHorizontal = y1 == y2;
+            var firstHorizontal = y0 == y1;
+            var secondHorizontal = y1 == y2;
             Assert.True(firstHorizontal != secondHorizontal, $"No turn at vertex {k1} (collinear or reversing).");
         }
 
@@ -206,31 +206,31 @@ internal static class MaskTestHelpers
     public static void AssertTraceMatches(byte[] slice, int width, int height, byte label, bool fillHoles,
         IReadOnlyList<Contour2D> contours)
     {
-        byte[] binary = Binary(slice, label);
-        byte[] expected = fillHoles ? FillHolesReference(binary, width, height) : binary;
+        var binary = Binary(slice, label);
+        var expected = fillHoles ? FillHolesReference(binary, width, height) : binary;
         foreach (var contour in contours)
         {
             AssertWellFormed(contour, width, height);
             Assert.Equal(label, contour.Label);
         }
 
-        byte[] actual = PolygonRasterizer.Rasterize(contours, width, height);
+        var actual = PolygonRasterizer.Rasterize(contours, width, height);
         AssertMaskEqual(expected, actual, width, height);
 
-        int outers = contours.Count(c => !c.IsHole);
-        int holes = contours.Count(c => c.IsHole);
+        var outers = contours.Count(c => !c.IsHole);
+        var holes = contours.Count(c => c.IsHole);
         Assert.Equal(CountForegroundComponents(expected, width, height), outers);
         Assert.Equal(fillHoles ? 0 : CountHoles(binary, width, height), holes);
 
         // Total signed area is the pixel count of the expected mask (holes subtract).
-        long doubledArea = contours.Sum(c => c.DoubledSignedArea);
+        var doubledArea = contours.Sum(c => c.DoubledSignedArea);
         Assert.Equal(2L * expected.Count(v => v != 0), doubledArea);
     }
 
     public static void AssertMaskEqual(byte[] expected, byte[] actual, int width, int height)
     {
         Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
+        for (var i = 0; i < expected.Length; i++)
         {
             if (expected[i] != actual[i])
             {
@@ -249,11 +249,11 @@ internal static class MaskTestHelpers
         }
 
         var sb = new System.Text.StringBuilder();
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
-            for (int x = 0; x < width; x++)
+            for (var x = 0; x < width; x++)
             {
-                byte v = mask[y * width + x];
+                var v = mask[y * width + x];
                 sb.Append(v == 0 ? '.' : v == 1 ? '#' : (char)('0' + v % 10));
             }
 
@@ -267,7 +267,7 @@ internal static class MaskTestHelpers
     public static byte[] RandomNoise(Random random, int width, int height, double density)
     {
         var mask = new byte[width * height];
-        for (int i = 0; i < mask.Length; i++)
+        for (var i = 0; i < mask.Length; i++)
         {
             mask[i] = random.NextDouble() < density ? (byte)1 : (byte)0;
         }
@@ -280,18 +280,18 @@ internal static class MaskTestHelpers
     /// </summary>
     public static byte[] RandomBlobs(Random random, int width, int height, double density, int passes)
     {
-        byte[] mask = RandomNoise(random, width, height, density);
-        for (int pass = 0; pass < passes; pass++)
+        var mask = RandomNoise(random, width, height, density);
+        for (var pass = 0; pass < passes; pass++)
         {
             var next = new byte[mask.Length];
-            for (int y = 0; y < height; y++)
+            for (var y = 0; y < height; y++)
             {
-                for (int x = 0; x < width; x++)
+                for (var x = 0; x < width; x++)
                 {
                     int sum = 0, count = 0;
-                    for (int dy = -1; dy <= 1; dy++)
+                    for (var dy = -1; dy <= 1; dy++)
                     {
-                        for (int dx = -1; dx <= 1; dx++)
+                        for (var dx = -1; dx <= 1; dx++)
                         {
                             int nx = x + dx, ny = y + dy;
                             if (nx >= 0 && ny >= 0 && nx < width && ny < height)

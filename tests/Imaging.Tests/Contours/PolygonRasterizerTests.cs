@@ -29,17 +29,17 @@ public class PolygonRasterizerTests
     private static byte[] BruteForce(IReadOnlyList<double[]> polygons, int width, int height)
     {
         var mask = new byte[width * height];
-        for (int j = 0; j < height; j++)
+        for (var j = 0; j < height; j++)
         {
-            for (int i = 0; i < width; i++)
+            for (var i = 0; i < width; i++)
             {
-                int count = 0;
-                foreach (double[] p in polygons)
+                var count = 0;
+                foreach (var p in polygons)
                 {
-                    int n = p.Length / 2;
-                    for (int k = 0; k < n; k++)
+                    var n = p.Length / 2;
+                    for (var k = 0; k < n; k++)
                     {
-                        int k1 = (k + 1) % n;
+                        var k1 = (k + 1) % n;
                         double xa = p[2 * k], ya = p[2 * k + 1], xb = p[2 * k1], yb = p[2 * k1 + 1];
                         if (ya == yb)
                         {
@@ -111,9 +111,9 @@ public class PolygonRasterizerTests
         var polygons = new List<double[]> { Rect(-0.5, -0.5, 3.5, 3.5), Rect(1.5, 1.5, 5.5, 5.5) };
         var mask = PolygonRasterizer.Rasterize(polygons, 6, 6);
         var expected = new byte[36];
-        for (int y = 0; y < 6; y++)
+        for (var y = 0; y < 6; y++)
         {
-            for (int x = 0; x < 6; x++)
+            for (var x = 0; x < 6; x++)
             {
                 bool a = x <= 3 && y <= 3, b = x >= 2 && y >= 2;
                 expected[y * 6 + x] = (byte)(a ^ b ? 1 : 0);
@@ -165,11 +165,11 @@ public class PolygonRasterizerTests
     {
         var mask = Enumerable.Repeat((byte)9, 16).ToArray();
         PolygonRasterizer.Rasterize([Rect(0.5, 0.5, 2.5, 2.5)], 4, 4, mask, 3);
-        for (int y = 0; y < 4; y++)
+        for (var y = 0; y < 4; y++)
         {
-            for (int x = 0; x < 4; x++)
+            for (var x = 0; x < 4; x++)
             {
-                bool inside = x is 1 or 2 && y is 1 or 2;
+                var inside = x is 1 or 2 && y is 1 or 2;
                 Assert.Equal(inside ? 3 : 9, mask[y * 4 + x]);
             }
         }
@@ -190,16 +190,16 @@ public class PolygonRasterizerTests
     public void RandomPolygonsMatchPerPixelReference()
     {
         var random = new Random(2024);
-        for (int iteration = 0; iteration < 300; iteration++)
+        for (var iteration = 0; iteration < 300; iteration++)
         {
             int w = random.Next(1, 30), h = random.Next(1, 30);
-            int polygonCount = random.Next(1, 4);
+            var polygonCount = random.Next(1, 4);
             var polygons = new List<double[]>();
-            for (int p = 0; p < polygonCount; p++)
+            for (var p = 0; p < polygonCount; p++)
             {
-                int n = random.Next(3, 12);
+                var n = random.Next(3, 12);
                 var xy = new double[2 * n];
-                for (int k = 0; k < n; k++)
+                for (var k = 0; k < n; k++)
                 {
                     xy[2 * k] = RandomCoordinate(random, w);
                     xy[2 * k + 1] = RandomCoordinate(random, h);
@@ -229,18 +229,18 @@ public class PolygonRasterizerTests
         // Contours read back from DICOM pass through floating-point geometry: small errors must not change the mask.
         var random = new Random(77);
         const int w = 64, h = 64;
-        for (int iteration = 0; iteration < 40; iteration++)
+        for (var iteration = 0; iteration < 40; iteration++)
         {
-            byte[] mask = RandomBlobs(random, w, h, 0.5, 2);
+            var mask = RandomBlobs(random, w, h, 0.5, 2);
             var contours = ContourTracer.Trace(mask, w, h, 1, fillHoles: false);
             var polygons = new List<double[]>();
             foreach (var contour in contours)
             {
-                double[] xy = contour.ToPixelCoordinates();
-                for (int i = 0; i < xy.Length; i++)
+                var xy = contour.ToPixelCoordinates();
+                for (var i = 0; i < xy.Length; i++)
                 {
                     // Round-trip through a scale, an offset and float precision, like pixel -> patient -> pixel.
-                    double patient = (xy[i] * 0.9765625 + -249.51171875);
+                    var patient = (xy[i] * 0.9765625 + -249.51171875);
                     xy[i] = ((float)patient - -249.51171875) / 0.9765625 + (random.NextDouble() - 0.5) * 1e-3;
                 }
 

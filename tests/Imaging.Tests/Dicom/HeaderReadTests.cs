@@ -10,7 +10,7 @@ public class HeaderReadTests
     [MemberData(nameof(PydicomCorpusParsingTests.WellFormed), MemberType = typeof(PydicomCorpusParsingTests))]
     public void TheHeaderIsTheWholeReadUpToPixelData(string name)
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         var path = PydicomCorpus.PathOf(name);
         var whole = DicomReader.ReadFile(path);
         foreach (var prefix in new[] { 64, 1024, 256 * 1024 })

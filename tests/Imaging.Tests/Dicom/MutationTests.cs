@@ -20,7 +20,7 @@ public class MutationTests
     [SkippableFact]
     public void MutatedFilesFailOnlyWithTypedErrors()
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         var random = new Random(20261125);
         var mutations = 0;
         foreach (var name in Seeds)

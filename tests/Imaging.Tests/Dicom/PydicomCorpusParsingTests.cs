@@ -18,7 +18,8 @@ public class PydicomCorpusParsingTests
     [MemberData(nameof(WellFormed))]
     public void ElementTreeMatchesPydicom(string name)
     {
-        if (!PydicomCorpus.Available() || !ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        PydicomCorpus.Require();
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var expected = ExternalProcess.RunPythonTool("pydicom_structure.py", PydicomCorpus.PathOf(name)).Stdout.TrimEnd('\n');
         var file = DicomReader.ReadFile(PydicomCorpus.PathOf(name));
         StructureListing.AssertMatches(expected, StructureListing.Of(file.Dataset));
@@ -30,7 +31,7 @@ public class PydicomCorpusParsingTests
     [InlineData("no_meta.dcm", "NotDicom")]
     public void MalformedFilesFailWithATypedError(string name, string code)
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         var error = Assert.Throws<DicomFormatException>(() => DicomReader.ReadFile(PydicomCorpus.PathOf(name)));
         Assert.Equal(code, error.Code);
         Assert.Contains(code == "NotDicom" ? "not a DICOM file" : "claims", error.Message);
@@ -46,14 +47,14 @@ public class PydicomCorpusParsingTests
     [InlineData("MR_small_RLE.dcm", "1.2.840.10008.1.2.5")]
     public void TransferSyntaxIsRecognised(string name, string uid)
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         Assert.Equal(uid, DicomReader.ReadFile(PydicomCorpus.PathOf(name)).TransferSyntax.Uid);
     }
 
     [SkippableFact]
     public void BigEndianNumbersAreDecoded()
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         var little = DicomReader.ReadFile(PydicomCorpus.PathOf("MR_small.dcm")).Dataset;
         var big = DicomReader.ReadFile(PydicomCorpus.PathOf("MR_small_bigendian.dcm")).Dataset;
         Assert.Equal(little.GetUInt16(DicomTags.Rows), big.GetUInt16(DicomTags.Rows));

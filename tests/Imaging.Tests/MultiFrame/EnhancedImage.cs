@@ -45,9 +45,13 @@ public sealed record EnhancedImage
         var pixelFrames = PixelFrames ?? Frames;
         var pixels = new byte[(long)pixelFrames * Rows * Columns * 2];
         for (var f = 0; f < pixelFrames; f++)
-        for (var y = 0; y < Rows; y++)
-        for (var x = 0; x < Columns; x++)
-            BitConverter.TryWriteBytes(pixels.AsSpan((int)(2 * (((long)f * Rows + y) * Columns + x))), Stored(f, y, x));
+        {
+            for (var y = 0; y < Rows; y++)
+            {
+                for (var x = 0; x < Columns; x++)
+                    BitConverter.TryWriteBytes(pixels.AsSpan((int)(2 * (((long)f * Rows + y) * Columns + x))), Stored(f, y, x));
+            }
+        }
 
         var shared = new DicomDatasetBuilder()
             .AddSequence(DicomTags.PlaneOrientationSequence, new DicomDatasetBuilder().Add(DicomTags.ImageOrientationPatient, DicomVR.DS, "1", "0", "0", "0", "1", "0"))
@@ -63,11 +67,17 @@ public sealed record EnhancedImage
             content.AddUInt32(DicomTags.InStackPositionNumber, (uint)(Order(i) + 1));
             item.AddSequence(DicomTags.FrameContentSequence, content);
             if (WritePositions)
+            {
                 item.AddSequence(DicomTags.PlanePositionSequence, new DicomDatasetBuilder()
                     .Add(DicomTags.ImagePositionPatient, DicomVR.DS, "-1.25", "-1.5", Text(10 + Order(i) * SliceGap)));
+            }
+
             if (PerFrameRescale(i) is { } r)
+            {
                 item.AddSequence(DicomTags.PixelValueTransformationSequence, new DicomDatasetBuilder()
                     .Add(DicomTags.RescaleIntercept, DicomVR.DS, Text(r.Intercept)).Add(DicomTags.RescaleSlope, DicomVR.DS, Text(r.Slope)));
+            }
+
             return item;
         }).ToList();
 

@@ -150,7 +150,7 @@ public class EnhancedInputTests
     [InlineData("SC_rgb_rle_2frame.dcm", "MultiFrame")]
     public void ClassicMultiFrameImagesFromThePydicomCorpusAreRefused(string name, string code)
     {
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         using var dir = new TempDirectory();
         var problem = Refused(Load(dir, (name, File.ReadAllBytes(PydicomCorpus.PathOf(name)))), code);
         Assert.Contains("no per-frame or shared functional groups", problem.Message);
@@ -160,7 +160,7 @@ public class EnhancedInputTests
     public void TheOneFrameSegmentationOfThePydicomCorpusIsNoImage()
     {
         // A SEG is a multi-frame object with functional groups, but of 1-bit labels: nothing to segment.
-        if (!PydicomCorpus.Available()) return;
+        PydicomCorpus.Require();
         using var dir = new TempDirectory();
         var result = Load(dir, ("seg", File.ReadAllBytes(PydicomCorpus.PathOf("liver_1frame.dcm"))));
         Assert.Empty(result.Channels);
@@ -182,7 +182,7 @@ public class EnhancedInputTests
     public void ARealPhilipsEnhancedMrLoadsLikePydicomReadsItsFrames()
     {
         var path = Path.Combine(NibabelData, "philips_mprage.dcm.gz");
-        if (!ExternalProcess.Available(path) || !ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(path); ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         using var dir = new TempDirectory();
         var series = Assert.Single(Load(dir, ("mprage", Gunzip(path))).ThrowIfInvalid().Channels);
         var v = series.Volume;
@@ -214,14 +214,14 @@ public class EnhancedInputTests
     public void SiemensMosaicImagesAreRefusedWithHowToConvertThem(string name, bool csaOnly)
     {
         var path = Path.Combine(NibabelData, name);
-        if (!ExternalProcess.Available(path)) return;
+        ExternalProcess.Require(path);
         using var dir = new TempDirectory();
         var file = dir.Combine("mosaic.dcm");
         File.WriteAllBytes(file, Gunzip(path));
         if (csaOnly)
         {
             // Without MOSAIC in the ImageType, the CSA header's NumberOfImagesInMosaic still tells.
-            if (!SyntheticSeries.ToolsAvailable()) return;
+            SyntheticSeries.RequireTools();
             SyntheticSeries.Edit([file], @"ImageType=ORIGINAL\PRIMARY\DIFFUSION\NONE\ND");
             Assert.DoesNotContain("MOSAIC", DicomReader.ReadFile(file).Dataset.GetString(DicomTags.ImageType));
         }

@@ -55,8 +55,12 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     private static ThoraxPhantomOptions Options(bool feetFirst) =>
         new() { Seed = 77, Rows = 48, Columns = 40, Slices = 7, ColumnSpacing = 1.5, RowSpacing = 1.5, SliceSpacing = 3, FeetFirst = feetFirst };
 
-    private static bool ToolsAvailable(string kind) =>
-        Pixelmed.Available() && (!kind.StartsWith("pydicom") || SyntheticSeries.ToolsAvailable());
+    /// <summary>The test needs pixelmed, and pydicom for the pydicom-made sources: Skipped without them, failed with CI=true.</summary>
+    private static void RequireTools(string kind)
+    {
+        Pixelmed.Require();
+        if (kind.StartsWith("pydicom", StringComparison.Ordinal)) SyntheticSeries.RequireTools();
+    }
 
     /// <summary>The source converted to multi-frame, in <c>ct/</c> of a new upload folder.</summary>
     private static string Convert(TempDirectory dir, string source)
@@ -82,8 +86,10 @@ public class LegacyConvertedTests(ITestOutputHelper output)
         Assert.Equal(expected.StudyInstanceUid, actual.StudyInstanceUid);
         Assert.Equal(expected.Modality, actual.Modality);
         for (var k = 0; k < e.SizeZ; k++)
-        for (var i = 0; i < 3; i++)
-            Assert.Equal(expected.Slices[k].Position[i], actual.Slices[k].Position[i], 6);
+        {
+            for (var i = 0; i < 3; i++)
+                Assert.Equal(expected.Slices[k].Position[i], actual.Slices[k].Position[i], 6);
+        }
     }
 
     [SkippableTheory]
@@ -96,7 +102,7 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [InlineData("phantom MR")]
     public void LoadsToExactlyTheVolumeOfItsSingleFrameSource(string kind)
     {
-        if (!ToolsAvailable(kind)) return;
+        RequireTools(kind);
         using var dir = new TempDirectory();
         var source = Source(dir, kind);
         var single = Assert.Single(VolumeLoader.Load(source).ThrowIfInvalid().Channels);
@@ -112,7 +118,8 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [SkippableFact]
     public void RleFramesDecodeToTheSameVolume()
     {
-        if (!ToolsAvailable("phantom") || !ExternalProcess.Available("dcmcrle")) return;
+        RequireTools("phantom");
+        ExternalProcess.Require("dcmcrle");
         using var dir = new TempDirectory();
         var source = Source(dir, "phantom");
         var native = Convert(dir, source);
@@ -127,7 +134,7 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [SkippableFact]
     public void AGatewayZipOfTheConversionLoadsLikeTheFolder()
     {
-        if (!ToolsAvailable("phantom")) return;
+        RequireTools("phantom");
         using var dir = new TempDirectory();
         var source = Source(dir, "phantom");
         var converted = Convert(dir, source);
@@ -141,7 +148,8 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [SkippableFact]
     public void TwoMultiFrameImagesOfOneSeriesLoadToTheWholeSeries()
     {
-        if (!ToolsAvailable("phantom") || !SyntheticSeries.ToolsAvailable()) return;
+        RequireTools("phantom");
+        SyntheticSeries.RequireTools();
         using var dir = new TempDirectory();
         var source = Source(dir, "phantom");
         var upload = dir.NewPath("halves");
@@ -164,7 +172,8 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [SkippableFact]
     public void SingleFrameSlicesBesideTheirConversionAreAMixedLayout()
     {
-        if (!ToolsAvailable("phantom") || !SyntheticSeries.ToolsAvailable()) return;
+        RequireTools("phantom");
+        SyntheticSeries.RequireTools();
         using var dir = new TempDirectory();
         var source = Source(dir, "phantom");
         var converted = Directory.GetFiles(Convert(dir, source))[0];
@@ -184,7 +193,7 @@ public class LegacyConvertedTests(ITestOutputHelper output)
     [InlineData("phantom feet-first")]
     public async Task SegmentsToTheSameLabelsAndTheRtReferencesEachFrame(string kind)
     {
-        if (!ToolsAvailable(kind)) return;
+        RequireTools(kind);
         using var dir = new TempDirectory();
         var source = Source(dir, kind);
         var single = Assert.Single(VolumeLoader.Load(source).ThrowIfInvalid().Channels);
@@ -230,7 +239,7 @@ public class LegacyConvertedTests(ITestOutputHelper output)
         Assert.All(sources, source => Assert.Contains(multi.Slices, s => s.FrameNumber == source.GetInt32(DicomTags.ReferencedFrameNumber) &&
             s.SopInstanceUid == source.GetString(DicomTags.ReferencedSOPInstanceUID)));
 
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [rtPath], throwOnError: false);
         var report = stdout + stderr;
         output.WriteLine(report);

@@ -62,7 +62,7 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
     [MemberData(nameof(Positions))]
     public void Nifti_IndependentPythonReader_AgreesOnVoxelsAndAffine(bool feetFirst)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "numpy")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "numpy");
         var w = Get(feetFirst);
         var v = w.Series.Volume;
         using var temp = new TempDirectory();
@@ -188,7 +188,7 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
     [MemberData(nameof(Positions))]
     public void Pydicom_LoadsTheSameVolume(bool feetFirst)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var w = Get(feetFirst);
         using var temp = new TempDirectory();
         var raw = temp.Combine("volume.raw");
@@ -207,7 +207,7 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
     [SkippableFact]
     public void Dciodvfy_ReportsNoErrors()
     {
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         foreach (var w in new[] { fixture.HeadFirst, fixture.FeetFirst })
         {
             var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [Path.Combine(w.Folder, "ct", "3")], throwOnError: false);

@@ -25,8 +25,8 @@ public sealed class CorruptInputTests
             {
                 var format = new FrameFormat(24, 19, 3, 16, 16, false, 0);
                 var rng = new Random(7);
-                byte[] pixels = new byte[format.FrameBytes];
-                for (int i = 0; i < pixels.Length; i += 2)
+                var pixels = new byte[format.FrameBytes];
+                for (var i = 0; i < pixels.Length; i += 2)
                     BitConverter.TryWriteBytes(pixels.AsSpan(i), (ushort)((i * 97) + rng.Next(0, 300)));
                 return (JpegLosslessFrameDecoder.Instance, JpegLosslessTestEncoder.Encode(pixels, format, 6, 0, 19 * 4), format);
             }
@@ -62,22 +62,22 @@ public sealed class CorruptInputTests
     private static byte[] Mutate(byte[] original, Random rng)
     {
         var data = original.ToList();
-        int kind = rng.Next(7);
+        var kind = rng.Next(7);
         switch (kind)
         {
             case 0: // flip a few bits
-                for (int i = rng.Next(1, 9); i > 0; i--)
+                for (var i = rng.Next(1, 9); i > 0; i--)
                     data[rng.Next(data.Count)] ^= (byte)(1 << rng.Next(8));
                 break;
             case 1: // random bytes, biased to the headers
-                for (int i = rng.Next(1, 5); i > 0; i--)
+                for (var i = rng.Next(1, 5); i > 0; i--)
                     data[rng.Next(Math.Min(data.Count, rng.Next(2) == 0 ? 200 : data.Count))] = (byte)rng.Next(256);
                 break;
             case 2: // truncate
                 data = data.Take(rng.Next(data.Count)).ToList();
                 break;
             case 3: // marker confusion
-                for (int i = rng.Next(1, 4); i > 0; i--)
+                for (var i = rng.Next(1, 4); i > 0; i--)
                     data[rng.Next(data.Count)] = 0xFF;
                 break;
             case 4: // insert garbage
@@ -85,16 +85,16 @@ public sealed class CorruptInputTests
                 break;
             case 5: // delete a range
             {
-                int start = rng.Next(data.Count);
+                var start = rng.Next(data.Count);
                 data.RemoveRange(start, rng.Next(Math.Min(256, data.Count - start)));
                 break;
             }
             default: // extreme 32-bit value in the first part of the stream (lengths, sizes, offsets)
             {
-                int at = rng.Next(Math.Max(1, Math.Min(data.Count - 4, 160)));
+                var at = rng.Next(Math.Max(1, Math.Min(data.Count - 4, 160)));
                 uint[] extremes = [0, 0xFFFFFFFF, 0x7FFFFFFF, 0x8000, 0xFFFF, 1];
-                byte[] v = BitConverter.GetBytes(extremes[rng.Next(extremes.Length)]);
-                for (int i = 0; i < 4 && at + i < data.Count; i++)
+                var v = BitConverter.GetBytes(extremes[rng.Next(extremes.Length)]);
+                for (var i = 0; i < 4 && at + i < data.Count; i++)
                     data[at + i] = v[i];
                 break;
             }
@@ -111,10 +111,10 @@ public sealed class CorruptInputTests
             return;
         var output = new byte[format.FrameBytes];
         decoder.Decode(frame, format, output); // the unmutated frame decodes
-        int rejected = 0;
-        for (int seed = 0; seed < Mutations; seed++)
+        var rejected = 0;
+        for (var seed = 0; seed < Mutations; seed++)
         {
-            byte[] mutated = Mutate(frame, new Random(seed));
+            var mutated = Mutate(frame, new Random(seed));
             var watch = Stopwatch.StartNew();
             try
             {
@@ -143,12 +143,12 @@ public sealed class CorruptInputTests
         if (ValidFrame(codec, temp) is not var (decoder, frame, format))
             return;
         var output = new byte[format.FrameBytes];
-        foreach (int length in new[] { 0, 1, 2, 3, 4, 10, 64, frame.Length / 3, frame.Length / 2 })
+        foreach (var length in new[] { 0, 1, 2, 3, 4, 10, 64, frame.Length / 3, frame.Length / 2 })
             Assert.Throws<PixelDecodeException>(() => decoder.Decode(frame.AsSpan(0, Math.Min(length, frame.Length)), format, output));
         var rng = new Random(42);
-        for (int i = 0; i < 20; i++)
+        for (var i = 0; i < 20; i++)
         {
-            byte[] garbage = new byte[rng.Next(1, 4096)];
+            var garbage = new byte[rng.Next(1, 4096)];
             rng.NextBytes(garbage);
             Assert.Throws<PixelDecodeException>(() => decoder.Decode(garbage, format, output));
         }

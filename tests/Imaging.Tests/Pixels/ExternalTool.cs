@@ -10,7 +10,10 @@ internal static class ExternalTool
     public const string Python = ExternalProcess.Python;
     public const string CorpusDirectory = PydicomCorpus.Directory;
 
-    /// <summary>True when every named executable (absolute path or on PATH) and file exists; otherwise reports (and fails in CI).</summary>
+    /// <summary>
+    /// True when every named executable (absolute path or on PATH) and file exists; never false: a missing one stops the
+    /// test as Skipped with the reason (<see cref="ExternalProcess.Available"/>), and fails it with CI=true.
+    /// </summary>
     public static bool Require(params string[] needs) =>
         needs.All(need => need == Python ? ExternalProcess.Available(Python, "pydicom, numpy") : ExternalProcess.Available(need));
 
@@ -29,7 +32,7 @@ internal sealed record EncodedFrames(FrameFormat Format, string TransferSyntax, 
 {
     public static EncodedFrames Extract(string dicomFile, TempDirectory temp)
     {
-        string dir = temp.NewPath("frames");
+        var dir = temp.NewPath("frames");
         ExternalTool.Run(ExternalTool.Python, ExternalTool.Script("extract_frames.py"), dicomFile, dir);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "info.json")));
         JsonElement r = json.RootElement;
@@ -41,16 +44,16 @@ internal sealed record EncodedFrames(FrameFormat Format, string TransferSyntax, 
             r.GetProperty("bits_stored").GetInt32(),
             r.GetProperty("signed").GetBoolean(),
             r.GetProperty("planar").GetInt32());
-        int count = r.GetProperty("frames").GetInt32();
+        var count = r.GetProperty("frames").GetInt32();
         var frames = Enumerable.Range(0, count).Select(i => File.ReadAllBytes(Path.Combine(dir, $"frame_{i}.bin"))).ToList();
         return new EncodedFrames(format, r.GetProperty("transfer_syntax").GetString()!, frames);
     }
 
     public byte[] DecodeAll(IFrameDecoder decoder)
     {
-        int frameBytes = checked((int)Format.FrameBytes);
+        var frameBytes = checked((int)Format.FrameBytes);
         var all = new byte[frameBytes * Frames.Count];
-        for (int i = 0; i < Frames.Count; i++)
+        for (var i = 0; i < Frames.Count; i++)
             decoder.Decode(Frames[i], Format, all.AsSpan(i * frameBytes, frameBytes));
         return all;
     }
@@ -61,14 +64,14 @@ internal static class Reference
     /// <summary>Native pixels of a file (decompressed by dcmtk or gdcm when compressed), all frames, little-endian, interleaved.</summary>
     public static byte[] NativePixels(string dicomFile, TempDirectory temp)
     {
-        string raw = temp.NewPath("native.raw");
+        var raw = temp.NewPath("native.raw");
         ExternalTool.Run(ExternalTool.Python, ExternalTool.Script("native_pixels.py"), dicomFile, raw);
         return File.ReadAllBytes(raw);
     }
 
     public static string MakeNative(string kind, TempDirectory temp)
     {
-        string path = temp.NewPath($"{kind}.dcm");
+        var path = temp.NewPath($"{kind}.dcm");
         ExternalTool.Run(ExternalTool.Python, ExternalTool.Script("make_native.py"), path, kind);
         return path;
     }
@@ -76,7 +79,7 @@ internal static class Reference
     /// <summary>Runs an encoder: <paramref name="tool"/> [options] input output.</summary>
     public static string Transcode(string tool, string input, TempDirectory temp, params string[] options)
     {
-        string output = temp.NewPath("transcoded.dcm");
+        var output = temp.NewPath("transcoded.dcm");
         ExternalTool.Run(tool, [.. options, input, output]);
         return output;
     }
@@ -88,16 +91,19 @@ internal static class PixelAssert
     public static void Equal(byte[] expected, byte[] actual, FrameFormat format, string what)
     {
         Xunit.Assert.Equal(expected.Length, actual.Length);
-        int mismatch = expected.AsSpan().CommonPrefixLength(actual);
+        var mismatch = expected.AsSpan().CommonPrefixLength(actual);
         if (mismatch == expected.Length)
             return;
-        int bps = format.BytesPerSample;
-        int sample = mismatch / bps;
+        var bps = format.BytesPerSample;
+        var sample = mismatch / bps;
         long e = ReadSample(expected, sample, bps), a = ReadSample(actual, sample, bps);
-        int differing = 0;
-        for (int i = 0; i < expected.Length / bps; i++)
+        var differing = 0;
+        for (var i = 0; i < expected.Length / bps; i++)
+        {
             if (ReadSample(expected, i, bps) != ReadSample(actual, i, bps))
                 differing++;
+        }
+
         Xunit.Assert.Fail($"{what}: {differing} of {expected.Length / bps} samples differ; first at sample {sample}: expected {e}, got {a}");
     }
 
@@ -105,10 +111,10 @@ internal static class PixelAssert
     public static void EqualStoredBits(byte[] expected, byte[] actual, FrameFormat format, string what)
     {
         Xunit.Assert.Equal(expected.Length, actual.Length);
-        int bps = format.BytesPerSample;
-        long mask = (1L << format.BitsStored) - 1;
+        var bps = format.BytesPerSample;
+        var mask = (1L << format.BitsStored) - 1;
         int differing = 0, first = -1;
-        for (int i = 0; i < expected.Length / bps; i++)
+        for (var i = 0; i < expected.Length / bps; i++)
         {
             if ((ReadSample(expected, i, bps) & mask) != (ReadSample(actual, i, bps) & mask))
             {
@@ -118,8 +124,10 @@ internal static class PixelAssert
             }
         }
         if (differing > 0)
+        {
             Xunit.Assert.Fail($"{what}: {differing} samples differ in their stored bits; first at sample {first}: " +
                 $"expected {ReadSample(expected, first, bps) & mask}, got {ReadSample(actual, first, bps) & mask}");
+        }
     }
 
     public static long ReadSample(byte[] data, int index, int bytesPerSample) => bytesPerSample switch

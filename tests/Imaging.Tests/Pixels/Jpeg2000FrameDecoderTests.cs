@@ -41,12 +41,12 @@ public sealed class Jpeg2000FrameDecoderTests
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
         Assert.True(frames.Format.IsSigned);
-        byte[] actual = frames.DecodeAll(Jpeg2000FrameDecoder.Instance);
+        var actual = frames.DecodeAll(Jpeg2000FrameDecoder.Instance);
         Assert.Equal(-2000, BitConverter.ToInt16(actual, 0));
         PixelAssert.EqualStoredBits(Reference.NativePixels(ExternalTool.Corpus(name), temp), actual, frames.Format, name);
-        for (int i = 0; i < actual.Length / 2; i++)
+        for (var i = 0; i < actual.Length / 2; i++)
         {
-            short v = BitConverter.ToInt16(actual, 2 * i);
+            var v = BitConverter.ToInt16(actual, 2 * i);
             Assert.InRange(v, -4096, 4095);
         }
     }
@@ -65,7 +65,7 @@ public sealed class Jpeg2000FrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "gdcmconv") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
         var frames = EncodedFrames.Extract(Reference.Transcode("gdcmconv", source, temp, "--j2k"), temp);
         Assert.Equal("1.2.840.10008.1.2.4.90", frames.TransferSyntax);
         PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(Jpeg2000FrameDecoder.Instance), frames.Format, $"{corpus}{synthetic} via gdcmconv --j2k");
@@ -79,11 +79,11 @@ public sealed class Jpeg2000FrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "gdcmconv") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
-        string encoded = Reference.Transcode("gdcmconv", source, temp, "--j2k", "--lossy", "--irreversible", "-q", "30");
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var encoded = Reference.Transcode("gdcmconv", source, temp, "--j2k", "--lossy", "--irreversible", "-q", "30");
         var frames = EncodedFrames.Extract(encoded, temp);
         Assert.Equal("1.2.840.10008.1.2.4.91", frames.TransferSyntax);
-        byte[] actual = frames.DecodeAll(Jpeg2000FrameDecoder.Instance);
+        var actual = frames.DecodeAll(Jpeg2000FrameDecoder.Instance);
         PixelAssert.Equal(Reference.NativePixels(encoded, temp), actual, frames.Format, "gdcm decode of lossy J2K");
     }
 

@@ -50,8 +50,8 @@ public sealed class JpegBaselineFrameDecoderTests
         if (!ExternalTool.Require(ExternalTool.Python, "dcmcjpeg", "dcmdjpeg"))
             return;
         using var temp = new TempDirectory();
-        string source = Reference.MakeNative(synthetic, temp);
-        string encoded = Reference.Transcode("dcmcjpeg", source, temp, process, "+cr");
+        var source = Reference.MakeNative(synthetic, temp);
+        var encoded = Reference.Transcode("dcmcjpeg", source, temp, process, "+cr");
         var frames = EncodedFrames.Extract(encoded, temp);
         AssertClose(Reference.NativePixels(encoded, temp), frames.DecodeAll(JpegBaselineFrameDecoder.Instance), frames.Format, 1, 1);
     }
@@ -60,8 +60,8 @@ public sealed class JpegBaselineFrameDecoderTests
     public void LosslessStreamIsHandedToTheLosslessDecoder()
     {
         var format = new FrameFormat(3, 4, 1, 16, 16, false, 0);
-        byte[] pixels = Enumerable.Range(0, 12).SelectMany(i => BitConverter.GetBytes((ushort)(i * 5000))).ToArray();
-        byte[] encoded = JpegLosslessTestEncoder.Encode(pixels, format, 1, 0, 0);
+        var pixels = Enumerable.Range(0, 12).SelectMany(i => BitConverter.GetBytes((ushort)(i * 5000))).ToArray();
+        var encoded = JpegLosslessTestEncoder.Encode(pixels, format, 1, 0, 0);
         var output = new byte[pixels.Length];
         JpegBaselineFrameDecoder.Instance.Decode(encoded, format, output);
         Assert.Equal(pixels, output);
@@ -70,12 +70,12 @@ public sealed class JpegBaselineFrameDecoderTests
     private static void AssertClose(byte[] expected, byte[] actual, FrameFormat format, int maxError, double meanError)
     {
         Assert.Equal(expected.Length, actual.Length);
-        int bps = format.BytesPerSample;
+        var bps = format.BytesPerSample;
         long worst = 0, total = 0;
-        int n = expected.Length / bps;
-        for (int i = 0; i < n; i++)
+        var n = expected.Length / bps;
+        for (var i = 0; i < n; i++)
         {
-            long d = Math.Abs(PixelAssert.ReadSample(expected, i, bps) - PixelAssert.ReadSample(actual, i, bps));
+            var d = Math.Abs(PixelAssert.ReadSample(expected, i, bps) - PixelAssert.ReadSample(actual, i, bps));
             worst = Math.Max(worst, d);
             total += d;
         }

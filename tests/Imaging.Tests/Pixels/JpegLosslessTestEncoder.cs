@@ -11,12 +11,12 @@ internal static class JpegLosslessTestEncoder
     public static byte[] Encode(byte[] pixels, FrameFormat format, int predictor, int pointTransform, int restartInterval,
         bool scanPerComponent = false)
     {
-        int precision = format.BitsStored;
+        var precision = format.BitsStored;
         int width = format.Columns, height = format.Rows, nc = format.SamplesPerPixel, bps = format.BytesPerSample;
-        int mask = (1 << (precision - pointTransform)) - 1;
+        var mask = (1 << (precision - pointTransform)) - 1;
         int Sample(int x, int y, int c)
         {
-            int i = (y * width + x) * nc + c;
+            var i = (y * width + x) * nc + c;
             int v = bps == 1 ? pixels[i] : BitConverter.ToUInt16(pixels, 2 * i);
             return (v >> pointTransform) & mask;
         }
@@ -28,27 +28,27 @@ internal static class JpegLosslessTestEncoder
             output.AddRange(body);
         }
         var sof = new List<byte> { (byte)precision, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, (byte)nc };
-        for (int c = 0; c < nc; c++)
+        for (var c = 0; c < nc; c++)
             sof.AddRange([(byte)(c + 1), 0x11, 0]);
         Segment(0xC3, [.. sof]);
         var dht = new List<byte> { 0x00 };
-        for (int l = 1; l <= 16; l++)
+        for (var l = 1; l <= 16; l++)
             dht.Add((byte)(l == 5 ? 17 : 0));
-        for (int s = 0; s <= 16; s++)
+        for (var s = 0; s <= 16; s++)
             dht.Add((byte)s);
         Segment(0xC4, [.. dht]);
         if (restartInterval > 0)
             Segment(0xDD, (byte)(restartInterval >> 8), (byte)restartInterval);
 
         ulong acc = 0;
-        int bits = 0;
+        var bits = 0;
         void Put(int value, int count)
         {
             acc = (acc << count) | (uint)(value & ((1 << count) - 1));
             bits += count;
             while (bits >= 8)
             {
-                byte b = (byte)(acc >> (bits - 8));
+                var b = (byte)(acc >> (bits - 8));
                 bits -= 8;
                 output.Add(b);
                 if (b == 0xFF)
@@ -61,24 +61,24 @@ internal static class JpegLosslessTestEncoder
                 Put(0x7F, 8 - bits);
         }
 
-        int[][] scans = scanPerComponent
+        var scans = scanPerComponent
             ? Enumerable.Range(0, nc).Select(c => new[] { c }).ToArray()
             : [Enumerable.Range(0, nc).ToArray()];
-        foreach (int[] scan in scans)
+        foreach (var scan in scans)
         {
             var sos = new List<byte> { (byte)scan.Length };
-            foreach (int c in scan)
+            foreach (var c in scan)
                 sos.AddRange([(byte)(c + 1), 0x00]);
             sos.AddRange([(byte)predictor, 0, (byte)pointTransform]);
             Segment(0xDA, [.. sos]);
 
-            int initial = 1 << (precision - pointTransform - 1);
+            var initial = 1 << (precision - pointTransform - 1);
             int mcu = 0, rst = 0;
-            bool init = true;
-            for (int y = 0; y < height; y++)
+            var init = true;
+            for (var y = 0; y < height; y++)
             {
-                bool oneD = y == 0;
-                for (int x = 0; x < width; x++)
+                var oneD = y == 0;
+                for (var x = 0; x < width; x++)
                 {
                     if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0)
                     {
@@ -88,22 +88,36 @@ internal static class JpegLosslessTestEncoder
                         init = true;
                         oneD = true;
                     }
-                    foreach (int c in scan)
+                    foreach (var c in scan)
                     {
                         int pred;
-                        if (init) pred = initial;
-                        else if (oneD) pred = Sample(x - 1, y, c);
-                        else if (x == 0) pred = Sample(0, y - 1, c);
+                        if (init)
+                        {
+                            pred = initial;
+                        }
+                        else if (oneD)
+                        {
+                            pred = Sample(x - 1, y, c);
+                        }
+                        else if (x == 0)
+                        {
+                            pred = Sample(0, y - 1, c);
+                        }
                         else
                         {
                             int ra = Sample(x - 1, y, c), rb = Sample(x, y - 1, c), rc = Sample(x - 1, y - 1, c);
                             pred = predictor switch
                             {
-                                1 => ra, 2 => rb, 3 => rc, 4 => ra + rb - rc,
-                                5 => ra + ((rb - rc) >> 1), 6 => rb + ((ra - rc) >> 1), _ => (ra + rb) >> 1,
+                                1 => ra,
+                                2 => rb,
+                                3 => rc,
+                                4 => ra + rb - rc,
+                                5 => ra + ((rb - rc) >> 1),
+                                6 => rb + ((ra - rc) >> 1),
+                                _ => (ra + rb) >> 1,
                             };
                         }
-                        int diff = (Sample(x, y, c) - pred) & 0xFFFF;
+                        var diff = (Sample(x, y, c) - pred) & 0xFFFF;
                         if (diff >= 32768)
                             diff -= 65536;
                         if (diff == -32768)
@@ -111,7 +125,7 @@ internal static class JpegLosslessTestEncoder
                             Put(16, 5);
                             continue;
                         }
-                        int ssss = diff == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(diff));
+                        var ssss = diff == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(diff));
                         Put(ssss, 5);
                         if (ssss > 0)
                             Put(diff > 0 ? diff : diff - 1, ssss);

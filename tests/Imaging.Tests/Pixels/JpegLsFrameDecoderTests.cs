@@ -45,7 +45,7 @@ public sealed class JpegLsFrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "dcmcjpls") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
         var frames = EncodedFrames.Extract(Reference.Transcode("dcmcjpls", source, temp, "+el", interleave), temp);
         Assert.Equal("1.2.840.10008.1.2.4.80", frames.TransferSyntax);
         PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(JpegLsFrameDecoder.Instance), frames.Format,
@@ -60,7 +60,7 @@ public sealed class JpegLsFrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "gdcmconv") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
         var frames = EncodedFrames.Extract(Reference.Transcode("gdcmconv", source, temp, "--jpegls"), temp);
         PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(JpegLsFrameDecoder.Instance), frames.Format, "gdcmconv --jpegls");
     }
@@ -75,7 +75,7 @@ public sealed class JpegLsFrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "dcmcjpls", "dcmdjpls") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
         AssertNearLossless(source, Reference.Transcode("dcmcjpls", source, temp, "+en", "+md", near.ToString()), near, temp);
     }
 
@@ -88,7 +88,7 @@ public sealed class JpegLsFrameDecoderTests
         if (!LibraryPresent() || !ExternalTool.RequireCorpus(corpus, "gdcmconv", "dcmdjpls"))
             return;
         using var temp = new TempDirectory();
-        string source = ExternalTool.Corpus(corpus);
+        var source = ExternalTool.Corpus(corpus);
         AssertNearLossless(source, Reference.Transcode("gdcmconv", source, temp, "--jpegls", "--lossy", "-e", near.ToString()), near, temp);
     }
 
@@ -96,11 +96,11 @@ public sealed class JpegLsFrameDecoderTests
     {
         var frames = EncodedFrames.Extract(encoded, temp);
         Assert.Equal("1.2.840.10008.1.2.4.81", frames.TransferSyntax);
-        byte[] actual = frames.DecodeAll(JpegLsFrameDecoder.Instance);
-        byte[] original = Reference.NativePixels(source, temp);
-        int bps = frames.Format.BytesPerSample;
+        var actual = frames.DecodeAll(JpegLsFrameDecoder.Instance);
+        var original = Reference.NativePixels(source, temp);
+        var bps = frames.Format.BytesPerSample;
         long worst = 0;
-        for (int i = 0; i < original.Length / bps; i++)
+        for (var i = 0; i < original.Length / bps; i++)
             worst = Math.Max(worst, Math.Abs(PixelAssert.ReadSample(original, i, bps) - PixelAssert.ReadSample(actual, i, bps)));
         Assert.True(worst <= near, $"largest error {worst} exceeds NEAR={near}");
         Assert.True(worst > 0 || near == 0, "near-lossless output is unexpectedly identical to the source");

@@ -23,7 +23,7 @@ public sealed class RleFrameDecoderTests
             return;
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
-        byte[] expected = Reference.NativePixels(ExternalTool.Corpus(name), temp);
+        var expected = Reference.NativePixels(ExternalTool.Corpus(name), temp);
         PixelAssert.Equal(expected, frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, name);
     }
 
@@ -39,10 +39,10 @@ public sealed class RleFrameDecoderTests
         if (!ExternalTool.Require(ExternalTool.Python, "dcmcrle") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
-        string source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
-        string encoded = Reference.Transcode("dcmcrle", source, temp);
+        var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
+        var encoded = Reference.Transcode("dcmcrle", source, temp);
         var frames = EncodedFrames.Extract(encoded, temp);
-        byte[] expected = Reference.NativePixels(source, temp);
+        var expected = Reference.NativePixels(source, temp);
         PixelAssert.Equal(expected, frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, $"{corpus}{synthetic} via dcmcrle");
     }
 
@@ -52,7 +52,7 @@ public sealed class RleFrameDecoderTests
         if (!ExternalTool.RequireCorpus("CT_small.dcm", "gdcmconv"))
             return;
         using var temp = new TempDirectory();
-        string source = ExternalTool.Corpus("CT_small.dcm");
+        var source = ExternalTool.Corpus("CT_small.dcm");
         var frames = EncodedFrames.Extract(Reference.Transcode("gdcmconv", source, temp, "--rle"), temp);
         PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, "CT_small via gdcmconv --rle");
     }
@@ -63,7 +63,7 @@ public sealed class RleFrameDecoderTests
     {
         var data = new byte[64 + segments.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(data, count);
-        for (int i = 0; i < offsets.Length; i++)
+        for (var i = 0; i < offsets.Length; i++)
             BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4 + 4 * i), offsets[i]);
         segments.CopyTo(data, 64);
         return data;
@@ -73,7 +73,7 @@ public sealed class RleFrameDecoderTests
     public void DecodesHandBuiltLiteralAndReplicateRuns()
     {
         // literal 2 bytes (1,2), no-op (-128), replicate 4 x 9
-        byte[] frame = Frame(1, [64], 0x01, 1, 2, 0x80, 0xFD, 9);
+        var frame = Frame(1, [64], 0x01, 1, 2, 0x80, 0xFD, 9);
         var output = new byte[6];
         RleFrameDecoder.Instance.Decode(frame, Mono8, output);
         Assert.Equal(new byte[] { 1, 2, 9, 9, 9, 9 }, output);
@@ -82,7 +82,7 @@ public sealed class RleFrameDecoderTests
     [SkippableFact]
     public void ToleratesPaddingBeyondTheLastPixel()
     {
-        byte[] frame = Frame(1, [64], 0xF9, 7, 0x00, 0);
+        var frame = Frame(1, [64], 0xF9, 7, 0x00, 0);
         var output = new byte[6];
         RleFrameDecoder.Instance.Decode(frame, Mono8, output);
         Assert.Equal(new byte[] { 7, 7, 7, 7, 7, 7 }, output);
@@ -93,7 +93,7 @@ public sealed class RleFrameDecoderTests
     {
         var format = new FrameFormat(1, 2, 1, 16, 16, false, 0);
         // high bytes: 0x12, 0x34; low bytes: 0x56, 0x78
-        byte[] frame = Frame(2, [64, 67], 0x01, 0x12, 0x34, 0x01, 0x56, 0x78);
+        var frame = Frame(2, [64, 67], 0x01, 0x12, 0x34, 0x01, 0x56, 0x78);
         var output = new byte[4];
         RleFrameDecoder.Instance.Decode(frame, format, output);
         Assert.Equal(new byte[] { 0x56, 0x12, 0x78, 0x34 }, output);
@@ -126,7 +126,7 @@ public sealed class RleFrameDecoderTests
     public void SegmentsPastTheEndAreRejectedForMultiSegmentLayouts()
     {
         var rgb16 = new FrameFormat(2, 3, 3, 16, 16, false, 0);
-        byte[] frame = Frame(6, [64, 70, 76, 1000, 2000, 3000], new byte[18]);
+        var frame = Frame(6, [64, 70, 76, 1000, 2000, 3000], new byte[18]);
         var ex = Assert.Throws<PixelDecodeException>(() => RleFrameDecoder.Instance.Decode(frame, rgb16, new byte[rgb16.FrameBytes]));
         Assert.Contains("segment 4", ex.Message);
     }
@@ -135,14 +135,14 @@ public sealed class RleFrameDecoderTests
     public void DescendingOffsetsAreRejected()
     {
         var format = new FrameFormat(1, 2, 1, 16, 16, false, 0);
-        byte[] frame = Frame(2, [67, 64], 0x01, 0x12, 0x34, 0x01, 0x56, 0x78);
+        var frame = Frame(2, [67, 64], 0x01, 0x12, 0x34, 0x01, 0x56, 0x78);
         Assert.Throws<PixelDecodeException>(() => RleFrameDecoder.Instance.Decode(frame, format, new byte[4]));
     }
 
     [SkippableFact]
     public void WrongDestinationSizeIsAnArgumentError()
     {
-        byte[] frame = Frame(1, [64], 0xFB, 1);
+        var frame = Frame(1, [64], 0xFB, 1);
         Assert.Throws<ArgumentException>(() => RleFrameDecoder.Instance.Decode(frame, Mono8, new byte[5]));
     }
 }

@@ -28,8 +28,10 @@ public sealed class ContourPointCountTests : IDisposable
             for (var y = 2; y < 16; y++)
                 for (var x = 1; x < 21; x++) labels[z * v.SliceLength + y * v.SizeX + x] = 1;
             for (var y = 18; y < 28; y++)
+            {
                 for (var x = 25; x < 35; x++)
                     if (x < 27 || x >= 33 || y < 20 || y >= 26) labels[z * v.SliceLength + y * v.SizeX + x] = 2;
+            }
         }
         return labels;
     }

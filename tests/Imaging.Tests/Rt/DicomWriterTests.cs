@@ -84,7 +84,7 @@ public sealed class DicomWriterTests
     [InlineData(true)]
     public void PydicomSeesTheSameElementTree(bool explicitVR)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var syntax = explicitVR ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
         var path = Path.Combine(Path.GetTempPath(), $"writer-{Guid.NewGuid():N}.dcm");
         try

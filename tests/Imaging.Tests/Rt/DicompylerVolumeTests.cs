@@ -23,7 +23,7 @@ public sealed class DicompylerVolumeTests(ITestOutputHelper output) : IDisposabl
     [SkippableFact]
     public void StructureVolumesAreVoxelCountTimesVoxelVolume()
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "dicompylercore")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "dicompylercore");
         // dicompyler-core reads axial structure sets (x and y of each point, planes keyed by z).
         var spec = RtTestData.Spec("axial");
         var series = SyntheticCtSeries.WriteAndLoad(spec, Path.Combine(_root, "axial"));

@@ -27,9 +27,14 @@ public sealed class OverlappingRoiTests : IDisposable
         {
             var mask = new bool[w * h * d];
             for (var z = 1; z < d; z++)
+            {
                 for (var y = h / 2 - half; y < h / 2 + half; y++)
+                {
                     for (var x = w / 2 - half; x < w / 2 + half; x++)
                         mask[(z * h + y) * w + x] = true;
+                }
+            }
+
             return mask;
         }).ToArray();
         RtStructure[] structures = [new("WholeTumor", 255, 0, 0, "GTV", false), new("TumorCore", 0, 255, 0, "GTV", false), new("Enhancing", 0, 0, 255, "GTV", false)];

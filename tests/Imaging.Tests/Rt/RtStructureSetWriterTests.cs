@@ -108,12 +108,14 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
             var contours = RtTestData.ReadContours(DicomReader.Read(w.Bytes));
             var inverse = RtTestData.InverseGeometry(volume);
             for (var s = 0; s < structures.Length; s++)
+            {
                 for (var z = 0; z < volume.SizeZ; z++)
                 {
                     var uid = w.Series.Slices[z].SopInstanceUid;
                     var actual = RtTestData.Rasterize(contours.Where(c => c.RoiNumber == s + 1 && c.ImageUid == uid), volume, z, inverse);
                     Assert.True(RtTestData.ExpectedMask(w.Labels, volume, structures, s, z).AsSpan().SequenceEqual(actual), $"fill={fill} structure {s} slice {z}");
                 }
+            }
         }
     }
 
@@ -141,12 +143,14 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Dciodvfy_ReportsNoErrors(string kind)
     {
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         // Every optional value filled in, as the pipeline writes them.
         var w = Write(kind, options: Options with
         {
-            StructureSetLabel = "PassThroughModel:1729", StructureSetName = "Pass-through test model (nested squares in every slice)",
-            RoiGenerationDescription = "PassThroughModel:1729", SeriesDescription = "Pass-through test model",
+            StructureSetLabel = "PassThroughModel:1729",
+            StructureSetName = "Pass-through test model (nested squares in every slice)",
+            RoiGenerationDescription = "PassThroughModel:1729",
+            SeriesDescription = "Pass-through test model",
         });
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [w.Path], throwOnError: false);
         var report = stdout + stderr;
@@ -169,7 +173,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Dcmdump_ReadsTheFile(string kind)
     {
-        if (!ExternalProcess.Available("dcmdump")) return;
+        ExternalProcess.Require("dcmdump");
         var w = Write(kind);
         var (code, stdout, stderr) = ExternalProcess.Run("dcmdump", ["+L", w.Path], throwOnError: false);
         Assert.True(code == 0, stderr);
@@ -184,7 +188,7 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     [MemberData(nameof(RtTestData.Kinds), MemberType = typeof(RtTestData))]
     public void Pydicom_ReadsRoisColoursContoursAndReferences(string kind)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var w = Write(kind);
         var (_, json, _) = ExternalProcess.RunPythonTool("read_rtstruct.py", w.Path);
         var r = JsonDocument.Parse(json).RootElement;
@@ -322,7 +326,10 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
                      DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.AccessionNumber, DicomTags.ReferringPhysicianName,
                      DicomTags.StudyDescription, DicomTags.StudyID, DicomTags.SpecificCharacterSet, DicomTags.StudyInstanceUID,
                      DicomTags.FrameOfReferenceUID, DicomTags.PositionReferenceIndicator })
+        {
             Assert.True(source.ValueBytes(tag).SequenceEqual(ds.ValueBytes(tag)), DicomDictionary.KeywordOf(tag));
+        }
+
         Assert.Equal("Müller^Anna", ds.GetString(DicomTags.PatientName));
 
         Assert.Equal("RTSTRUCT", ds.GetString(DicomTags.Modality));
@@ -369,7 +376,9 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         var displayName = "Pass-through test model (nested squares in every slice), seventy characters";
         var w = Write("axial", options: Options with
         {
-            StructureSetLabel = "PassThroughModel:1729", StructureSetName = displayName, RoiGenerationDescription = "PassThroughModel:1729",
+            StructureSetLabel = "PassThroughModel:1729",
+            StructureSetName = displayName,
+            RoiGenerationDescription = "PassThroughModel:1729",
             Interpreter = "InnerEye",
         });
         var ds = DicomReader.Read(w.Bytes).Dataset;
@@ -454,11 +463,14 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         // PassThroughModel's output: nested 3-pixel square rings, tiled per 224-pixel patch, on every slice.
         var labels = new byte[size * size * depth];
         for (var y = 0; y < size; y++)
+        {
             for (var x = 0; x < size; x++)
             {
                 int dx = Math.Abs(x % 224 - 112), dy = Math.Abs(y % 224 - 112), r = Math.Max(dx, dy);
                 labels[y * size + x] = r <= 3 ? (byte)1 : r <= 15 ? (byte)(2 + (r - 4) / 3) : (byte)0;
             }
+        }
+
         for (var z = 1; z < depth; z++) labels.AsSpan(0, size * size).CopyTo(labels.AsSpan(z * size * size));
         var structures = new[] { "SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus" }
             .Select((n, i) => new RtStructure(n, (byte)(i * 50), 100, 200, "ORGAN", false)).ToArray();

@@ -77,11 +77,14 @@ internal static class RtTestData
     private static void Ring(Action<int, int, byte> set, int x0, int y0, int size, byte label)
     {
         for (var y = 0; y < size; y++)
+        {
             for (var x = 0; x < size; x++)
             {
                 var edge = x < 2 || y < 2 || x >= size - 2 || y >= size - 2;
                 if (edge) set(x0 + x, y0 + y, label);
             }
+        }
+
         set(x0 + size / 2, y0 + size / 2, label); // island in the hole
     }
 

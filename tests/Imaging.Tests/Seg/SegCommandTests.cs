@@ -17,7 +17,7 @@ public sealed class SegCommandTests(SegFixture fixture) : IClassFixture<SegFixtu
     [InlineData("labelmap")]
     public async Task Segment_WritesTheSegmentationOfThePipelinesLabels(string form)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var c = fixture.Get("feet-first");
         var stem = Path.Combine(fixture.Folder, $"cli-{form}-{Guid.NewGuid():N}");
         var stdout = new StringWriter();

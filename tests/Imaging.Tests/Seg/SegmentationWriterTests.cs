@@ -32,7 +32,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     [MemberData(nameof(Cases))]
     public void Pydicom_RebuildsTheLabelVolumeFrameByFrame(string kind, SegForm form)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var (path, seg, c) = Write(kind, form);
         var r = SegReadBack.Read(path, c);
         Assert.Empty(r.Strings("problems"));
@@ -110,7 +110,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     [MemberData(nameof(Cases))]
     public void Dciodvfy_ReportsNoErrors(string kind, SegForm form)
     {
-        if (!ExternalProcess.Available("/usr/bin/dciodvfy")) return;
+        ExternalProcess.Require("/usr/bin/dciodvfy");
         var (path, _, _) = Write(kind, form);
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/dciodvfy", [path], throwOnError: false);
         var report = stdout + stderr;
@@ -134,7 +134,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     [InlineData("oblique")]
     public void Pixelmed_ReportsNoErrorsForBinary(string kind)
     {
-        if (!ExternalProcess.Available("/usr/bin/java") || !ExternalProcess.Available("/usr/share/java/pixelmed.jar")) return;
+        ExternalProcess.Require("/usr/bin/java"); ExternalProcess.Require("/usr/share/java/pixelmed.jar");
         var (path, _, _) = Write(kind, SegForm.Binary);
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/java",
             ["-Djdk.xml.xpathExprOpLimit=0", "-Djdk.xml.xpathTotalOpLimit=0", "-Djdk.xml.xpathGroupLimit=0", "-cp", "/usr/share/java/pixelmed.jar:/usr/share/java/commons-codec.jar",
@@ -157,7 +157,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     [SkippableFact]
     public void OverlappingMasks_AreKeptInBinary_AndRefusedInTheLabelMap()
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var c = fixture.Get("head-first");
         var heart = c.Labels.Select(v => v == 4).ToArray();
         var body = c.Labels.Select(v => v != 0).ToArray();
@@ -189,7 +189,7 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     [InlineData("oblique", SegForm.Binary)]
     public void DisjointMasks_WriteWhatTheLabelsWrite(string kind, SegForm form)
     {
-        if (!ExternalProcess.Available(ExternalProcess.Python, "pydicom")) return;
+        ExternalProcess.Require(ExternalProcess.Python, "pydicom");
         var c = fixture.Get(kind);
         var masks = Enumerable.Range(0, c.Segments.Length).Select(s => c.Labels.Select(v => v == s + 1).ToArray()).ToArray();
         var fromMasks = SegmentationWriter.Build(masks, c.Series, c.Segments, Options, form);

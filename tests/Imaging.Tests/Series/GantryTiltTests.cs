@@ -2,8 +2,8 @@ using System.Text.Json;
 using InnerEye.Cli;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Nifti;
-using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Phantoms;
+using InnerEye.Imaging.Seg;
 using InnerEye.Imaging.Series;
 using InnerEye.Imaging.Tests.Support;
 
@@ -37,7 +37,7 @@ public class GantryTiltTests
     [InlineData(-22)]
     public void InspectReportsTheTrueShearedGeometry(double tilt)
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var truth = TiltedSeries.Make(dir, Small, tilt);
         Assert.Equal(Math.Abs(tilt), truth.TiltDegrees);
@@ -75,7 +75,7 @@ public class GantryTiltTests
     [SkippableFact]
     public void TiltBeyondTheLimitIsRefusedWithItsCode()
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var steep = TiltedSeries.Make(dir, Small, 35);
         var result = VolumeLoader.Load(steep.CtFolder);
@@ -99,7 +99,7 @@ public class GantryTiltTests
     [InlineData(10)]
     public void PositionsOffOneStraightLineAreStillRefused(double tilt)
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var bent = TiltedSeries.Make(dir, Small, tilt, bend: 2);
         var result = VolumeLoader.Load(bent.CtFolder);
@@ -113,7 +113,7 @@ public class GantryTiltTests
     [SkippableFact]
     public void PositionNoiseWithinTheToleranceLoads()
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var straight = TiltedSeries.Make(dir, Small, 0, bend: 0.05);
         var v = Assert.Single(VolumeLoader.Load(straight.CtFolder).ThrowIfInvalid().Channels).Volume;
@@ -125,7 +125,7 @@ public class GantryTiltTests
     [SkippableFact]
     public void SegmentationOfATiltedSeriesKeepsTheSourcePlanes()
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var tilted = TiltedSeries.Make(dir, Small, 20);
         var series = Assert.Single(VolumeLoader.Load(tilted.CtFolder).ThrowIfInvalid().Channels);

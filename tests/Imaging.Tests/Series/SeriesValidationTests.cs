@@ -8,9 +8,9 @@ namespace InnerEye.Imaging.Tests.Series;
 /// <summary>Each way a series can be unusable is reported with its own code and a message naming the files.</summary>
 public class SeriesValidationTests
 {
-    private static (TempDirectory Dir, string Series, string[] ByPosition)? Make(params string[] options)
+    private static (TempDirectory Dir, string Series, string[] ByPosition) Make(params string[] options)
     {
-        if (!SyntheticSeries.ToolsAvailable()) return null;
+        SyntheticSeries.RequireTools();
         var dir = new TempDirectory();
         var series = SyntheticSeries.Make(dir.Combine("s"), ["--slices", "8", .. options]);
         var files = Directory.GetFiles(Path.Combine(series.Path, "ct"))
@@ -37,7 +37,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void EmptySliceThicknessLoadsAsAbsent()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit(files, "SliceThickness=");
         var edited = DicomReader.ReadFile(files[0]).Dataset;
@@ -55,7 +55,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void SeveralSeriesInOneChannel()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit(files[..3], "SeriesInstanceUID=1.2.3.4");
         var p = SingleError(path, "MultipleSeries");
@@ -65,7 +65,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void DuplicateSlicePosition()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[4]], "ImagePositionPatient=-25.6\\-25.6\\107.5");
         Assert.Contains("both at 107.5 mm", SingleError(path, "DuplicateSlicePosition").Message);
@@ -74,7 +74,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void MissingSlice()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         File.Delete(files[3]);
         var p = SingleError(path, "MissingSlices");
@@ -86,7 +86,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void NonUniformSliceGap()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[3]], "ImagePositionPatient=-25.6\\-25.6\\108.0");
         Assert.Contains("more than 0.1 mm from the median gap of 2.5 mm", SingleError(path, "NonUniformSliceSpacing").Message);
@@ -97,7 +97,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void NonOrthonormalOrientation()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit(files, "ImageOrientationPatient=1\\0\\0\\0.2\\0.9\\0");
         Assert.Contains("not two orthogonal unit vectors", SingleError(path, "NonOrthonormalOrientation").Message);
@@ -106,7 +106,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void MixedRowsAndColumns()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[2]], "Rows=32");
         Assert.Contains("all slices of a series must match", SingleError(path, "InconsistentPixelFormat").Message);
@@ -115,7 +115,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void SeveralFramesOfReference()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[5]], "FrameOfReferenceUID=1.2.3.9");
         Assert.Contains("1.2.3.9", SingleError(path, "MultipleFramesOfReference").Message);
@@ -124,7 +124,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void NonSquareCtPixels()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit(files, "PixelSpacing=0.8\\0.9");
         Assert.Contains("CT pixels must be square", SingleError(path, "NonSquarePixels").Message);
@@ -137,7 +137,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void SliceShiftedInPlane()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[6]], "ImagePositionPatient=-20.6\\-25.6\\115");
         var message = SingleError(path, "InconsistentSlicePosition").Message;
@@ -147,7 +147,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void MissingGeometryNamesTheAttribute()
     {
-        if (Make() is not var (dir, path, files)) return;
+        var (dir, path, files) = Make();
         using var _ = dir;
         SyntheticSeries.Edit([files[1]], "-ImagePositionPatient");
         Assert.Contains("ImagePositionPatient (0020,0032)", SingleError(path, "MissingGeometry").Message);
@@ -156,7 +156,7 @@ public class SeriesValidationTests
     [SkippableFact]
     public void TwoChannelsLoadSeparately()
     {
-        if (Make() is not var (dir, path, _)) return;
+        var (dir, path, _) = Make();
         using var __ = dir;
         CopyDirectory(Path.Combine(path, "ct"), Path.Combine(path, "mr"));
         var result = VolumeLoader.Load(path).ThrowIfInvalid();

@@ -41,7 +41,8 @@ public class TranscodedSeriesTests
     [MemberData(nameof(Transcoders))]
     public void LosslessTranscodeLoadsToTheSameVolume(string tool, string options, string writer)
     {
-        if (!SyntheticSeries.ToolsAvailable() || !ExternalProcess.Available(tool)) return;
+        SyntheticSeries.RequireTools();
+        ExternalProcess.Require(tool);
         using var dir = new TempDirectory();
         var sourcePath = dir.Combine("source");
         if (writer == "ours") Rt.SyntheticCtSeries.Write(new Rt.SyntheticCtSpec { Name = "transcode", Slices = 5 }, Path.Combine(sourcePath, "ct"));
@@ -58,7 +59,9 @@ public class TranscodedSeriesTests
     [SkippableFact]
     public void NearLosslessJpegLsMatchesDcmtksOwnDecodeAndIsMarkedLossy()
     {
-        if (!SyntheticSeries.ToolsAvailable() || !ExternalProcess.Available("dcmcjpls") || !ExternalProcess.Available("dcmdjpls")) return;
+        SyntheticSeries.RequireTools();
+        ExternalProcess.Require("dcmcjpls");
+        ExternalProcess.Require("dcmdjpls");
         using var dir = new TempDirectory();
         var source = SyntheticSeries.Make(dir.Combine("source"), "--slices", "4", "--rows", "40", "--cols", "48");
         var lossy = Transcode(source.Path, dir.Combine("near"), "dcmcjpls", ["--encode-nearlossless", "--max-deviation", "3"]);

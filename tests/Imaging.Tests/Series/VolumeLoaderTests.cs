@@ -15,7 +15,7 @@ public class VolumeLoaderTests
     public void VolumeMatchesPydicomAndTheWrittenGeometry(string optionText)
     {
         var options = optionText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!SyntheticSeries.ToolsAvailable()) return;
+        SyntheticSeries.RequireTools();
         using var dir = new TempDirectory();
         var series = SyntheticSeries.Make(dir.Combine("series"), options);
         var result = VolumeLoader.Load(series.Path);
@@ -39,7 +39,7 @@ public class VolumeLoaderTests
     [SkippableFact]
     public void GatewayZipLoadsLikeTheFolderAndKeepsHashedUidsVerbatim()
     {
-        if (!SyntheticSeries.ToolsAvailable()) return;
+        SyntheticSeries.RequireTools();
         using var dir = new TempDirectory();
         var zip = SyntheticSeries.Make(dir.Combine("scan.zip"), "--zip", "--hashed-uids", "--slices", "12");
         var folder = SyntheticSeries.Make(dir.Combine("scan"), "--hashed-uids", "--slices", "12");
@@ -60,7 +60,7 @@ public class VolumeLoaderTests
     [SkippableFact]
     public void SingleSliceIsAOneSliceVolume()
     {
-        if (!SyntheticSeries.ToolsAvailable()) return;
+        SyntheticSeries.RequireTools();
         using var dir = new TempDirectory();
         var series = SyntheticSeries.Make(dir.Combine("s"), "--slices", "1", "--spacing", "0.7,0.7,3");
         var v = Assert.Single(VolumeLoader.Load(series.Path).ThrowIfInvalid().Channels).Volume;

@@ -33,6 +33,12 @@ public static class ExternalProcess
         throw new SkipException(message);
     }
 
+    /// <summary>
+    /// The test needs the program (and the python module): where it is missing the test stops here, reported as Skipped
+    /// with the reason, and with CI=true it fails.
+    /// </summary>
+    public static void Require(string program, string? pythonModule = null) => Available(program, pythonModule);
+
     /// <summary>Whether the program (and the python module) is there, for tests that can run in part without it.</summary>
     public static bool IsInstalled(string program, string? pythonModule = null)
     {

@@ -36,9 +36,18 @@ public static class StructureListing
                 lines.Add($"{key} items={items.Count}");
                 foreach (var item in items) Append(item, depth + 1, lines);
             }
-            else if (dataset.Fragments(e) is { } fragments) lines.Add($"{key} fragments={fragments.Count}");
-            else if (DicomVRInfo.IsString(e.VR)) lines.Add($"{key} [{dataset.GetString(e.Tag)}]");
-            else lines.Add($"{key} bytes={e.Length}");
+            else if (dataset.Fragments(e) is { } fragments)
+            {
+                lines.Add($"{key} fragments={fragments.Count}");
+            }
+            else if (DicomVRInfo.IsString(e.VR))
+            {
+                lines.Add($"{key} [{dataset.GetString(e.Tag)}]");
+            }
+            else
+            {
+                lines.Add($"{key} bytes={e.Length}");
+            }
         }
     }
 }

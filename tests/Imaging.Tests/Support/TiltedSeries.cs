@@ -9,7 +9,8 @@ namespace InnerEye.Imaging.Tests.Support;
 /// </summary>
 public sealed record TiltedSeries(string Folder, string CtFolder, double[] Origin, double[] Spacing, double[] Direction, double TiltDegrees)
 {
-    public static bool ToolsAvailable() => ExternalProcess.Available(ExternalProcess.Python, "pydicom");
+    /// <summary>The test needs pydicom: Skipped without it, and failed with CI=true.</summary>
+    public static void RequireTools() => ExternalProcess.Require(ExternalProcess.Python, "pydicom");
 
     /// <summary>Writes the phantom, then its tilted copy to <c>DIR/tilted/ct</c>; <paramref name="bend"/> (mm) bows the positions.</summary>
     public static TiltedSeries Make(TempDirectory dir, ThoraxPhantomOptions options, double tilt, double bend = 0)

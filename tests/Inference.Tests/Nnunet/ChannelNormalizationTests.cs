@@ -54,9 +54,14 @@ public sealed class ChannelNormalizationTests
         // 5 × 5 × 5 with a hollow 3 × 3 × 3 cube of non-zero values (corner (1, 1, 1)): its centre (2, 2, 2) is a hole.
         var image = new float[125];
         for (var z = 1; z <= 3; z++)
+        {
             for (var y = 1; y <= 3; y++)
+            {
                 for (var x = 1; x <= 3; x++)
                     if ((z, y, x) != (2, 2, 2)) image[(z * 5 + y) * 5 + x] = 7;
+            }
+        }
+
         var mask = NonzeroCrop.Mask([image], [5, 5, 5]);
         Assert.True(mask[(2 * 5 + 2) * 5 + 2], "the hole inside the cube is filled");
         Assert.False(mask[0]);

@@ -29,6 +29,7 @@ public sealed class NnUnetConformanceTests(NnUnetConformanceTests.ImportedModels
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
+    [Trait("Category", "Slow")]
     public async Task SegmentationEqualsNnUnetsOwnPredictor(string caseName, string setting)
     {
         var fixture = NnUnetFixture.Root;

@@ -54,10 +54,12 @@ public class PassThroughModelTests
                 Assert.True(HasCorners(Square(v, cx, cy, 3 * c, z), contour.Points), $"ROI {c} slice {z}: outer square");
                 if (c > 1) Assert.True(HasCorners(Square(v, cx, cy, 3 * (c - 1), z), contour.Points), $"ROI {c} slice {z}: inner square");
                 for (var y = 0; y < v.SizeY; y++)
-                for (var x = 0; x < v.SizeX; x++)
                 {
-                    var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
-                    Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
+                    for (var x = 0; x < v.SizeX; x++)
+                    {
+                        var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
+                        Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
+                    }
                 }
             }
         }
@@ -66,7 +68,7 @@ public class PassThroughModelTests
     [SkippableFact]
     public async Task PlastimatchRasterisesTheRtLikeWeDo()
     {
-        if (!Plastimatch.Available()) return;
+        Plastimatch.Require();
         using var dir = new TempDirectory();
         var (_, series, ctFolder) = ShippedModel.Phantom(dir, new ThoraxPhantomOptions { Seed = 8, Rows = 128, Columns = 112, Slices = 5 });
         var model = ShippedModel.Load("PassThroughModel");
@@ -95,7 +97,7 @@ public class PassThroughModelTests
     [InlineData(-22)]
     public async Task OnATiltedSeriesTheSquaresLandWhereTheShearedGeometrySays(double tilt)
     {
-        if (!TiltedSeries.ToolsAvailable()) return;
+        TiltedSeries.RequireTools();
         using var dir = new TempDirectory();
         var tilted = TiltedSeries.Make(dir, new ThoraxPhantomOptions { Seed = 9, Rows = 80, Columns = 72, Slices = 6 }, tilt);
         var series = Assert.Single(VolumeLoader.Load(tilted.CtFolder).ThrowIfInvalid().Channels);
@@ -137,11 +139,15 @@ public class PassThroughModelTests
             }
             var mask = RtRasterizer.Rasterize(roi, series);
             for (var z = 0; z < v.SizeZ; z++)
-            for (var y = 0; y < v.SizeY; y++)
-            for (var x = 0; x < v.SizeX; x++)
             {
-                var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
-                Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
+                for (var y = 0; y < v.SizeY; y++)
+                {
+                    for (var x = 0; x < v.SizeX; x++)
+                    {
+                        var ring = Math.Max(Math.Max(x - cx, cx - x - 1), Math.Max(y - cy, cy - y - 1)) / 3 + 1;
+                        Assert.Equal(ring == c ? 1 : 0, mask[z * v.SliceLength + y * v.SizeX + x]);
+                    }
+                }
             }
         }
 
@@ -149,7 +155,7 @@ public class PassThroughModelTests
         // spacing, the in-plane shift ignored) and rasterises each contour there in patient coordinates. Its masks are
         // sampled back (nearest neighbour, through their sform) at this series' true, sheared voxel centres, so the
         // comparison is made in patient coordinates and does not depend on plastimatch's own grid.
-        if (!Plastimatch.Available()) return;
+        Plastimatch.Require();
         var theirs = Plastimatch.Rasterize(rtPath, tilted.CtFolder, series, dir.Path);
         foreach (var roi in rt.Rois)
         {

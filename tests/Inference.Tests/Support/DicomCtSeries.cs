@@ -16,12 +16,15 @@ public static class DicomCtSeries
         {
             var pixels = new byte[rows * columns * 2];
             for (var j = 0; j < rows; j++)
-            for (var i = 0; i < columns; i++)
             {
-                var stored = (short)(hu(i, j, k) + 1024);
-                pixels[2 * (j * columns + i)] = (byte)stored;
-                pixels[2 * (j * columns + i) + 1] = (byte)(stored >> 8);
+                for (var i = 0; i < columns; i++)
+                {
+                    var stored = (short)(hu(i, j, k) + 1024);
+                    pixels[2 * (j * columns + i)] = (byte)stored;
+                    pixels[2 * (j * columns + i) + 1] = (byte)(stored >> 8);
+                }
             }
+
             var ds = new DicomDatasetBuilder()
                 .Add(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2")
                 .Add(DicomTags.SOPInstanceUID, DicomVR.UI, $"{baseUid}.4.{k + 1}")

@@ -10,7 +10,10 @@ namespace InnerEye.Inference.Tests.Support;
 /// </summary>
 public static class Plastimatch
 {
-    public static bool Available() => ExternalProcess.Available("plastimatch");
+    /// <summary>The test needs plastimatch: Skipped without it, and failed with CI=true.</summary>
+    public static void Require() => ExternalProcess.Require("plastimatch");
+
+    public static bool IsInstalled => ExternalProcess.IsInstalled("plastimatch");
 
     public static Dictionary<string, byte[]> Rasterize(string rtFile, string ctFolder, LoadedSeries series, string scratch)
     {
@@ -28,15 +31,17 @@ public static class Plastimatch
         Parallel.For(0, v.SizeZ, k =>
         {
             for (var j = 0; j < v.SizeY; j++)
-            for (var i = 0; i < v.SizeX; i++)
             {
-                var (x, y, z) = v.ToPatient(i, j, k);
-                double rx = -x - m[3], ry = -y - m[7], rz = z - m[11];
-                var a = (int)Math.Round(inverse[0] * rx + inverse[1] * ry + inverse[2] * rz);
-                var b = (int)Math.Round(inverse[3] * rx + inverse[4] * ry + inverse[5] * rz);
-                var c = (int)Math.Round(inverse[6] * rx + inverse[7] * ry + inverse[8] * rz);
-                if (a < 0 || b < 0 || c < 0 || a >= mask.Size[0] || b >= mask.Size[1] || c >= mask.Size[2]) continue;
-                result[(long)k * v.SliceLength + j * v.SizeX + i] = mask.Data[((long)c * mask.Size[1] + b) * mask.Size[0] + a] != 0 ? (byte)1 : (byte)0;
+                for (var i = 0; i < v.SizeX; i++)
+                {
+                    var (x, y, z) = v.ToPatient(i, j, k);
+                    double rx = -x - m[3], ry = -y - m[7], rz = z - m[11];
+                    var a = (int)Math.Round(inverse[0] * rx + inverse[1] * ry + inverse[2] * rz);
+                    var b = (int)Math.Round(inverse[3] * rx + inverse[4] * ry + inverse[5] * rz);
+                    var c = (int)Math.Round(inverse[6] * rx + inverse[7] * ry + inverse[8] * rz);
+                    if (a < 0 || b < 0 || c < 0 || a >= mask.Size[0] || b >= mask.Size[1] || c >= mask.Size[2]) continue;
+                    result[(long)k * v.SliceLength + j * v.SizeX + i] = mask.Data[((long)c * mask.Size[1] + b) * mask.Size[0] + a] != 0 ? (byte)1 : (byte)0;
+                }
             }
         });
         return result;

@@ -40,8 +40,10 @@ public static class Volumes
         {
             slices[k] = new float[nx * ny];
             for (var j = 0; j < ny; j++)
-            for (var i = 0; i < nx; i++)
-                slices[k][j * nx + i] = f(i, j, k);
+            {
+                for (var i = 0; i < nx; i++)
+                    slices[k][j * nx + i] = f(i, j, k);
+            }
         }
         return new ImageVolume(nx, ny, spacing, origin, direction, slices);
     }
