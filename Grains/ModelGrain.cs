@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Nifti;
 using InnerEye.Imaging.Seg;
@@ -36,6 +38,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private int _waiting;
     private int _running;
     private int _completed;
+    private IDisposable? _gauges;
 
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -50,6 +53,18 @@ public sealed class ModelGrain : Grain, IModelGrain
         _logger = logger;
         _network = new SemaphoreSlim(Math.Max(1, _options.Capacity));
         _decode = new SemaphoreSlim(Math.Max(1, _options.DecodeAhead));
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _gauges = InnerEyeMetrics.TrackReplica(this.GetPrimaryKeyString(), () => Volatile.Read(ref _waiting), () => Volatile.Read(ref _running));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _gauges?.Dispose();
+        return Task.CompletedTask;
     }
 
     public Task<ModelGrainLoad> GetLoad() => Task.FromResult(Load());
@@ -82,7 +97,11 @@ public sealed class ModelGrain : Grain, IModelGrain
     private async Task<ModelJobResult> RunJobAsync(ModelJob job, CancellationToken ct)
     {
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
-        IProgress<PipelineProgress> progress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
+        IProgress<PipelineProgress> paced = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
+        var parent = job.TraceParent is not null && ActivityContext.TryParse(job.TraceParent, null, out var context) ? context
+            : Activity.Current?.Context ?? default;
+        var stages = new StageTelemetry(paced, job.ModelId, parent, TimeProvider.System);
+        IProgress<PipelineProgress> progress = stages;
         try
         {
             var model = _catalog.Find(job.ModelId);
@@ -91,6 +110,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             using var rt = new MemoryStream();
             var outcome = await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
             rt.Position = 0;
+            var writeStart = TimeProvider.System.GetUtcNow();
             await WriteOtherFormatsAsync(job, outcome.Segmentation, model, ct);
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
@@ -98,12 +118,19 @@ public sealed class ModelGrain : Grain, IModelGrain
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
                 _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
                     job.SegmentationId, job.Attempt);
+            stages.Record("write", writeStart);
             Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {
+            stages.Fail(failure.ErrorCode ?? FailureCodes.Unknown);
             return failure;
+        }
+        catch (Exception e)
+        {
+            stages.Fail(e is OperationCanceledException ? "Cancelled" : e.GetType().Name);
+            throw;
         }
     }
 

@@ -1,5 +1,7 @@
 using InnerEye.Grains.Artifacts;
+using System.Diagnostics;
 using InnerEye.Grains.Storage;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -102,7 +104,9 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.CreatedAt = now;
         Job.UpdatedAt = now;
         Job.Stages = [new StageTime("queued", now)];
+        Job.TraceParent = InnerEyeTracing.CurrentTraceParent();
         await PersistAsync();
+        InnerEyeMetrics.JobSubmitted(request.ModelId);
         // The run is scheduled before the reminder is registered, so that a failed registration still leaves a job that
         // runs, ends and expires rather than a Queued state nothing would ever pick up.
         ScheduleRun();
@@ -129,6 +133,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (!Job.Submitted || Job.IsTerminal || attempt != Job.Attempts) return;
         var now = _time.GetUtcNow();
         var changed = Job.State != JobState.Running || Job.Stage != stage;
+        if (Job.State == JobState.Queued && Job.Stages.LastOrDefault(s => s.Stage == "queued") is { } queued)
+            InnerEyeMetrics.StageTime(Job.ModelId!, "queue", now - queued.At);
         Job.State = JobState.Running;
         if (Job.Stage != stage)
         {
@@ -271,6 +277,9 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (_run is not null || !Job.Submitted || Job.IsTerminal) return;
         using var run = new CancellationTokenSource();
         _run = run;
+        // The job's activity, under the submitting request's trace: the model calls and their stages are its children.
+        using var activity = InnerEyeTracing.StartWithParent("segmentation job", Job.TraceParent);
+        activity?.SetTag("innereye.segmentation_id", Id).SetTag("innereye.model", Job.ModelId);
         DateTimeOffset? waitingSince = null;
         var waitDelay = _options.RetryDelay;
         try
@@ -288,7 +297,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 }
                 Job.UpdatedAt = _time.GetUtcNow();
                 await PersistAsync();
-                var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm");
+                var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm",
+                    activity?.Id ?? Job.TraceParent);
                 ModelJobResult result;
                 try
                 {
@@ -388,10 +398,29 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.UpdatedAt = now;
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
         await PersistAsync();
+        CountEnd(state, code);
         _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
         await StartDeliveriesAsync();
+    }
+
+    private void CountEnd(JobState state, string? code)
+    {
+        var model = Job.ModelId!;
+        switch (state)
+        {
+            case JobState.Completed:
+                InnerEyeMetrics.JobCompleted(model);
+                break;
+            case JobState.Failed:
+                InnerEyeMetrics.JobFailed(model, code ?? FailureCodes.Unknown);
+                Activity.Current?.SetStatus(ActivityStatusCode.Error, code);
+                break;
+            default:
+                InnerEyeMetrics.JobCancelled(model);
+                break;
+        }
     }
 
     /// <summary>An ended job's upload stays only when it did not complete and failed uploads are kept for debugging.</summary>

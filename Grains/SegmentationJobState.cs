@@ -34,6 +34,9 @@ public sealed class SegmentationJobState
     /// <summary>Whether every delivery grain has taken its delivery.</summary>
     [Id(16)] public bool DeliveriesStarted { get; set; }
 
+    /// <summary>The W3C traceparent of the request that submitted the job: the parent of the job's activities.</summary>
+    [Id(17)] public string? TraceParent { get; set; }
+
     public bool Submitted => ModelId is not null;
 
     public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;

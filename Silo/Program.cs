@@ -19,6 +19,7 @@ builder.UseOrleans(silo =>
     silo.AddInnerEyeSilo(settings, config);
     silo.AddDashboard();
 });
+builder.AddInnerEyeTelemetry("innereye-silo");
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
 var app = builder.Build();

@@ -1,8 +1,10 @@
 using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Security;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.DicomWeb;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
@@ -65,6 +67,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             throw;
         }
 
+        InnerEyeMetrics.Uploaded(request.HttpContext.Items[ApiKeyMiddleware.ClientItem] as string, received.Sum(r => r.Part.Length));
         foreach (var (index, result) in await RecordAsync(received))
             results[index] = result;
         var stow = new StowResult([.. results.Select(r => r!)]);

@@ -43,6 +43,7 @@ public static class GatewayHosting
                 ? new MinDataRate(api.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
                 : null);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddInnerEyeTelemetry("innereye-gateway");
 
         if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
         else

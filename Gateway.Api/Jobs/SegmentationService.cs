@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Security;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Series;
 using InnerEye.Inference;
@@ -58,6 +60,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
         // Measured before the job exists: a job that fails at once deletes its upload, maybe before the submit returns.
         var bytes = new FileInfo(store.LocalPath(input)).Length;
+        InnerEyeMetrics.Uploaded(request.HttpContext.Items[ApiKeyMiddleware.ClientItem] as string, bytes);
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
         logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, bytes);
         return status;

@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -111,6 +112,7 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
             if (!Delivery.Started) return; // forgotten while the request was out
             var now = _time.GetUtcNow();
             Delivery.Attempts++;
+            InnerEyeMetrics.DeliveryAttempt(request.Destination, outcome.Kind.ToString().ToLowerInvariant());
             Delivery.LastError = outcome.Kind == StowOutcomeKind.Delivered ? null : outcome.Detail;
             switch (outcome.Kind)
             {
