@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using InnerEye.Gateway.Api.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace InnerEye.Gateway.Api.Tests.Telemetry;
+
+public sealed class JobTraceTests
+{
+    private static readonly string[] Stages = ["decode", "resample", "inference", "postprocess", "contour", "write"];
+
+    /// <summary>The embedded gateway with its traces also kept in memory.</summary>
+    private sealed class TracedGateway(List<Activity> spans) : GatewayFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        }
+    }
+
+    [Fact]
+    public async Task AJobsStageSpansShareTheTraceOfTheRequestThatSubmittedIt()
+    {
+        var spans = new List<Activity>();
+        await using var factory = new TracedGateway(spans);
+        using var client = factory.Authorized();
+        var submit = await client.PostAsync("/api/v1/models/PassThroughModel/segmentation", new ByteArrayContent(Phantoms.Zip(seed: 42)));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("segmentationId").GetString();
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        string? state = null;
+        while (DateTime.UtcNow < deadline && state != "completed")
+        {
+            await Task.Delay(200);
+            var status = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/models/PassThroughModel/segmentation/{id}")).RootElement;
+            state = status.GetProperty("status").GetString();
+        }
+        Assert.Equal("completed", state);
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+
+        Activity[] kept;
+        lock (spans) kept = [.. spans];
+        var request = Assert.Single(kept, a => a.Kind == ActivityKind.Server && a.OperationName.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+            && a.GetTagItem("url.path") is "/api/v1/models/PassThroughModel/segmentation");
+        var trace = kept.Where(a => a.TraceId == request.TraceId).ToList();
+        var job = Assert.Single(trace, a => a.Source.Name == "InnerEye" && a.OperationName == "segmentation job");
+        Assert.Equal(id, job.GetTagItem("innereye.segmentation_id"));
+        foreach (var stage in Stages)
+        {
+            var span = Assert.Single(trace, a => a.Source.Name == "InnerEye" && a.OperationName == stage);
+            Assert.True(span.Duration > TimeSpan.Zero, stage);
+            Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        }
+        // The grain calls between the request and the job carry the trace too.
+        Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+    }
+}
