@@ -25,7 +25,7 @@ namespace InnerEye.Grains;
 [Immovable]
 [GpuPlacementFilter]
 [ReplicaSpreadPlacement]
-public sealed class ModelGrain : Grain, IModelGrain
+public sealed partial class ModelGrain : Grain, IModelGrain
 {
     private readonly ModelCatalog _catalog;
     private readonly Segmenter _segmenter;
@@ -96,6 +96,7 @@ public sealed class ModelGrain : Grain, IModelGrain
 
     private async Task<ModelJobResult> RunJobAsync(ModelJob job, CancellationToken ct)
     {
+        using var scope = LogScopes.Segmentation(_logger, job.SegmentationId);
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
         IProgress<PipelineProgress> paced = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
         var parent = job.TraceParent is not null && ActivityContext.TryParse(job.TraceParent, null, out var context) ? context
@@ -116,8 +117,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
-                _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
-                    job.SegmentationId, job.Attempt);
+                LogResultKept(_logger, job.ResultKey, job.SegmentationId, job.Attempt);
             stages.Record("write", writeStart);
             Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
@@ -158,12 +158,12 @@ public sealed class ModelGrain : Grain, IModelGrain
             }
             catch (SegmentOverlapException e)
             {
-                _logger.LogInformation("Segmentation {Id}: no {Format} result ({Message}).", job.SegmentationId, ResultArtifacts.Name(format), e.Message);
+                LogFormatSkipped(_logger, job.SegmentationId, ResultArtifacts.Name(format), e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The RT Structure Set is the job's result; a form that cannot be written is missing, not a failed job.
-                _logger.LogWarning(e, "Segmentation {Id}: the {Format} result could not be written.", job.SegmentationId, ResultArtifacts.Name(format));
+                LogFormatFailed(_logger, e, job.SegmentationId, ResultArtifacts.Name(format));
             }
         }
     }
@@ -282,4 +282,13 @@ public sealed class ModelGrain : Grain, IModelGrain
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.")]
+    private static partial void LogResultKept(ILogger logger, string key, string segmentation, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: no {Format} result ({Message}).")]
+    private static partial void LogFormatSkipped(ILogger logger, string id, string format, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the {Format} result could not be written.")]
+    private static partial void LogFormatFailed(ILogger logger, Exception exception, string id, string format);
 }

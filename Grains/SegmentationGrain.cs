@@ -25,7 +25,7 @@ namespace InnerEye.Grains;
 /// </para>
 /// </summary>
 [JobPlacementFilter]
-public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
+public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 {
     public const string RedriveReminder = "redrive";
     public const string RetentionReminder = "retention";
@@ -69,9 +69,10 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        using var scope = LogScopes.Segmentation(_logger, Id);
         if (_run is { } run && !Job.IsTerminal)
         {
-            _logger.LogInformation("Segmentation {Id} hands its run back ({Reason}).", Id, reason.Description);
+            LogHandedBack(_logger, Id, reason.Description);
             run.Cancel();
         }
         return Task.CompletedTask;
@@ -81,6 +82,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelId);
+        using var scope = LogScopes.Segmentation(_logger, Id);
         ArgumentNullException.ThrowIfNull(request.Input);
         if (Job.Submitted)
         {
@@ -123,6 +125,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         if (!Job.Submitted) return null;
         if (Job.IsTerminal) return Status();
+        using var scope = LogScopes.Segmentation(_logger, Id);
         await EndAsync(JobState.Cancelled, null, null, null);
         _run?.Cancel();
         return Status();
@@ -148,6 +151,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        using var scope = LogScopes.Segmentation(_logger, Id);
         if (!Job.Submitted)
         {
             // A tick of an expired job's reminder: nothing to keep this activation for.
@@ -205,7 +209,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: its deliveries could not all be started; trying again.", Id);
+            LogDeliveriesNotStarted(_logger, e, Id);
             return;
         }
         Job.DeliveriesStarted = true;
@@ -224,7 +228,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogDebug(e, "Segmentation {Id}: a delivery's status could not be read.", Id);
+                LogDeliveryUnread(_logger, e, Id);
             }
         }
     }
@@ -252,7 +256,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         await UnregisterAsync(RetentionReminder);
         await UnregisterAsync(RedriveReminder);
-        _logger.LogInformation("Segmentation {Id} expired; its result and state are removed.", Id);
+        LogExpired(_logger, Id);
         DeactivateOnIdle();
     }
 
@@ -275,6 +279,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private async Task RunAsync(CancellationToken timerToken)
     {
         if (_run is not null || !Job.Submitted || Job.IsTerminal) return;
+        using var scope = LogScopes.Segmentation(_logger, Id);
         using var run = new CancellationTokenSource();
         _run = run;
         // The job's activity, under the submitting request's trace: the model calls and their stages are its children.
@@ -311,7 +316,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 }
                 catch (ReplicaBusyException e)
                 {
-                    _logger.LogInformation("Segmentation {Id}: {Message} Asking again.", Id, e.Message);
+                    LogBusy(_logger, Id, e.Message);
                     await Task.Delay(_options.BusyRetryDelay, run.Token);
                     continue;
                 }
@@ -334,7 +339,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                                 $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: {e.GetType().Name}: {e.Message}");
                             return;
                         }
-                        _logger.LogInformation("Segmentation {Id}: no replica of {Model} reachable ({Error}); waiting.", Id, Job.ModelId, e.Message);
+                        LogWaitingForReplica(_logger, Id, Job.ModelId!, e.Message);
                         await Task.Delay(waitDelay, run.Token);
                         waitDelay = TimeSpan.FromTicks(Math.Min(waitDelay.Ticks * 2, MaxWaitDelay.Ticks));
                         continue;
@@ -344,12 +349,12 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                     Job.TransientFailures++;
                     if (Job.TransientFailures > _options.MaxTransientRetries)
                     {
-                        _logger.LogWarning(e, "Segmentation {Id} failed after {Count} transient faults.", Id, Job.TransientFailures);
+                        LogTransientFaultsExhausted(_logger, e, Id, Job.TransientFailures);
                         await EndAsync(JobState.Failed, null, FailureCodes.TransientFaultsExhausted,
                             $"The job failed {Job.TransientFailures} times with transient faults; the last: {e.GetType().Name}: {e.Message}");
                         return;
                     }
-                    _logger.LogWarning(e, "Segmentation {Id} attempt {Attempt} hit a transient fault; retrying.", Id, attempt);
+                    LogTransientFault(_logger, e, Id, attempt);
                     await PersistAsync();
                     await Task.Delay(_options.RetryDelay, run.Token);
                     continue;
@@ -399,7 +404,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
         await PersistAsync();
         CountEnd(state, code);
-        _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
+        LogEnded(_logger, Id, state, code);
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
         await StartDeliveriesAsync();
@@ -463,4 +468,31 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             _writeLock.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} hands its run back ({Reason}).")]
+    private static partial void LogHandedBack(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: its deliveries could not all be started; trying again.")]
+    private static partial void LogDeliveriesNotStarted(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Segmentation {Id}: a delivery's status could not be read.")]
+    private static partial void LogDeliveryUnread(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} expired; its result and state are removed.")]
+    private static partial void LogExpired(ILogger logger, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: {Message} Asking again.")]
+    private static partial void LogBusy(ILogger logger, string id, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: no replica of {Model} reachable ({Error}); waiting.")]
+    private static partial void LogWaitingForReplica(ILogger logger, string id, string model, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} failed after {Count} transient faults.")]
+    private static partial void LogTransientFaultsExhausted(ILogger logger, Exception exception, string id, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} attempt {Attempt} hit a transient fault; retrying.")]
+    private static partial void LogTransientFault(ILogger logger, Exception exception, string id, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} {State} {Code}.")]
+    private static partial void LogEnded(ILogger logger, string id, JobState state, string? code);
 }

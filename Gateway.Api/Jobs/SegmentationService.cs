@@ -61,8 +61,9 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         // Measured before the job exists: a job that fails at once deletes its upload, maybe before the submit returns.
         var bytes = new FileInfo(store.LocalPath(input)).Length;
         InnerEyeMetrics.Uploaded(request.HttpContext.Items[ApiKeyMiddleware.ClientItem] as string, bytes);
+        using var scope = LogScopes.Segmentation(logger, id);
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
-        logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, bytes);
+        LogQueued(logger, id, modelId, bytes);
         return status;
     }
 
@@ -82,7 +83,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            logger.LogWarning("An upload for {Key} did not finish within {Timeout}; refused.", key, timeout);
+            LogUploadTimedOut(logger, key, timeout);
             throw new UploadTimeoutException(timeout);
         }
     }
@@ -148,7 +149,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Replica {Replica} of {Model} cannot be reached.", i, modelId);
+                LogReplicaUnreachable(logger, e, i, modelId);
                 return null;
             }
         }));
@@ -160,4 +161,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} queued for model {Model} ({Bytes} bytes).")]
+    private static partial void LogQueued(ILogger logger, string id, string model, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An upload for {Key} did not finish within {Timeout}; refused.")]
+    private static partial void LogUploadTimedOut(ILogger logger, string key, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} of {Model} cannot be reached.")]
+    private static partial void LogReplicaUnreachable(ILogger logger, Exception exception, int replica, string model);
 }

@@ -108,6 +108,7 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
         try
         {
             var request = Delivery.Request!;
+            using var scope = LogScopes.Segmentation(_logger, request.SegmentationId);
             var outcome = await SendAsync(request);
             if (!Delivery.Started) return; // forgotten while the request was out
             var now = _time.GetUtcNow();

@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -117,6 +118,7 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
     {
         foreach (var pending in Study.Pending.ToList())
         {
+            using var scope = LogScopes.Segmentation(_logger, pending.SegmentationId);
             try
             {
                 await StartAsync(pending);
