@@ -138,7 +138,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
                 [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming, i.Part.ContentHash, i.Part.Length))]);
             try
             {
-                await grains.GetGrain<ISeriesIntakeGrain>(series.Key).Receive(batch, CancellationToken.None);
+                await grains.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.Key)).Receive(batch, CancellationToken.None);
                 return items.Select(i => (i.Index, Result(i.Part, null, null)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
