@@ -283,7 +283,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         using var run = new CancellationTokenSource();
         _run = run;
         // The job's activity, under the submitting request's trace: the model calls and their stages are its children.
-        using var activity = InnerEyeTracing.StartWithParent("segmentation job", Job.TraceParent);
+        using var activity = InnerEyeTracing.StartWithParent(InnerEyeTracing.JobActivity, Job.TraceParent);
         activity?.SetTag("innereye.segmentation_id", Id).SetTag("innereye.model", Job.ModelId);
         DateTimeOffset? waitingSince = null;
         var waitDelay = _options.RetryDelay;

@@ -52,8 +52,9 @@ public static class TelemetryHostingExtensions
         {
             telemetry.WithTracing(t =>
             {
-                t.AddSource(InnerEyeTracing.SourceName).AddSource(OrleansSources)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"));
+                t.SetSampler(TraceSelection.Sampler)
+                    .AddSource(InnerEyeTracing.SourceName).AddSource(OrleansSources)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = TraceSelection.TracesRequest);
                 if (otlp) t.AddOtlpExporter();
             });
         }

@@ -10,6 +10,9 @@ public static class InnerEyeTracing
 {
     public const string SourceName = "InnerEye";
 
+    /// <summary>The activity of a job's run, the parent of its stages.</summary>
+    public const string JobActivity = "segmentation job";
+
     public static ActivitySource Source { get; } = new(SourceName);
 
     /// <summary>The W3C traceparent of the current activity, to carry into work that runs later; null without one.</summary>
