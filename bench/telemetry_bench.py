@@ -5,7 +5,9 @@ telemetry_bench.py polls --url U --secret S --zip Z --duration D
     completes one job, then runs wrk on its status route; prints requests/s.
 telemetry_bench.py scrapes --url U --secret S --pid P --zip Z --metrics-url M [--interval 5]
     runs one job; with --metrics-url scrapes /metrics every interval while it runs; prints the server's CPU seconds
-    (utime + stime from /proc/P/stat) from the submit to the job's end.
+    (utime + stime from /proc/P/stat) from the submit to the job's end, the wall seconds and the scrapes made.
+telemetry_bench.py scrape-cost --url U --secret S --zip Z --pid P --metrics-url M [--count 100]
+    the server's CPU seconds per /metrics scrape: COUNT scrapes back to back, less the idle CPU of as long a pause.
 """
 import argparse
 import os
@@ -63,9 +65,25 @@ def scrapes(args):
     print(f"{cpu_seconds(args.pid) - before:.2f} {time.perf_counter() - t0:.1f} {count[0]}")
 
 
+def scrape_cost(args):
+    def scrape():
+        with urllib.request.urlopen(args.metrics_url, timeout=30) as r:
+            return len(r.read())
+
+    size = scrape()
+    before, t0 = cpu_seconds(args.pid), time.perf_counter()
+    for _ in range(args.count):
+        scrape()
+    busy, wall = cpu_seconds(args.pid) - before, time.perf_counter() - t0
+    before = cpu_seconds(args.pid)
+    time.sleep(max(wall, 1))
+    idle = (cpu_seconds(args.pid) - before) * wall / max(wall, 1)
+    print(f"{(busy - idle) / args.count:.5f} {size}")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["polls", "scrapes"])
+    p.add_argument("mode", choices=["polls", "scrapes", "scrape-cost"])
     p.add_argument("--url", required=True)
     p.add_argument("--secret", required=True)
     p.add_argument("--zip", required=True)
@@ -73,8 +91,9 @@ def main():
     p.add_argument("--pid", type=int)
     p.add_argument("--metrics-url")
     p.add_argument("--interval", type=float, default=5)
+    p.add_argument("--count", type=int, default=100)
     args = p.parse_args()
-    polls(args) if args.mode == "polls" else scrapes(args)
+    {"polls": polls, "scrapes": scrapes, "scrape-cost": scrape_cost}[args.mode](args)
 
 
 if __name__ == "__main__":

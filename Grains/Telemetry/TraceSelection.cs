@@ -18,23 +18,35 @@ public static class TraceSelection
     public static bool TracesRequest(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        var path = request.Path;
-        if (path.StartsWithSegments("/health") || path == "/" || path == "/ping" || path == "/api/ping" || path == "/v1/ping") return false;
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return true;
-        return !IsStatusPoll(path.Value ?? "");
+        return TracesRequest(context.Request.Method, context.Request.Path.Value ?? "");
     }
 
-    /// <summary><c>/api/v1/models/{m}/segmentation/{id}</c> and <c>/v1/model/results/{id}</c>.</summary>
-    private static bool IsStatusPoll(string path)
+    private static bool TracesRequest(string method, string path)
     {
+        if (path is "/" or "/ping" or "/api/ping" or "/v1/ping" || path.StartsWith("/health", StringComparison.Ordinal)) return false;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)) return true;
+        // A job's status: /api/v1/models/{m}/segmentation/{id} and /v1/model/results/{id}.
         var segments = path.Trim('/').Split('/');
-        return segments is ["api", "v1", "models", _, "segmentation", _] or ["v1", "model", "results", _];
+        return segments is not (["api", "v1", "models", _, "segmentation", _] or ["v1", "model", "results", _]);
     }
 
+    /// <summary>
+    /// Roots: requests and jobs. ASP.NET Core gives a request's method and path to the sampler, so an untraced request
+    /// gets no activity at all; the filter above catches it where they are not given.
+    /// </summary>
     private sealed class RootSampler : Sampler
     {
-        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-            new(samplingParameters.Name is HttpRequestActivity or InnerEyeTracing.JobActivity ? SamplingDecision.RecordAndSample : SamplingDecision.Drop);
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+        {
+            if (samplingParameters.Name == InnerEyeTracing.JobActivity) return new(SamplingDecision.RecordAndSample);
+            if (samplingParameters.Name != HttpRequestActivity) return new(SamplingDecision.Drop);
+            string? method = null, path = null;
+            foreach (var (key, value) in samplingParameters.Tags ?? [])
+            {
+                if (key == "http.request.method") method = value as string;
+                else if (key == "url.path") path = value as string;
+            }
+            return new(method is null || path is null || TracesRequest(method, path) ? SamplingDecision.RecordAndSample : SamplingDecision.Drop);
+        }
     }
 }
