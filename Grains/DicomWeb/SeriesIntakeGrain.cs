@@ -66,7 +66,8 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
                 outcomes.Add(InstanceOutcome.Duplicate);
                 continue;
             }
-            var artifact = await _store.MoveAsync(instance.Incoming, IntakeKeys.Instance(batch.Series.SeriesInstanceUid, instance.SopInstanceUid), CancellationToken.None);
+            var target = IntakeKeys.Instance(batch.Series.SeriesInstanceUid, instance.SopInstanceUid);
+            var artifact = await _store.MoveAsync(instance.Incoming, target, CancellationToken.None);
             Series.Instances[instance.SopInstanceUid] = new StoredInstance(instance.SopClassUid, artifact, instance.ContentHash, instance.Length);
             outcomes.Add(InstanceOutcome.Stored);
             stored = true;

@@ -48,7 +48,8 @@ public static class InnerEyeMetrics
     public static void JobCancelled(string model) => Cancelled.Add(1, new KeyValuePair<string, object?>("model", model));
 
     public static void StageTime(string model, string stage, TimeSpan duration) =>
-        StageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("stage", stage));
+        StageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("model", model),
+            new KeyValuePair<string, object?>("stage", stage));
 
     public static void Uploaded(string? client, long bytes) =>
         UploadBytes.Add(bytes, new KeyValuePair<string, object?>("client", client ?? "unknown"));

@@ -235,7 +235,8 @@ public class KubernetesManifestTests
             foreach (var port in service.Get("spec", "ports").Items())
             {
                 Assert.NotEqual(9464, port.Get("port").GetInt32());
-                Assert.NotEqual("9464", port.Get("targetPort").ValueKind == JsonValueKind.Number ? port.Get("targetPort").GetInt32().ToString() : port.Str("targetPort"));
+                var target = port.Get("targetPort");
+                Assert.NotEqual("9464", target.ValueKind == JsonValueKind.Number ? target.GetInt32().ToString() : port.Str("targetPort"));
                 Assert.NotEqual("metrics", port.Str("targetPort"));
             }
         }

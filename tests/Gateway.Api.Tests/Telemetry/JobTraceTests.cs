@@ -42,15 +42,21 @@ public sealed class JobTraceTests
             state = status.GetProperty("status").GetString();
         }
         Assert.Equal("completed", state);
-        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
-
-        Activity[] kept;
-        lock (spans) kept = [.. spans];
+        // The job's activity ends once its run returns, a moment after the completed state is written.
+        var tracer = factory.Services.GetRequiredService<TracerProvider>();
+        Activity[] kept = [];
+        for (var wait = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < wait; await Task.Delay(100))
+        {
+            Assert.True(tracer.ForceFlush(10_000));
+            lock (spans) kept = [.. spans];
+            if (kept.Any(a => a.OperationName == "segmentation job" && a.GetTagItem("innereye.segmentation_id") as string == id)) break;
+        }
         // Other gateways of this test process share the activity sources: the job is found by its id, then its trace.
         var job = Assert.Single(kept, a => a.Source.Name == "InnerEye" && a.OperationName == "segmentation job"
             && a.GetTagItem("innereye.segmentation_id") as string == id);
         var trace = kept.Where(a => a.TraceId == job.TraceId).ToList();
-        var request = Assert.Single(trace, a => a.Kind == ActivityKind.Server && a.OperationName.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        var request = Assert.Single(trace, a => a.Kind == ActivityKind.Server
+            && a.OperationName.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         Assert.Equal("/api/v1/models/PassThroughModel/segmentation", request.GetTagItem("url.path"));
         Assert.Equal("POST", request.GetTagItem("http.request.method"));
         foreach (var stage in Stages)
@@ -60,8 +66,10 @@ public sealed class JobTraceTests
             Assert.Equal(ActivityStatusCode.Unset, span.Status);
         }
         // The grain calls between the request and the job carry the trace too.
-        Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.DisplayName.Contains("Submit", StringComparison.Ordinal));
+        Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal)
+            && a.DisplayName.Contains("Submit", StringComparison.Ordinal));
         // The status polls are not traced: the request's trace holds one HTTP request.
-        Assert.DoesNotContain(kept, a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") is string path && path.EndsWith(id!, StringComparison.Ordinal));
+        Assert.DoesNotContain(kept, a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") is string path
+            && path.EndsWith(id!, StringComparison.Ordinal));
     }
 }

@@ -101,7 +101,8 @@ public sealed class PatientDataLogTests
         var zipStatus = await CompletedAsync(client, "PassThroughModel", zipJob);
         Assert.True(zipStatus.GetProperty("status").GetString() == "completed", zipStatus.ToString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/models/PassThroughModel/segmentation/{zipJob}/result")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/models/PassThroughModel/segmentation/{zipJob}/result?format=seg")).StatusCode);
+        var seg = await client.GetAsync($"/api/v1/models/PassThroughModel/segmentation/{zipJob}/result?format=seg");
+        Assert.Equal(HttpStatusCode.OK, seg.StatusCode);
 
         // A STOW-RS study, routed to the model once its series is quiet.
         const string boundary = "phi-log-boundary";
@@ -124,7 +125,8 @@ public sealed class PatientDataLogTests
         var lines = recorder.Lines;
         // The capture is real: Debug lines of the runtime, and the jobs' own lines with their scopes.
         Assert.Contains(lines, l => l.Level == LogLevel.Debug && l.Category.StartsWith("Orleans", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Category.StartsWith("InnerEye.Grains", StringComparison.Ordinal) && l.Text.Contains(zipJob, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Category.StartsWith("InnerEye.Grains", StringComparison.Ordinal)
+            && l.Text.Contains(zipJob, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Text.Contains($"scope Segmentation {stowJob}", StringComparison.Ordinal));
 
         string[] patientData =

@@ -41,7 +41,8 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == InnerEyeMetrics.MeterName && instrument.Name == "innereye.delivery.attempts") l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == InnerEyeMetrics.MeterName && instrument.Name == "innereye.delivery.attempts")
+                l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
         {

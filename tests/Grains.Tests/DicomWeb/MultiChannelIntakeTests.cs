@@ -109,7 +109,8 @@ public sealed class MultiChannelIntakeFixture : IAsyncLifetime
             instances.Add(new ReceivedInstance(d.GetString(DicomTags.SOPInstanceUID)!, d.GetString(DicomTags.SOPClassUID)!, incoming,
                 Convert.ToHexStringLower(SHA256.HashData(slice)), slice.Length));
         }
-        return await Grains.Client.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.SeriesInstanceUid)).Receive(new ReceivedBatch(series, instances));
+        var intake = Grains.Client.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.SeriesInstanceUid));
+        return await intake.Receive(new ReceivedBatch(series, instances));
     }
 
     public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(IntakeKeys.Grain(studyUid));
