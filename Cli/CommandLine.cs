@@ -1,83 +1,77 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using InnerEye.Imaging;
-using InnerEye.Imaging.Dicom;
+using InnerEye.Inference;
 
 namespace InnerEye.Cli;
 
-/// <summary>The innereye command: parses the verb and hands over to the command class for it.</summary>
+/// <summary>
+/// The innereye command: System.CommandLine parses every verb; a parse error prints the errors and the verb's usage and
+/// exits <see cref="ExitCodes.InputProblem"/>, as do the imaging and model errors a verb throws.
+/// </summary>
 public static class CommandLine
 {
-    public const int Ok = 0;
-    public const int Usage = 64;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Build()
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        // A plain command named innereye rather than a RootCommand, whose name would be the host's (testhost under a test runner).
+        var root = new Command("innereye",
+            $"Segment CT/MR DICOM offline with the service's models, and check its models and audit trail.\n\n{ExitCodes.Help}")
         {
-            await stdout.WriteLineAsync(HelpText);
-            return args.Length == 0 ? Usage : Ok;
+            new HelpOption { Description = $"Show help and usage information. {ExitCodes.Help}" },
+            new VersionOption(),
+            InspectCommand.Create(),
+            SegmentCommand.Create(),
+            PhantomCommand.Create(),
+            ModelsCommand.Create(),
+            AuditCommand.Create(),
+            DumpCommand.Create(),
+        };
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var parsed = Build().Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (var error in parsed.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
+            await stderr.WriteLineAsync(Usage(parsed.CommandResult.Command));
+            return ExitCodes.InputProblem;
         }
         try
         {
-            return args[0] switch
-            {
-                "inspect" => await InspectCommand.RunAsync(args[1..], stdout, stderr),
-                "phantom" => await PhantomCommand.RunAsync(args[1..], stdout, stderr),
-                "segment" => await SegmentCommand.RunAsync(args[1..], stdout, stderr),
-                "models" => await ModelsCommand.RunAsync(args[1..], stdout, stderr),
-                "dump" => Dump(args[1..], stdout, stderr),
-                _ => await Fail(stderr, $"Unknown command '{args[0]}'.\n\n{HelpText}"),
-            };
+            var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parsed.InvokeAsync(configuration, cancellationToken);
         }
         catch (ImagingException ex)
         {
             await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
-            return 2;
+            return ExitCodes.InputProblem;
         }
-    }
-
-    private static int Dump(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        if (args.Length != 1)
+        catch (InferenceException ex)
         {
-            stderr.WriteLine("usage: innereye dump FILE");
-            return Usage;
+            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
+            return ExitCodes.InputProblem;
         }
-        var file = DicomReader.ReadFile(args[0]);
-        stdout.WriteLine($"# {file.TransferSyntax}");
-        if (file.Meta is not null) stdout.Write(DicomDump.Format(file.Meta));
-        stdout.Write(DicomDump.Format(file.Dataset));
-        return Ok;
+        catch (Exception ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
-    private static async Task<int> Fail(TextWriter stderr, string message)
+    /// <summary>"usage: innereye models import-nnunet FOLDER --id ID --out DIR [options]" and where the help is.</summary>
+    public static string Usage(Command command)
     {
-        await stderr.WriteLineAsync(message);
-        return Usage;
+        var path = new List<string>();
+        for (Symbol? s = command; s is Command c && c.Parents.Any(); s = s.Parents.FirstOrDefault()) path.Insert(0, c.Name);
+        var parts = new List<string> { "innereye" };
+        parts.AddRange(path);
+        if (command.Subcommands.Count > 0) parts.Add($"<{string.Join('|', command.Subcommands.Select(c => c.Name))}>");
+        parts.AddRange(command.Arguments.Select(a => a.HelpName ?? a.Name));
+        parts.AddRange(command.Options.Where(o => o.Required).Select(o => $"{o.Name} {o.HelpName}"));
+        if (command.Options.Any(o => !o.Required && o is not HelpOption and not VersionOption)) parts.Add("[options]");
+        return $"usage: {string.Join(' ', parts)}\n(see '{string.Join(' ', ["innereye", .. path, "--help"])}')";
     }
-
-    public const string HelpText = """
-        usage: innereye <command> [options]
-
-        commands:
-          inspect PATH [--json]   list the channels and series of a gateway zip or a folder of DICOM files,
-                                  their geometry and every problem found (exit 0 when each channel has a
-                                  usable volume, 2 otherwise)
-          segment PATH --model ID[:VERSION] --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]]
-                  [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]
-                                  segment a gateway zip or folder offline and write the RT Structure Set (and a
-                                  DICOM Segmentation, BINARY or label map, the labels as NIfTI, the class
-                                  probabilities [K, z, y, x] as numpy float32)
-          phantom --seed N --out DIR [--rows R --cols C --slices Z --spacing sx,sy,sz] [--feet-first] [--zip]
-                                  write a synthetic thorax CT series (DIR/ct/<i>, with --zip also DIR/scan.zip)
-                                  and its ground truth (DIR/labels.nii.gz, DIR/phantom.json)
-          models import-nnunet FOLDER --id ID --out DIR [--version V] [--configuration NAME]
-                 [--folds 0,1,…|all] [--onnx-name model.onnx] [--no-mirroring | --mirror-axes 0,1]
-                 [--step 0.5] [--batch-size N] [--structures FILE]
-                                  import a trained nnU-Net v2 model folder (the configuration its checkpoints were
-                                  trained with, every fold, the checkpoint's mirror axes unless told otherwise):
-                                  writes DIR/ID.json and each fold's ONNX file as DIR/ID.fold_K.onnx, run as
-                                  nnU-Net's predictor runs them (exit 0; 2 when the model cannot be imported,
-                                  with the file and field at fault)
-          dump FILE               list the elements of one DICOM file
-        """;
 }

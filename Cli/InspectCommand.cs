@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using InnerEye.Imaging;
@@ -8,19 +9,23 @@ namespace InnerEye.Cli;
 /// <summary><c>innereye inspect PATH [--json]</c>: what a gateway zip or folder holds and whether it loads.</summary>
 public static class InspectCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var json = args.Contains("--json");
-        var paths = args.Where(a => a != "--json").ToList();
-        if (paths.Count != 1 || paths[0].StartsWith("--"))
-        {
-            await stderr.WriteLineAsync("usage: innereye inspect PATH [--json]");
-            return CommandLine.Usage;
-        }
+        var path = new Argument<string>("PATH") { Description = "A gateway zip or a folder of DICOM files." };
+        var json = new Option<bool>("--json") { Description = "Print the report as one JSON object." };
+        var command = new Command("inspect",
+            "List the channels and series of a gateway zip or a folder of DICOM files, their geometry and every problem found "
+            + "(exit 0 when each channel has a usable volume, 2 otherwise).") { path, json };
+        command.SetAction((r, _) => RunAsync(r.GetRequiredValue(path), r.GetValue(json), r.Out()));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, bool json, TextWriter stdout)
+    {
         SeriesLoadResult result;
         try
         {
-            result = VolumeLoader.Load(paths[0]);
+            result = VolumeLoader.Load(path);
         }
         catch (ImagingException ex)
         {
@@ -29,7 +34,7 @@ public static class InspectCommand
         var report = InspectReport.From(result);
         if (json) await stdout.WriteLineAsync(JsonSerializer.Serialize(report, InspectReport.JsonOptions));
         else await stdout.WriteAsync(report.ToText());
-        return report.Usable ? CommandLine.Ok : 2;
+        return report.Usable ? ExitCodes.Ok : ExitCodes.InputProblem;
     }
 }
 

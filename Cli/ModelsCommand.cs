@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using InnerEye.Inference;
 using InnerEye.Inference.Nnunet.Import;
@@ -7,29 +8,63 @@ namespace InnerEye.Cli;
 /// <summary>
 /// <c>innereye models import-nnunet FOLDER --id ID … --out DIR</c>: a trained nnU-Net v2 model as a model
 /// configuration and its folds' ONNX files. The deciding is the library's (<see cref="NnUnetModelImporter"/>); this
-/// parses the options and prints.
+/// parses the options and prints. <c>models list</c> and <c>models check</c> are <see cref="ModelsFolderCommands"/>.
 /// </summary>
 public static class ModelsCommand
 {
-    public const string Usage = """
-        usage: innereye models import-nnunet FOLDER --id ID --out DIR [--version V] [--configuration NAME]
-                 [--folds 0,1,…|all] [--onnx-name model.onnx] [--no-mirroring | --mirror-axes 0,1,2] [--step 0.5]
-                 [--batch-size N] [--structures FILE]
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create() => new("models", "Import, list and check models.")
     {
-        if (args.Length == 0 || args[0] != "import-nnunet")
+        CreateImport(),
+        ModelsFolderCommands.CreateList(),
+        ModelsFolderCommands.CreateCheck(),
+    };
+
+    private static Command CreateImport()
+    {
+        var folder = new Argument<string>("FOLDER")
         {
-            await stderr.WriteLineAsync($"error: {(args.Length == 0 ? "a subcommand is missing" : $"unknown subcommand '{args[0]}'")}\n{Usage}");
-            return CommandLine.Usage;
-        }
-        var options = Parse(args[1..], out var error);
-        if (options is null)
+            Description = "The trained nnU-Net v2 model folder (nnUNetTrainer__nnUNetPlans__3d_fullres or the like).",
+        };
+        var id = OptionParsers.Text("--id", "ID", "The model id: the configuration is written as DIR/ID.json.", required: true);
+        var output = OptionParsers.Text("--out", "DIR", "The models folder to write into.", required: true);
+        var version = OptionParsers.Text("--version", "V", "The model version (default 1).");
+        var configuration = OptionParsers.Text("--configuration", "NAME",
+            "The nnU-Net configuration (default: the one the checkpoints were trained with).");
+        var folds = OptionParsers.IntegerList("--folds", "0,1,…|all", "The folds to import (default all).", allWord: "all");
+        var onnxName = OptionParsers.Text("--onnx-name", "model.onnx", "The ONNX file name in each fold folder.");
+        var noMirroring = new Option<bool>("--no-mirroring") { Description = "Test-time mirroring off." };
+        var mirrorAxes = OptionParsers.IntegerList("--mirror-axes", "0,1,2", "The mirror axes (default: the checkpoint's).");
+        var step = OptionParsers.OptionalNumber("--step", "0.5", "The sliding window's step as a fraction of the patch (default 0.5).");
+        var batch = OptionParsers.OptionalInteger("--batch-size", "N", "Patches per network run (a dynamic-batch ONNX file).", 0, int.MaxValue);
+        var structures = OptionParsers.Text("--structures", "FILE", "A JSON file with the structures' names, colours and codes.");
+        var command = new Command("import-nnunet",
+            "Import a trained nnU-Net v2 model folder (the configuration its checkpoints were trained with, every fold, the checkpoint's "
+            + "mirror axes unless told otherwise): writes DIR/ID.json and each fold's ONNX file as DIR/ID.fold_K.onnx, run as nnU-Net's "
+            + "predictor runs them (exit 2 when the model cannot be imported, with the file and field at fault).")
         {
-            await stderr.WriteLineAsync($"error: {error}\n{Usage}");
-            return CommandLine.Usage;
-        }
+            folder, id, output, version, configuration, folds, onnxName, noMirroring, mirrorAxes, step, batch, structures,
+        };
+        command.SetAction((r, _) =>
+        {
+            var options = new NnUnetImportOptions(r.GetRequiredValue(folder), r.GetRequiredValue(id), r.GetRequiredValue(output))
+            {
+                Configuration = r.GetValue(configuration),
+                Folds = r.GivenValue(folds),
+                Mirroring = !r.GetValue(noMirroring),
+                MirrorAxes = r.GivenValue(mirrorAxes),
+                StructuresFile = r.GetValue(structures),
+            };
+            if (r.GetValue(version) is { } v) options = options with { Version = v };
+            if (r.GetValue(onnxName) is { } name) options = options with { OnnxName = name };
+            if (r.GetValue(step) is { } s) options = options with { StepFraction = s };
+            if (r.GetValue(batch) is { } b) options = options with { BatchSize = b };
+            return RunAsync(options, command, r.Out(), r.Error());
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(NnUnetImportOptions options, Command command, TextWriter stdout, TextWriter stderr)
+    {
         NnUnetImportResult result;
         try
         {
@@ -37,17 +72,12 @@ public static class ModelsCommand
         }
         catch (ArgumentException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}\n{Usage}");
-            return CommandLine.Usage;
-        }
-        catch (InferenceException e)
-        {
-            await stderr.WriteLineAsync($"error [{e.Code}]: {e.Message}");
-            return 2;
+            await stderr.WriteLineAsync($"error: {e.Message}\n{CommandLine.Usage(command)}");
+            return ExitCodes.InputProblem;
         }
         foreach (var warning in result.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
         await stdout.WriteLineAsync(Summary(result));
-        return CommandLine.Ok;
+        return ExitCodes.Ok;
     }
 
     private static string Summary(NnUnetImportResult result)
@@ -73,82 +103,5 @@ public static class ModelsCommand
     {
         var name = (normalization?.Scheme ?? NormalizationScheme.Window).ToString();
         return char.ToLowerInvariant(name[0]) + name[1..];
-    }
-
-    private static NnUnetImportOptions? Parse(string[] args, out string error)
-    {
-        string? folder = null, id = null, output = null, version = null, configuration = null, onnxName = null, structures = null;
-        IReadOnlyList<int>? folds = null, mirrorAxes = null;
-        double? step = null;
-        int? batch = null;
-        var mirroring = true;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (folder is not null) { error = $"unexpected argument '{a}'"; return null; }
-                folder = a;
-                continue;
-            }
-            if (a == "--no-mirroring")
-            {
-                mirroring = false;
-                continue;
-            }
-            if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
-            var value = args[++i];
-            switch (a)
-            {
-                case "--id": id = value; break;
-                case "--out": output = value; break;
-                case "--version": version = value; break;
-                case "--configuration": configuration = value; break;
-                case "--onnx-name": onnxName = value; break;
-                case "--structures": structures = value; break;
-                case "--folds":
-                    if (value == "all") folds = null;
-                    else if ((folds = Integers(value)) is null) { error = $"--folds must be 'all' or fold numbers such as 0,1, not '{value}'"; return null; }
-                    break;
-                case "--mirror-axes":
-                    if ((mirrorAxes = Integers(value)) is null) { error = $"--mirror-axes must be axes such as 0,1,2, not '{value}'"; return null; }
-                    break;
-                case "--step":
-                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) { error = $"--step must be a number, not '{value}'"; return null; }
-                    step = s;
-                    break;
-                case "--batch-size":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var b)) { error = $"--batch-size must be a whole number, not '{value}'"; return null; }
-                    batch = b;
-                    break;
-                default: error = $"unknown option {a}"; return null;
-            }
-        }
-        error = folder is null ? "the trained model FOLDER is missing" : id is null ? "--id is missing" : output is null ? "--out is missing" : "";
-        if (error.Length > 0) return null;
-        var options = new NnUnetImportOptions(folder!, id!, output!)
-        {
-            Configuration = configuration,
-            Folds = folds,
-            Mirroring = mirroring,
-            MirrorAxes = mirrorAxes,
-            StructuresFile = structures,
-        };
-        if (version is not null) options = options with { Version = version };
-        if (onnxName is not null) options = options with { OnnxName = onnxName };
-        if (step is not null) options = options with { StepFraction = step.Value };
-        if (batch is not null) options = options with { BatchSize = batch.Value };
-        return options;
-    }
-
-    private static int[]? Integers(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new int[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i])) return null;
-        }
-        return values;
     }
 }

@@ -1,89 +1,112 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using InnerEye.Imaging;
+using System.Text.Json;
 using InnerEye.Imaging.Nifti;
 using InnerEye.Imaging.Seg;
-using InnerEye.Imaging.Series;
 using InnerEye.Inference;
 
 namespace InnerEye.Cli;
 
 /// <summary>
 /// <c>innereye segment PATH --model ID --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]] [--labels out.nii.gz]
-/// [--device auto|cpu|cuda] [--models DIR]</c>: the whole pipeline offline, with the time of each stage.
+/// [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR] [--json]</c>: the whole pipeline offline, through
+/// the service's own <see cref="Segmenter"/>, with its progress per stage on stderr and the time of each stage.
 /// </summary>
 public static partial class SegmentCommand
 {
-    public const string Usage = "usage: innereye segment PATH --model ID[:VERSION] --out rt.dcm [--seg seg.dcm [--seg-form binary|labelmap]] [--labels out.nii.gz] [--probabilities out.npy] [--device auto|cpu|cuda] [--models DIR]";
+    private sealed record Options(string Input, string Model, string Output, string? Labels, string? Probabilities, InferenceDevice Device,
+        string? ModelsFolder, string? Seg, SegForm SegForm, bool Json);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var options = Parse(args, out var error);
-        if (options is null)
+        var input = new Argument<string>("PATH") { Description = "A gateway zip or a folder of DICOM files." };
+        var model = OptionParsers.Text("--model", "ID[:VERSION]", "The model to run.", required: true);
+        var output = OptionParsers.Text("--out", "rt.dcm", "The RT Structure Set to write.", required: true);
+        var seg = OptionParsers.Text("--seg", "seg.dcm", "Also write a DICOM Segmentation.");
+        var segForm = OptionParsers.Choice("--seg-form", "The Segmentation's form: BINARY segments or one label map (default binary).",
+            SegForm.Binary, ("binary", SegForm.Binary), ("labelmap", SegForm.LabelMap));
+        var labels = OptionParsers.Text("--labels", "out.nii.gz", "Also write the labels as NIfTI.");
+        var probabilities = OptionParsers.Text("--probabilities", "out.npy", "Also write the class probabilities [K, z, y, x] as numpy float32.");
+        var device = OptionParsers.Choice("--device", "Where the network runs (default auto).", InferenceDevice.Auto,
+            ("auto", InferenceDevice.Auto), ("cpu", InferenceDevice.Cpu), ("cuda", InferenceDevice.Cuda));
+        var models = OptionParsers.Text("--models", "DIR",
+            "The models folder (default: the nearest models/ above the working directory or the program).");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: the model, the files written and the seconds of each stage." };
+        var command = new Command("segment",
+            "Segment a gateway zip or folder offline and write the RT Structure Set (and a DICOM Segmentation, BINARY or label map, the "
+            + "labels as NIfTI, the class probabilities as numpy float32). Progress per stage (decode, resample, inference, postprocess, "
+            + "contour, write) goes to stderr: a bar per stage on a terminal, plain lines when redirected.")
         {
-            await stderr.WriteLineAsync($"error: {error}\n{Usage}");
-            return CommandLine.Usage;
-        }
+            input, model, output, seg, segForm, labels, probabilities, device, models, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(segForm) is { Implicit: false } && r.GetValue(seg) is null) r.AddError("--seg-form needs --seg");
+        });
+        command.SetAction((r, ct) => RunAsync(
+            new Options(r.GetRequiredValue(input), r.GetRequiredValue(model), r.GetRequiredValue(output), r.GetValue(labels),
+                r.GetValue(probabilities), r.GetValue(device), r.GetValue(models), r.GetValue(seg), r.GetValue(segForm), r.GetValue(json)),
+            r.Out(), new StageProgress(r.Error(), r.ErrorIsTerminal()), r.Error(), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Options options, TextWriter stdout, StageProgress progress, TextWriter stderr,
+        CancellationToken cancellationToken)
+    {
         var modelsFolder = ModelsFolder.Find(options.ModelsFolder);
         if (modelsFolder is null)
         {
             await stderr.WriteLineAsync("error: no models/ folder found; pass --models DIR.");
-            return CommandLine.Usage;
+            return ExitCodes.InputProblem;
         }
-        try
-        {
-            return await RunAsync(options, modelsFolder, stdout);
-        }
-        catch (InferenceException ex)
-        {
-            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
-            return 2;
-        }
-        catch (ImagingException ex)
-        {
-            await stderr.WriteLineAsync($"error [{ex.Code}]: {ex.Message}");
-            return 2;
-        }
-    }
-
-    private static async Task<int> RunAsync(Options options, string modelsFolder, TextWriter stdout)
-    {
         var total = Stopwatch.StartNew();
-        var sessions = new ModelSessionCache(new InferenceOptions { Device = options.Device });
+        using var sessions = new ModelSessionCache(new InferenceOptions { Device = options.Device });
         var model = LoadModel(modelsFolder, options.Model, sessions);
         var modelLoad = total.Elapsed;
 
         var pipelineOptions = new PipelineOptions { KeepProbabilities = options.Probabilities is not null };
         var segmenter = new Segmenter(new SegmentationPipeline(sessions));
         using var rt = new MemoryStream();
-        var job = await segmenter.RunAsync(options.Input, model, rt, options.Model, pipelineOptions);
-        await File.WriteAllBytesAsync(options.Output, job.Rt);
+        var job = await segmenter.RunAsync(options.Input, model, rt, options.Model, pipelineOptions, progress: progress,
+            cancellationToken: cancellationToken);
+        var (outputs, write, seg) = WriteOutputs(options, job, model, progress);
+        var t = job.Segmentation.Timings;
+        var report = new SegmentReport(model.FullId, sessions.Get(model).Device.ToString(), options.Input, outputs, new SegmentReport.Seconds(
+            modelLoad.TotalSeconds, job.Decode.TotalSeconds, t.Resample.TotalSeconds, t.Inference.TotalSeconds, t.Network.TotalSeconds,
+            t.Patches, t.Postprocess.TotalSeconds, job.Contour.TotalSeconds, write.TotalSeconds, seg?.TotalSeconds, total.Elapsed.TotalSeconds));
+        if (options.Json) await stdout.WriteLineAsync(JsonSerializer.Serialize(report, SegmentReport.JsonOptions));
+        else await stdout.WriteAsync(report.ToText());
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The "write" stage: the RT Structure Set and each optional output, reported as a share of the files.</summary>
+    private static (List<SegmentReport.Output> Outputs, TimeSpan Write, TimeSpan? Seg) WriteOutputs(Options options, SegmenterResult job,
+        ModelConfig model, StageProgress progress)
+    {
+        var clock = Stopwatch.StartNew();
         var result = job.Segmentation;
-        var seg = TimeSpan.Zero;
-        if (options.Seg is not null) seg = WriteSeg(options.Seg, options.SegForm, result, model);
-        if (options.Labels is not null)
+        var writers = new List<(string Kind, string Path, Action Write)> { ("rt", options.Output, () => File.WriteAllBytes(options.Output, job.Rt)) };
+        TimeSpan? seg = null;
+        if (options.Seg is { } segPath) writers.Add(("seg", segPath, () => seg = WriteSeg(segPath, options.SegForm, result, model)));
+        if (options.Labels is { } labels) writers.Add(("labels", labels, () => NiftiWriter.Write(labels, ResultWriters.Labels(result, model))));
+        if (options.Probabilities is { } npy)
         {
-            NiftiWriter.Write(options.Labels, ResultWriters.Labels(result, model));
+            writers.Add(("probabilities", npy, () =>
+            {
+                var v = result.Reference.Volume;
+                var probabilities = result.Probabilities!;
+                NpyWriter.WriteFloat32(npy, probabilities, [probabilities.Length, v.SizeZ, v.SizeY, v.SizeX]);
+            }));
         }
-        if (options.Probabilities is not null)
+        progress.Report(new PipelineProgress(StageProgress.Write, 0));
+        var outputs = new List<SegmentReport.Output>();
+        foreach (var (kind, path, write) in writers)
         {
-            var v = result.Reference.Volume;
-            var probabilities = result.Probabilities!;
-            NpyWriter.WriteFloat32(options.Probabilities, probabilities, [probabilities.Length, v.SizeZ, v.SizeY, v.SizeX]);
+            write();
+            outputs.Add(new SegmentReport.Output(kind, path, new FileInfo(path).Length));
+            progress.Report(new PipelineProgress(StageProgress.Write, 100 * outputs.Count / writers.Count));
         }
-        var t = result.Timings;
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            model {model.FullId} on {sessions.Get(model).Device}: wrote {options.Output}{(options.Seg is null ? "" : $", {options.Seg}")}{(options.Labels is null ? "" : $" and {options.Labels}")}
-              model load   {modelLoad.TotalSeconds,8:0.000} s
-              decode       {job.Decode.TotalSeconds,8:0.000} s
-              resample     {t.Resample.TotalSeconds,8:0.000} s
-              inference    {t.Inference.TotalSeconds,8:0.000} s  (network {t.Network.TotalSeconds:0.000} s over {t.Patches} patches)
-              postprocess  {t.Postprocess.TotalSeconds,8:0.000} s
-              contour + RT {job.Contour.TotalSeconds,8:0.000} s
-              SEG          {seg.TotalSeconds,8:0.000} s
-              total        {total.Elapsed.TotalSeconds,8:0.000} s
-            """));
-        return CommandLine.Ok;
+        return (outputs, clock.Elapsed, seg);
     }
 
     /// <summary>Loads only the requested model, so another model's missing file does not stop an offline run.</summary>
@@ -98,50 +121,5 @@ public static partial class SegmentCommand
         }
         var model = ModelConfigLoader.Load(path, sessions);
         return new ModelCatalog([model]).Find(requested);
-    }
-
-    private sealed record Options(string Input, string Model, string Output, string? Labels, string? Probabilities, InferenceDevice Device,
-        string? ModelsFolder, string? Seg = null, SegForm SegForm = SegForm.Binary);
-
-    private static Options? Parse(string[] args, out string error)
-    {
-        string? input = null, model = null, output = null, labels = null, probabilities = null, models = null, seg = null;
-        var segForm = SegForm.Binary;
-        var segFormGiven = false;
-        var device = InferenceDevice.Auto;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (input is not null) { error = $"unexpected argument '{a}'"; return null; }
-                input = a;
-                continue;
-            }
-            if (i + 1 >= args.Length) { error = $"{a} needs a value"; return null; }
-            var value = args[++i];
-            switch (a)
-            {
-                case "--model": model = value; break;
-                case "--out": output = value; break;
-                case "--labels": labels = value; break;
-                case "--probabilities": probabilities = value; break;
-                case "--models": models = value; break;
-                case "--seg": seg = value; break;
-                case "--seg-form":
-                    segFormGiven = true;
-                    if (value == "binary") segForm = SegForm.Binary;
-                    else if (value == "labelmap") segForm = SegForm.LabelMap;
-                    else { error = $"--seg-form must be binary or labelmap, not '{value}'"; return null; }
-                    break;
-                case "--device":
-                    if (!Enum.TryParse(value, ignoreCase: true, out device) || !Enum.IsDefined(device)) { error = $"--device must be auto, cpu or cuda, not '{value}'"; return null; }
-                    break;
-                default: error = $"unknown option {a}"; return null;
-            }
-        }
-        error = input is null ? "PATH is missing" : model is null ? "--model is missing" : output is null ? "--out is missing"
-            : segFormGiven && seg is null ? "--seg-form needs --seg" : "";
-        return error.Length > 0 ? null : new Options(input!, model!, output!, labels, probabilities, device, models, seg, segForm);
     }
 }

@@ -93,7 +93,9 @@ public sealed record DeliveryRequest(
     [property: Id(0)] string SegmentationId,
     [property: Id(1)] ArtifactRef Result,
     [property: Id(2)] string Destination,
-    [property: Id(3)] IReadOnlyList<ArtifactRef>? Files = null)
+    [property: Id(3)] IReadOnlyList<ArtifactRef>? Files = null,
+    [property: Id(4)] string? ModelId = null,
+    [property: Id(5)] string? StudyHash = null)
 {
     public IReadOnlyList<ArtifactRef> Sent => Files is { Count: > 0 } files ? files : [Result];
 }

@@ -6,11 +6,12 @@ public sealed record ArtifactRef([property: Id(0)] string Key);
 
 /// <summary>
 /// A request to segment the upload at <see cref="Input"/> with <see cref="ModelId"/>, named as requested
-/// (<c>Id</c> or <c>Id:Version</c>, e.g. <c>PassThroughModel:1729</c>).
+/// (<c>Id</c> or <c>Id:Version</c>, e.g. <c>PassThroughModel:1729</c>). <see cref="Client"/> is the submitting API key's
+/// client name (null for a job the service started itself).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.SubmitSegmentation")]
 public sealed record SubmitSegmentation([property: Id(0)] string ModelId, [property: Id(1)] ArtifactRef Input,
-    [property: Id(2)] DicomWebOrigin? Origin = null);
+    [property: Id(2)] DicomWebOrigin? Origin = null, [property: Id(3)] string? Client = null);
 
 public enum JobState
 {
@@ -29,7 +30,8 @@ public sealed record StageTime([property: Id(0)] string Stage, [property: Id(1)]
 /// Where a segmentation stands. <see cref="Stage"/> and <see cref="Progress"/> (0–100 within the stage) are set while
 /// running; <see cref="ErrorCode"/> and <see cref="ErrorDetail"/> when failed; <see cref="Result"/> (the RT Structure
 /// Set) when completed. <see cref="Stages"/> lists when each state and stage began, in order. A job that DICOMweb
-/// started has its <see cref="Origin"/>, and once completed the <see cref="Deliveries"/> of its result.
+/// started has its <see cref="Origin"/>, and once completed the <see cref="Deliveries"/> of its result. <see cref="Client"/>
+/// submitted it; <see cref="StudyHash"/> is the keyed hash of its StudyInstanceUID once known (for the audit trail).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.SegmentationStatus")]
 public sealed record SegmentationStatus(
@@ -45,7 +47,9 @@ public sealed record SegmentationStatus(
     [property: Id(9)] ArtifactRef? Result,
     [property: Id(10)] IReadOnlyList<StageTime> Stages,
     [property: Id(11)] DicomWebOrigin? Origin = null,
-    [property: Id(12)] IReadOnlyList<DeliveryStatus>? Deliveries = null)
+    [property: Id(12)] IReadOnlyList<DeliveryStatus>? Deliveries = null,
+    [property: Id(13)] string? Client = null,
+    [property: Id(14)] string? StudyHash = null)
 {
     public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }
@@ -66,17 +70,19 @@ public sealed record ModelJob(
 
 /// <summary>
 /// The outcome of a <see cref="ModelJob"/>: the RT Structure Set, or a permanent input error (an Imaging or Inference
-/// error code and message). Transient faults are thrown, not returned.
+/// error code and message). Transient faults are thrown, not returned. <see cref="StudyHash"/> is the keyed hash of the
+/// decoded series' StudyInstanceUID.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.ModelJobResult")]
 public sealed record ModelJobResult(
     [property: Id(0)] ArtifactRef? Result,
     [property: Id(1)] string? ErrorCode,
-    [property: Id(2)] string? ErrorDetail)
+    [property: Id(2)] string? ErrorDetail,
+    [property: Id(3)] string? StudyHash = null)
 {
     public bool Succeeded => Result is not null;
 
-    public static ModelJobResult Success(ArtifactRef result) => new(result, null, null);
+    public static ModelJobResult Success(ArtifactRef result, string? studyHash = null) => new(result, null, null, studyHash);
 
     public static ModelJobResult Failure(string code, string detail) => new(null, code, detail);
 }

@@ -47,6 +47,17 @@ public static class ResultArtifacts
         };
     }
 
+    /// <summary>
+    /// The preview image (PNG) kept beside the RT Structure Set at <paramref name="rt"/> when <c>ModelGrain:Preview</c> is on;
+    /// deleted with the other forms at the end of the retention period.
+    /// </summary>
+    public static ArtifactRef PreviewOf(ArtifactRef rt)
+    {
+        ArgumentNullException.ThrowIfNull(rt);
+        var stem = rt.Key.EndsWith(".dcm", StringComparison.Ordinal) ? rt.Key[..^4] : rt.Key;
+        return new ArtifactRef(stem + ".preview.png");
+    }
+
     /// <summary>The name of a format in routes and settings: <c>rtstruct</c>, <c>seg</c>, <c>labelmap-seg</c>, <c>nifti</c>.</summary>
     public static string Name(ResultFormat format) => format switch
     {

@@ -32,7 +32,8 @@ public static class GrainsHostingExtensions
             {
                 return false;
             }
-        }, "ModelGrain:ResultFormats names a format that is none of seg, labelmap-seg and nifti.").ValidateOnStart();
+        }, "ModelGrain:ResultFormats names a format that is none of seg, labelmap-seg and nifti.")
+            .Validate(o => !o.ValidatePreview().Any(), "ModelGrain:PreviewPanelPixels must be from 64 to 4096.").ValidateOnStart();
         var p = builder.Services.AddOptions<ModelPlacementOptions>();
         if (placement is not null) p.Configure(placement);
         return builder;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Telemetry;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Nifti;
@@ -33,6 +34,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
     private readonly ModelGrainOptions _options;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<ModelGrain> _logger;
+    private readonly StudyHasher _hasher;
     private readonly SemaphoreSlim _network;
     private readonly SemaphoreSlim _decode;
     private int _waiting;
@@ -43,8 +45,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
     public ModelGrain(ModelCatalog catalog, ModelSessionCache sessions, IArtifactStore store, IOptions<ModelGrainOptions> options,
-        IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
+        IOptions<DecodingOptions> decoding, ILocalSiloDetails silo, ILogger<ModelGrain> logger, StudyHasher hasher)
     {
+        _hasher = hasher;
         _catalog = catalog;
         _segmenter = new Segmenter(new SegmentationPipeline(sessions, logger), decoding.Value.ToLoadOptions());
         _store = store;
@@ -113,6 +116,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
             rt.Position = 0;
             var writeStart = TimeProvider.System.GetUtcNow();
             await WriteOtherFormatsAsync(job, outcome.Segmentation, model, ct);
+            if (_options.Preview) await WritePreviewAsync(job, outcome.Segmentation, model, ct);
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
@@ -120,7 +124,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
                 LogResultKept(_logger, job.ResultKey, job.SegmentationId, job.Attempt);
             stages.Record("write", writeStart);
             Interlocked.Increment(ref _completed);
-            return ModelJobResult.Success(new ArtifactRef(job.ResultKey));
+            return ModelJobResult.Success(new ArtifactRef(job.ResultKey), _hasher.HashOrNull(outcome.Segmentation.Reference.StudyInstanceUid));
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {
@@ -165,6 +169,25 @@ public sealed partial class ModelGrain : Grain, IModelGrain
                 // The RT Structure Set is the job's result; a form that cannot be written is missing, not a failed job.
                 LogFormatFailed(_logger, e, job.SegmentationId, ResultArtifacts.Name(format));
             }
+        }
+    }
+
+    /// <summary>
+    /// Renders the preview PNG beside the RT Structure Set while the volume is in memory. Like the other forms it is an
+    /// extra: a preview that fails is logged and left out, the job still completes.
+    /// </summary>
+    private async Task WritePreviewAsync(ModelJob job, SegmentationResult result, ModelConfig model, CancellationToken ct)
+    {
+        var target = ResultArtifacts.PreviewOf(new ArtifactRef(job.ResultKey));
+        if (_store.Exists(target)) return;
+        try
+        {
+            var preview = await Task.Run(() => ResultWriters.Preview(result, model, _options.PreviewPanelPixels), ct);
+            await _store.PutIfAbsentAsync(target.Key, new MemoryStream(preview.Png), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Segmentation {Id}: the preview could not be written.", job.SegmentationId);
         }
     }
 

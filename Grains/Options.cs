@@ -86,6 +86,22 @@ public sealed class ModelGrainOptions
     /// </summary>
     public string ResultFormats { get; set; } = "seg, labelmap-seg, nifti";
 
+    /// <summary>
+    /// Render a preview image (PNG, three cuts with the structures' outlines) when a job completes, kept beside the
+    /// result for the retention period.
+    /// </summary>
+    public bool Preview { get; set; } = true;
+
+    /// <summary>The most pixels along a preview panel's longest side (64 to 4096); a larger volume gets larger display pixels.</summary>
+    public int PreviewPanelPixels { get; set; } = 512;
+
+    /// <summary>Every problem with the preview settings, each naming its setting.</summary>
+    public IEnumerable<string> ValidatePreview()
+    {
+        if (PreviewPanelPixels is < 64 or > 4096)
+            yield return $"ModelGrain:PreviewPanelPixels is {PreviewPanelPixels}; expected 64 to 4096.";
+    }
+
     /// <summary>The formats of <see cref="ResultFormats"/>; a name that is none throws.</summary>
     public IReadOnlyList<ResultFormat> Formats() =>
         [.. ResultFormats.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name =>

@@ -1,5 +1,6 @@
-using InnerEye.Grains.Artifacts;
 using System.Diagnostics;
+using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Storage;
 using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,8 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
     private readonly SegmentationOptions _options;
     private readonly StorageOptions _storage;
     private readonly ILogger<SegmentationGrain> _logger;
+    private readonly IAuditLog _audit;
+    private readonly StudyHasher _hasher;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time = TimeProvider.System;
     private IGrainTimer? _timer;
@@ -43,8 +46,11 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
     private int _persistedProgress;
 
     public SegmentationGrain([PersistentState("segmentation", "jobs")] IPersistentState<SegmentationJobState> state, IArtifactStore store,
-        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, ILogger<SegmentationGrain> logger)
+        IOptions<SegmentationOptions> options, IOptions<StorageOptions> storage, ILogger<SegmentationGrain> logger, IAuditLog audit,
+        StudyHasher hasher)
     {
+        _audit = audit;
+        _hasher = hasher;
         _state = state;
         _store = store;
         _options = options.Value;
@@ -102,6 +108,8 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         Job.ModelId = request.ModelId;
         Job.Input = request.Input;
         Job.Origin = request.Origin;
+        Job.Client = request.Client;
+        Job.StudyHash = _hasher.HashOrNull(request.Origin?.StudyInstanceUid);
         Job.State = JobState.Queued;
         Job.CreatedAt = now;
         Job.UpdatedAt = now;
@@ -113,6 +121,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         // runs, ends and expires rather than a Queued state nothing would ever pick up.
         ScheduleRun();
         await RegisterRedriveAsync();
+        await AddToIndexAsync();
         return Status();
     }
 
@@ -138,7 +147,6 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         var changed = Job.State != JobState.Running || Job.Stage != stage;
         if (Job.State == JobState.Queued && Job.Stages.LastOrDefault(s => s.Stage == "queued") is { } queued)
             InnerEyeMetrics.StageTime(Job.ModelId!, "queue", now - queued.At);
-        Job.State = JobState.Running;
         if (Job.Stage != stage)
         {
             Job.Stage = stage;
@@ -146,7 +154,10 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         }
         Job.Progress = Math.Clamp(percent, 0, 100);
         Job.UpdatedAt = now;
+        var started = Job.State != JobState.Running;
+        Job.State = JobState.Running;
         if (changed || Job.Progress >= _persistedProgress + 10 || Job.Progress == 100) await PersistAsync();
+        if (started) await UpdateIndexAsync();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -159,6 +170,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
             DeactivateOnIdle();
             return;
         }
+        if (Job.IndexKey is null) await AddToIndexAsync();
         if (!Job.IsTerminal)
         {
             ScheduleRun();
@@ -202,7 +214,8 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
             foreach (var delivery in Job.Deliveries.ToList())
             {
                 var files = Job.Origin!.DeliveredFormats.Select(f => ResultArtifacts.Of(result, f)).ToList();
-                var status = await DeliveryOf(delivery.Destination).Start(new DeliveryRequest(Id, result, delivery.Destination, files));
+                var status = await DeliveryOf(delivery.Destination).Start(new DeliveryRequest(Id, result, delivery.Destination, files, Job.ModelId,
+                    Job.StudyHash));
                 var index = Job.Deliveries.FindIndex(d => d.Destination == delivery.Destination);
                 if (status.Attempts >= Job.Deliveries[index].Attempts) Job.Deliveries[index] = status;
             }
@@ -243,8 +256,14 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         {
             foreach (var format in ResultArtifacts.AllFormats) await _store.DeleteAsync(ResultArtifacts.Of(result, format));
             await _store.DeleteAsync(ResultArtifacts.ZipOf(result));
+            await _store.DeleteAsync(ResultArtifacts.PreviewOf(result));
         }
         if (Job.Input is { } input) await _store.DeleteAsync(input);
+        if (Job.IndexKey is { } index) await GrainFactory.GetGrain<IJobIndexGrain>(index).Remove(Id);
+        // Recorded before the state goes: a record that cannot be written leaves the job to expire again at the next tick.
+        var (modelId, version) = AuditModel.Split(Job.ModelId);
+        _audit.Write(new AuditRecord(_time.GetUtcNow(), null, AuditActions.RetentionDelete, null, null, modelId, version, Id, Job.StudyHash,
+            null, AuditActions.Ok));
         await _writeLock.WaitAsync();
         try
         {
@@ -261,7 +280,48 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
     }
 
     private SegmentationStatus Status() => new(Id, Job.ModelId ?? "", Job.State, Job.Stage, Job.Progress, Job.ErrorCode, Job.ErrorDetail,
-        Job.CreatedAt, Job.UpdatedAt, Job.Result, [.. Job.Stages], Job.Origin, Job.Origin is null ? null : [.. Job.Deliveries]);
+        Job.CreatedAt, Job.UpdatedAt, Job.Result, [.. Job.Stages], Job.Origin, Job.Origin is null ? null : [.. Job.Deliveries], Job.Client,
+        Job.StudyHash);
+
+    /// <summary>
+    /// Lists the job in the index shard of its creation day (the first one not full). A failure is logged, not thrown:
+    /// the job runs all the same, and the next reminder tick tries again.
+    /// </summary>
+    private async Task AddToIndexAsync()
+    {
+        if (Job.IndexKey is not null) return;
+        try
+        {
+            var entry = new JobIndexEntry(Id, Job.ModelId!, Job.Client, Job.CreatedAt, Job.State);
+            var day = JobIndex.DayOf(Job.CreatedAt);
+            for (var shard = 0; ; shard++)
+            {
+                var key = JobIndex.Key(day, shard);
+                if (!await GrainFactory.GetGrain<IJobIndexGrain>(key).Add(entry)) continue;
+                Job.IndexKey = key;
+                break;
+            }
+            await PersistAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Segmentation {Id} could not be added to the job index; trying again later.", Id);
+        }
+    }
+
+    /// <summary>Tells the index the job's state (on a change of state only); the listing reads progress from the job itself.</summary>
+    private async Task UpdateIndexAsync()
+    {
+        if (Job.IndexKey is not { } key) return;
+        try
+        {
+            await GrainFactory.GetGrain<IJobIndexGrain>(key).Update(Id, Job.State);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Segmentation {Id}: the job index could not be told its state {State}.", Id, Job.State);
+        }
+    }
 
     private void ScheduleRun()
     {
@@ -302,6 +362,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
                 }
                 Job.UpdatedAt = _time.GetUtcNow();
                 await PersistAsync();
+                if (attempt > 1) await UpdateIndexAsync();
                 var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm",
                     activity?.Id ?? Job.TraceParent);
                 ModelJobResult result;
@@ -361,6 +422,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
                 }
 
                 if (Job.IsTerminal) return; // cancelled while the replica ran: the state stays as it is
+                Job.StudyHash ??= result.StudyHash;
                 if (result.Result is { } artifact) await EndAsync(JobState.Completed, artifact, null, null);
                 else await EndAsync(JobState.Failed, null, result.ErrorCode ?? FailureCodes.Unknown, result.ErrorDetail ?? "");
             }
@@ -407,6 +469,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         LogEnded(_logger, Id, state, code);
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
+        await UpdateIndexAsync();
         await StartDeliveriesAsync();
     }
 

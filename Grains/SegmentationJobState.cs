@@ -34,8 +34,17 @@ public sealed class SegmentationJobState
     /// <summary>Whether every delivery grain has taken its delivery.</summary>
     [Id(16)] public bool DeliveriesStarted { get; set; }
 
+    /// <summary>The submitting API key's client name; null for a job the service started (DICOMweb).</summary>
+    [Id(17)] public string? Client { get; set; }
+
+    /// <summary>The keyed hash of the StudyInstanceUID (audit trail), once known: at submit for DICOMweb, after decoding otherwise.</summary>
+    [Id(18)] public string? StudyHash { get; set; }
+
+    /// <summary>The job index grain that lists this job (<c>yyyy-MM-dd/shard</c>); null until it is listed.</summary>
+    [Id(19)] public string? IndexKey { get; set; }
+
     /// <summary>The W3C traceparent of the request that submitted the job: the parent of the job's activities.</summary>
-    [Id(17)] public string? TraceParent { get; set; }
+    [Id(20)] public string? TraceParent { get; set; }
 
     public bool Submitted => ModelId is not null;
 

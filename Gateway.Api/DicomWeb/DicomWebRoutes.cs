@@ -1,8 +1,10 @@
 using System.Text.Json;
+using InnerEye.Gateway.Api.Audit;
 using InnerEye.Gateway.Api.Hosting;
 using InnerEye.Gateway.Api.Routes;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.DicomWeb;
 using Microsoft.Extensions.Options;
 
@@ -21,17 +23,22 @@ public static class DicomWebRoutes
         var web = app.MapGroup(BasePath).WithTags("dicomweb");
         web.MapPost("/studies", (HttpRequest request, StowReceiver receiver, IOptions<ApiOptions> api, CancellationToken ct) =>
                 StoreAsync(request, null, receiver, api, ct))
+            .Audited(AuditActions.Stow)
             .WithSummary("STOW-RS: stores the DICOM files of a multipart/related body; each series is routed to a model once complete.");
         web.MapPost("/studies/{study}", (string study, HttpRequest request, StowReceiver receiver, IOptions<ApiOptions> api, CancellationToken ct) =>
                 StoreAsync(request, study, receiver, api, ct))
+            .Audited(AuditActions.Stow)
             .WithSummary("STOW-RS into one study: instances of another study fail with FailureReason 0xA900.");
         web.MapGet("/studies/{study}/series", SearchSeriesAsync)
+            .Audited(AuditActions.Status)
             .WithSummary("QIDO-RS: the result series (RT Structure Sets) this service made for the study.");
         web.MapGet("/studies/{study}/series/{series}", (string study, string series, HttpContext context, StudyResults results, IArtifactStore store,
                 CancellationToken ct) => RetrieveAsync(study, series, null, context, results, store, ct))
+            .Audited(AuditActions.Download)
             .WithSummary("WADO-RS: a result series as multipart/related; type=\"application/dicom\".");
         web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (string study, string series, string instance, HttpContext context,
                 StudyResults results, IArtifactStore store, CancellationToken ct) => RetrieveAsync(study, series, instance, context, results, store, ct))
+            .Audited(AuditActions.Download)
             .WithSummary("WADO-RS: a result instance as multipart/related; type=\"application/dicom\".");
         return app;
     }
@@ -43,6 +50,9 @@ public static class DicomWebRoutes
         CancellationToken ct)
     {
         StowResult result;
+        var audit = AuditScope.Of(request.HttpContext);
+        var hasher = request.HttpContext.RequestServices.GetRequiredService<StudyHasher>();
+        if (study is not null) audit.StudyHash = hasher.Hash(study);
         try
         {
             result = await receiver.ReceiveAsync(request, study, ct);
@@ -55,12 +65,23 @@ public static class DicomWebRoutes
         {
             return error;
         }
+        // One study's requests carry its hash; a request of several studies has none (the field holds one).
+        if (study is null && result.Parts.Select(p => p.StudyInstanceUid).Where(u => u is not null).Distinct().ToList() is [{ } only])
+            audit.StudyHash = hasher.Hash(only);
+        audit.Outcome = result.StatusCode switch
+        {
+            StatusCodes.Status200OK => AuditActions.Ok,
+            StatusCodes.Status202Accepted => $"stored {result.Parts.Count(p => p.Stored)} of {result.Parts.Count}",
+            _ => "none stored",
+        };
         return new DicomJsonResult(StowResponse.Json(result, BaseUrl(request), study), result.StatusCode);
     }
 
-    private static async Task<IResult> SearchSeriesAsync(string study, HttpRequest request, StudyResults results, CancellationToken ct)
+    private static async Task<IResult> SearchSeriesAsync(string study, HttpRequest request, StudyResults results, StudyHasher hasher,
+        CancellationToken ct)
     {
         var series = await results.ListAsync(study, ct);
+        Touched(request.HttpContext, study, series, hasher);
         if (series.Count == 0) return Results.NoContent();
         var baseUrl = BaseUrl(request);
         using var buffer = new MemoryStream();
@@ -92,16 +113,25 @@ public static class DicomWebRoutes
             return ApiErrors.Result(StatusCodes.Status406NotAcceptable, "NotAcceptable",
                 "WADO-RS answers with multipart/related; type=\"application/dicom\" only.");
         }
-        var files = (await results.ListAsync(study, ct))
+        var found = (await results.ListAsync(study, ct))
             .Where(r => r.SeriesInstanceUid == series && (instance is null || r.SopInstanceUid == instance))
-            .Select(r => r.File)
             .ToList();
+        Touched(context, study, found, context.RequestServices.GetRequiredService<StudyHasher>());
+        var files = found.Select(r => r.File).ToList();
         if (files.Count == 0)
         {
             return ApiErrors.Result(StatusCodes.Status404NotFound, "NotFound",
                 "This service holds no result with those UIDs (it serves the results it made, not the instances it received).");
         }
         return new MultipartDicomResult([.. files.Select<ArtifactRef, Func<Stream>>(f => () => store.OpenRead(f))]);
+    }
+
+    /// <summary>The audit record of a QIDO or WADO request: the study's hash, and the job when the results are one job's.</summary>
+    private static void Touched(HttpContext context, string study, IReadOnlyList<ResultSeries> results, StudyHasher hasher)
+    {
+        var audit = AuditScope.Of(context);
+        audit.StudyHash = hasher.Hash(study);
+        if (results.Select(r => r.SegmentationId).Distinct().ToList() is [{ } id]) audit.SegmentationId = id;
     }
 
     private static bool AcceptsDicomParts(HttpRequest request)

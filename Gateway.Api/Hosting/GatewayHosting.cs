@@ -1,12 +1,15 @@
 using System.Text.Json.Serialization;
+using InnerEye.Gateway.Api.Audit;
 using InnerEye.Gateway.Api.DicomWeb;
 using InnerEye.Gateway.Api.Health;
 using InnerEye.Gateway.Api.Jobs;
 using InnerEye.Gateway.Api.Routes;
 using InnerEye.Gateway.Api.Security;
+using InnerEye.Gateway.Api.Ui;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Hosting;
 using InnerEye.Inference;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -44,6 +47,8 @@ public static partial class GatewayHosting
                 : null);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddInnerEyeTelemetry("innereye-gateway");
+        // Before the co-hosted silo's services: the embedded service has one audit writer, the front end's.
+        builder.Services.AddInnerEyeAudit(AuditOptions.FromConfiguration(config), settings.StoragePath, settings.Permissions, writerName: null);
 
         if (cluster.UsesRedis) AddClusterClient(builder, cluster, settings);
         else
@@ -74,11 +79,14 @@ public static partial class GatewayHosting
         app.UseMiddleware<UnreadBodyDrain>();
         app.UseMiddleware<MethodNotAllowedBody>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         var routes = app.MapGroup("").AllowHeadWhereGet();
         routes.MapHealthRoutes();
         routes.MapSeedRoutes();
+        routes.MapJobListRoutes();
         routes.MapInnerEyeRoutes();
         routes.MapDicomWebRoutes();
+        routes.MapUiRoutes();
         routes.MapOpenApi();
         routes.MapOrleansDashboard("/dashboard").RequireKnownSilo();
         return app;

@@ -19,8 +19,11 @@ namespace InnerEye.Gateway.Api.Jobs;
 /// persisted, so an id the API has returned is never lost.
 /// </summary>
 public sealed partial class SegmentationService(IGrainFactory grains, ModelCatalog catalog, IArtifactStore store,
-    IOptions<ApiOptions> api, IOptions<SegmentationOptions> segmentation, ILogger<SegmentationService> logger)
+    IOptions<ApiOptions> api, IOptions<SegmentationOptions> segmentation, TimeProvider time, ILogger<SegmentationService> logger)
 {
+    /// <summary>How far back a listing looks at most, whatever the retention period.</summary>
+    private static readonly TimeSpan MaxListingReach = TimeSpan.FromDays(400);
+
     public IReadOnlyList<ModelConfig> Models => catalog.Models;
 
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
@@ -60,9 +63,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
         // Measured before the job exists: a job that fails at once deletes its upload, maybe before the submit returns.
         var bytes = new FileInfo(store.LocalPath(input)).Length;
-        InnerEyeMetrics.Uploaded(request.HttpContext.Items[ApiKeyMiddleware.ClientItem] as string, bytes);
+        var audit = Audit.AuditScope.Of(request.HttpContext);
+        var client = request.HttpContext.Items[Security.ApiKeyMiddleware.ClientItem] as string;
+        InnerEyeMetrics.Uploaded(client, bytes);
         using var scope = LogScopes.Segmentation(logger, id);
-        var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input), CancellationToken.None);
+        var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input, Client: client),
+            CancellationToken.None);
+        audit.Job(status);
         LogQueued(logger, id, modelId, bytes);
         return status;
     }
@@ -112,6 +119,28 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
     }
 
+    /// <summary>The forms a completed job's result is kept in (the RT Structure Set first).</summary>
+    public IReadOnlyList<ResultFormat> KeptResultFormats(SegmentationStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.Result is { } rt ? [.. ResultArtifacts.AllFormats.Where(f => store.Exists(ResultArtifacts.Of(rt, f)))] : [];
+    }
+
+    /// <summary>The preview PNG of a job; null until the job has completed, or when no preview was kept (<c>ModelGrain:Preview</c>).</summary>
+    public Stream? OpenPreview(SegmentationStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.State != JobState.Completed || status.Result is not { } rt) return null;
+        try
+        {
+            return store.OpenRead(ResultArtifacts.PreviewOf(rt));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The zip the InnerEye gateway expects (one entry, <c>segmentation.dcm</c>), made on the first download and kept
     /// beside the RT file, so that every download returns the same bytes.
@@ -135,6 +164,61 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
             await store.PutIfAbsentAsync(zip.Key, buffer, ct);
         }
         return store.OpenRead(zip);
+    }
+
+    /// <summary>
+    /// A page of jobs, newest first, from the job index: it walks the UTC days back from the cursor (or today) to the
+    /// oldest day a job can still be kept on (the retention period and two days, at most 400 days, or <c>since</c>),
+    /// reading each day's index shards, and then each listed job's live stage and progress.
+    /// </summary>
+    /// <exception cref="FormatException">The cursor is not one this service handed out.</exception>
+    public async Task<JobListPage> ListAsync(JobListQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        DateTimeOffset? beforeTime = null;
+        string? beforeId = null;
+        if (query.Cursor is { } cursor)
+        {
+            if (!JobListCursor.TryParse(cursor, out var t, out var id)) throw new FormatException("The cursor is not one this service gave.");
+            (beforeTime, beforeId) = (t, id);
+        }
+        var now = time.GetUtcNow();
+        var reach = segmentation.Value.RetentionPeriod + TimeSpan.FromDays(2);
+        var oldest = DateOnly.FromDateTime((now - (reach < MaxListingReach ? reach : MaxListingReach)).UtcDateTime);
+        if (query.Since is { } since && DateOnly.FromDateTime(since.UtcDateTime) > oldest) oldest = DateOnly.FromDateTime(since.UtcDateTime);
+        var newest = DateOnly.FromDateTime((beforeTime is { } b && b < now ? b : now).UtcDateTime);
+        var limit = Math.Clamp(query.Limit, 1, JobListQuery.MaxLimit);
+        var wanted = limit + 1; // one more than a page tells whether there is a next page
+        var found = new List<JobIndexEntry>();
+        for (var day = newest; day >= oldest && found.Count < wanted; day = day.AddDays(-1))
+        {
+            var key = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var shardQuery = new JobIndexQuery(query.Model, query.State, query.Since, beforeTime, beforeId, wanted - found.Count);
+            var ofDay = new List<JobIndexEntry>();
+            for (var shard = 0; ; shard++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var answer = await grains.GetGrain<IJobIndexGrain>(JobIndex.Key(key, shard)).List(shardQuery);
+                ofDay.AddRange(answer.Entries);
+                if (!answer.Full) break;
+            }
+            found.AddRange(ofDay.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.SegmentationId, StringComparer.Ordinal));
+        }
+        var page = found.Take(limit).ToList();
+        var statuses = await Task.WhenAll(page.Select(e => grains.GetGrain<ISegmentationGrain>(e.SegmentationId).GetStatus(ct)));
+        var items = page.Zip(statuses)
+            .Where(p => p.Second is not null)
+            .Select(p => Item(p.First, p.Second!))
+            .ToList();
+        var next = found.Count > limit ? JobListCursor.Of(page[^1].CreatedAt, page[^1].SegmentationId) : null;
+        return new JobListPage(items, next);
+    }
+
+    private static JobListItem Item(JobIndexEntry entry, SegmentationStatus status)
+    {
+        var view = Routes.SegmentationView.From(status);
+        return new JobListItem(entry.SegmentationId, entry.ModelId, view.Status, view.Stage, view.Progress, entry.Client, entry.CreatedAt,
+            status.UpdatedAt, status.ErrorCode);
     }
 
     /// <summary>Refuses a job when every replica of the model is at its limit (the grain would only queue it).</summary>

@@ -25,8 +25,15 @@ public static class ApiErrors
 
     private static readonly JsonSerializerOptions Json = new();
 
+    /// <summary>Where the title of the error a request was answered with is kept (the audit record's outcome).</summary>
+    private const string TitleItem = "InnerEye.ErrorTitle";
+
+    public static string? TitleOf(HttpContext context) => context?.Items[TitleItem] as string;
+
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, string? extraDetails = null)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[TitleItem] = title;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new Body(CodeName(status), status, title, detail, extraDetails), Json);
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType(context.Request);

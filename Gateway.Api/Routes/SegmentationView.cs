@@ -16,6 +16,9 @@ public sealed record SegmentationView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<StageTime> Stages)
 {
+    /// <summary>The client (API key name, <c>default</c> for the secret) that submitted the job; null for a job DICOMweb started.</summary>
+    public string? Client { get; init; }
+
     /// <summary>For a job that DICOMweb started: the study, the series of each channel and the rule; absent otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public DicomWebOriginView? Origin { get; init; }
@@ -48,6 +51,7 @@ public sealed record SegmentationView(
             s.State == JobState.Running ? s.Progress : 0,
             s.ErrorCode is null ? null : new SegmentationError(s.ErrorCode, s.ErrorDetail ?? ""), s.CreatedAt, s.UpdatedAt, s.Stages)
         {
+            Client = s.Client,
             Origin = s.Origin is { } o
                 ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations, [.. o.DeliveredFormats.Select(ResultArtifacts.Name)])
                 : null,

@@ -8,7 +8,8 @@ namespace InnerEye.Gateway.Api.Security;
 /// Every route needs the <c>API_AUTH_SECRET</c> header except <c>/ping</c>, <c>/</c> and <c>/health/*</c>:
 /// missing → 401, wrong → 403 (the InnerEye gateway stops itself on 403). The dashboard, opened in a browser that
 /// cannot add headers, and DICOMweb clients (Orthanc, viewers), which send HTTP Basic credentials, may give the secret as
-/// the password of HTTP Basic authentication on every route. Any of the named keys (<see cref="ApiKeyRing"/>) is as good
+/// the password of HTTP Basic authentication on every route; a 401 on the dashboard, the web pages (<c>/ui</c>) and DICOMweb
+/// asks for it (<c>WWW-Authenticate: Basic</c>). Any of the named keys (<see cref="ApiKeyRing"/>) is as good
 /// as the secret; the request then carries the key's client name.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
@@ -26,6 +27,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
         if (given is null)
         {
             if (dashboard) context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye dashboard\", charset=\"UTF-8\"";
+            else if (context.Request.Path.StartsWithSegments("/ui"))
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye\", charset=\"UTF-8\"";
             else if (context.Request.Path.StartsWithSegments("/dicomweb"))
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"InnerEye DICOMweb\", charset=\"UTF-8\"";
             await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "NoAuthenticationInformation",

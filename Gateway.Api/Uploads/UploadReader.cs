@@ -22,6 +22,7 @@ public static class UploadReader
             size.MaxRequestBodySize = null;
 
         var body = new LimitedReadStream(request.Body, limit);
+        Audit.AuditScope.Of(request.HttpContext).Body = body;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
             !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return body;

@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,12 +25,15 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
     private readonly TimeSpan _reminderPeriod;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryGrain> _logger;
+    private readonly IAuditLog _audit;
     private IGrainTimer? _timer;
     private bool _attempting;
 
     public DeliveryGrain([PersistentState("delivery", "jobs")] IPersistentState<DeliveryJobState> state, IArtifactStore store, StowClient client,
-        IOptions<DicomWebOptions> options, IOptions<SegmentationOptions> segmentation, TimeProvider time, ILogger<DeliveryGrain> logger)
+        IOptions<DicomWebOptions> options, IOptions<SegmentationOptions> segmentation, TimeProvider time, ILogger<DeliveryGrain> logger,
+        IAuditLog audit)
     {
+        _audit = audit;
         _state = state;
         _store = store;
         _client = client;
@@ -142,6 +146,12 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
                     break;
             }
             await _state.WriteStateAsync(CancellationToken.None);
+            if (Delivery.State != DeliveryState.Pending)
+            {
+                var (modelId, version) = AuditModel.Split(request.ModelId);
+                _audit.Write(new AuditRecord(now, null, AuditActions.Delivery, null, null, modelId, version, request.SegmentationId,
+                    request.StudyHash, null, Delivery.State == DeliveryState.Delivered ? AuditActions.Ok : $"failed: {request.Destination}"));
+            }
             await ReportAsync();
             if (Delivery.State == DeliveryState.Pending) ArmTimer();
             else

@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.DicomWeb;
 using InnerEye.Grains.Storage;
 using InnerEye.Inference;
@@ -33,6 +34,9 @@ public static class InnerEyeSiloExtensions
         settings.Permissions.EnsureFolder(settings.StoragePath);
         builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
         builder.Services.AddSingleton(Options.Create(settings.Storage));
+        var audit = AuditOptions.FromConfiguration(configuration);
+        builder.Services.AddInnerEyeAudit(audit, settings.StoragePath, settings.Permissions,
+            audit.SiloWriterName(ClusterSettings.FromConfiguration(configuration).SiloName));
         builder.Services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding")).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DecodingOptions>, DecodingOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);

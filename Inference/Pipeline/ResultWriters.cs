@@ -1,11 +1,12 @@
 using InnerEye.Imaging.Nifti;
+using InnerEye.Imaging.Preview;
 using InnerEye.Imaging.Seg;
 
 namespace InnerEye.Inference;
 
 /// <summary>
 /// The forms of a segmentation besides the RT Structure Set, written from the result while its volume is in memory:
-/// DICOM Segmentation (BINARY or label map) and the label volume as NIfTI-1.
+/// DICOM Segmentation (BINARY or label map), the label volume as NIfTI-1, and a preview image (PNG).
 /// </summary>
 public static class ResultWriters
 {
@@ -41,5 +42,17 @@ public static class ResultWriters
         ArgumentNullException.ThrowIfNull(model);
         var v = result.Reference.Volume;
         return NiftiImage.Labels(result.Labels, [v.SizeX, v.SizeY, v.SizeZ], v.Spacing, v.Origin, v.Direction, $"{model.FullId} labels");
+    }
+
+    /// <summary>
+    /// The preview PNG: the reference volume in three cuts with each structure's outline in the model's colour for it
+    /// (the colours the RT Structure Set and the SEG are written with).
+    /// </summary>
+    public static PreviewImage Preview(SegmentationResult result, ModelConfig model, int maxPanelPixels = PreviewRenderer.DefaultMaxPanelPixels)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(model);
+        var colours = model.Structures.Select(s => new PreviewColour(s.R, s.G, s.B)).ToList();
+        return PreviewRenderer.Render(result.Reference.Volume, result.Reference.Modality, result.Labels, colours, maxPanelPixels);
     }
 }

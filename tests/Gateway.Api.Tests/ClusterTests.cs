@@ -44,9 +44,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    private Task<ServerProcess> StartSiloAsync(string role, string name, int metricsPort = 0)
+    private Task<ServerProcess> StartSiloAsync(string role, string name, string? retention = null, int metricsPort = 0)
     {
         var env = Common();
+        if (retention is not null) env["Segmentation__RetentionPeriod"] = retention;
         env["Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture);
         env["Silo__Role"] = role;
         env["Cluster__SiloName"] = name;
@@ -114,6 +115,59 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             var response = await client.GetAsync($"/v1/model/results/{id}");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{id}: {response.StatusCode}");
             HttpAssertions.AssertSingleEntryRtZip(await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [SkippableFact]
+    public async Task TheJobListAndTheAuditTrailWorkAcrossTheCluster()
+    {
+        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        var gpu = await StartSiloAsync("gpu", "gpu-0", retention: "00:01:00");
+        var cpu = await StartSiloAsync("cpu", "cpu-0", retention: "00:01:00");
+        var gateway = await StartGatewayAsync();
+        try
+        {
+            using var client = Client(gateway);
+            var ids = new List<string>();
+            for (var i = 0; i < 3; i++) ids.Add(await SubmitAsync(client, Phantoms.Zip(seed: 31 + i)));
+            await AllCompleteOnceAsync(client, ids, TimeSpan.FromMinutes(3));
+
+            // The index lives in Redis grain state; the listing reads it through the front end, a client of the cluster.
+            var newestFirst = Enumerable.Reverse(ids).ToList();
+            Assert.Equal(newestFirst, await Audit.JobListTests.AllPagesAsync(client, "?model=PassThroughModel", 2));
+            Assert.Equal(newestFirst, await Audit.JobListTests.WaitListedAsync(client, $"?state=completed&model={Model}", newestFirst));
+            Assert.Empty(await Audit.JobListTests.AllPagesAsync(client, "?state=queued", 10));
+            var item = (await Audit.JobListTests.ListAsync(client, "?limit=1")).GetProperty("items")[0];
+            Assert.Equal(("default", 100), (item.GetProperty("client").GetString(), item.GetProperty("progress").GetInt32()));
+
+            // The front end's records are in <day>.jsonl; the retention deletions, made on the job silo, in its own file.
+            var data = _dir.Combine("shared");
+            foreach (var id in ids)
+                Assert.Contains(AuditTrail.Of(data, id), r => r.Action == "submit" && r.Client == "default" && r.Status == 201);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (ids.Any(id => !AuditTrail.Of(data, id).Any(r => r.Action == "retention-delete")) && DateTime.UtcNow < deadline)
+                await Task.Delay(1000);
+            var siloFile = Path.Combine(AuditTrail.Folder(data), $"{DateTime.UtcNow:yyyy-MM-dd}.cpu-0.jsonl");
+            Assert.True(File.Exists(siloFile), string.Join(", ", Directory.EnumerateFiles(AuditTrail.Folder(data))));
+            foreach (var id in ids)
+            {
+                var deletion = Assert.Single(Grains.Audit.AuditRecordJson.ReadFolder(AuditTrail.Folder(data)),
+                    r => r.SegmentationId == id && r.Action == "retention-delete");
+                Assert.Null(deletion.Client);
+            }
+            Assert.Empty(await Audit.JobListTests.AllPagesAsync(client, "?model=PassThroughModel", 10));
+        }
+        catch
+        {
+            output.WriteLine("--- gateway ---\n" + gateway.Output);
+            output.WriteLine("--- cpu silo ---\n" + cpu.Output);
+            throw;
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+            await gpu.DisposeAsync();
+            await cpu.DisposeAsync();
         }
     }
 
@@ -206,8 +260,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
     {
         if (!ExternalProcess.Available(RedisServer.Program)) return;
         var ports = new[] { FreePorts.Next(), FreePorts.Next(), FreePorts.Next() };
-        await using var gpu = await StartSiloAsync("gpu", "gpu-0", ports[0]);
-        await using var cpu = await StartSiloAsync("cpu", "cpu-0", ports[1]);
+        await using var gpu = await StartSiloAsync("gpu", "gpu-0", metricsPort: ports[0]);
+        await using var cpu = await StartSiloAsync("cpu", "cpu-0", metricsPort: ports[1]);
         await using var gateway = await StartGatewayAsync(ports[2]);
         using var client = Client(gateway);
 

@@ -135,6 +135,8 @@ public sealed class ClusterFailureTests
         await grains.Segmentation(id).Submit(new SubmitSegmentation(ModelId, input));
         var done = await grains.WaitTerminalAsync(id);
         Assert.True(done.State == JobState.Completed, done.ToString());
+        var preview = ResultArtifacts.PreviewOf(done.Result!);
+        Assert.True(grains.Store.Exists(preview));
 
         // The retention reminder is due at once; the in-memory reminder service delivers its first tick within about a
         // minute.
@@ -142,5 +144,6 @@ public sealed class ClusterFailureTests
         while (await grains.Segmentation(id).GetStatus() is not null && DateTime.UtcNow < deadline) await Task.Delay(200);
         Assert.Null(await grains.Segmentation(id).GetStatus());
         Assert.False(grains.Store.Exists(done.Result!));
+        Assert.False(grains.Store.Exists(preview));
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using InnerEye.Grains.Audit;
+using InnerEye.Grains.Storage;
 using InnerEye.Grains.Telemetry;
 
 namespace InnerEye.Grains.Tests.DicomWeb;
@@ -9,7 +11,7 @@ namespace InnerEye.Grains.Tests.DicomWeb;
 [Trait("Category", "Cluster")]
 public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
 {
-    private async Task<DeliveryStatus> DeliverAsync(int seed, string rule)
+    private async Task<(string Id, DeliveryStatus Delivery)> DeliverAsync(int seed, string rule)
     {
         var slices = fixture.PhantomSlices(seed);
         await fixture.ReceiveAsync(slices, rule);
@@ -18,13 +20,27 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
         Assert.Equal(JobState.Completed, done.State);
         var delivery = Assert.Single(done.Deliveries!);
         Assert.Equal(rule, delivery.Destination);
-        return delivery;
+        return (id, delivery);
+    }
+
+    /// <summary>The one audit record of the delivery's end (none for each retry), with the study's keyed hash, never its UID.</summary>
+    private AuditRecord DeliveryRecord(string id, int seed)
+    {
+        var record = Assert.Single(AuditRecordJson.ReadFolder(fixture.Grains.AuditFolder),
+            r => r.SegmentationId == id && r.Action == AuditActions.Delivery);
+        var study = IntakeClusterFixture.Attributes(fixture.PhantomSlices(seed)[0], "x").StudyInstanceUid;
+        Assert.Equal(StudyHasher.Load(null, fixture.Grains.AuditFolder, StoragePermissions.Default).Hash(study), record.StudyHash);
+        Assert.Equal((null, null, null, "PassThroughModel"), (record.Client, record.Route, record.Status, record.ModelId));
+        Assert.DoesNotContain(study, string.Join("\n", Directory.EnumerateFiles(fixture.Grains.AuditFolder, "*.jsonl").Select(File.ReadAllText)),
+            StringComparison.Ordinal);
+        return record;
     }
 
     [Fact]
     public async Task ARefusalFailsTheDeliveryAtOnce()
     {
-        var delivery = await DeliverAsync(seed: 201, "refusing");
+        var (id, delivery) = await DeliverAsync(seed: 201, "refusing");
+        Assert.Equal("failed: refusing", DeliveryRecord(id, 201).Outcome);
         Assert.Equal(DeliveryState.Failed, delivery.State);
         Assert.Equal(1, delivery.Attempts);
         Assert.Equal("HTTP 400: The study is closed.", delivery.LastError);
@@ -51,7 +67,8 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
         });
         listener.Start();
 
-        var delivery = await DeliverAsync(seed: 202, "flaky");
+        var (id, delivery) = await DeliverAsync(seed: 202, "flaky");
+        Assert.Equal(AuditActions.Ok, DeliveryRecord(id, 202).Outcome);
         Assert.Equal(DeliveryState.Delivered, delivery.State);
         Assert.Equal(3, delivery.Attempts);
         Assert.Null(delivery.LastError);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InnerEye.Grains.Audit;
 using InnerEye.Grains.DicomWeb;
 using InnerEye.Imaging.Phantoms;
 using InnerEye.Imaging.Tests.Support;
@@ -89,6 +90,8 @@ public sealed class GrainCluster : IAsyncDisposable
             sb.Services.AddSingleton(catalog);
             sb.Services.AddSingleton<Artifacts.IArtifactStore>(Store);
             sb.Services.AddDicomWebIntake(configuration);
+            var audit = new AuditOptions();
+            sb.Services.AddInnerEyeAudit(audit, _dir.Path, Storage.StoragePermissions.Default, audit.SiloWriterName(silo.SiloName));
             sb.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -106,6 +109,9 @@ public sealed class GrainCluster : IAsyncDisposable
     public CountingArtifactStore Store { get; }
 
     public ModelConfig Model { get; }
+
+    /// <summary>Where the silos write their audit trail (one file a day and silo).</summary>
+    public string AuditFolder => Path.Combine(_dir.Path, "audit");
 
     public IClusterClient Client => Cluster.Client;
 

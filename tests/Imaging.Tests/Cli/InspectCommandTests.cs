@@ -101,7 +101,7 @@ public class InspectCommandTests
     public void MissingPathAndBadUsage()
     {
         Assert.Equal(2, Run("inspect", "/nonexistent/upload.zip").Exit);
-        Assert.Equal(CommandLine.Usage, Run("inspect").Exit);
-        Assert.Equal(CommandLine.Usage, Run("frobnicate").Exit);
+        Assert.Equal(ExitCodes.InputProblem, Run("inspect").Exit);
+        Assert.Equal(ExitCodes.InputProblem, Run("frobnicate").Exit);
     }
 }

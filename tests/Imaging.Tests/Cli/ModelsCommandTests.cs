@@ -65,8 +65,6 @@ public sealed class ModelsCommandTests
     }
 
     [SkippableTheory]
-    [InlineData("models")]
-    [InlineData("models", "export")]
     [InlineData("models", "import-nnunet")]
     [InlineData("models", "import-nnunet", "FOLDER", "--out", "DIR")]
     [InlineData("models", "import-nnunet", "FOLDER", "--id", "X")]
@@ -79,20 +77,40 @@ public sealed class ModelsCommandTests
     [InlineData("models", "import-nnunet", "FOLDER", "--id", "X/Y", "--out", "DIR")]
     [InlineData("models", "import-nnunet", "FOLDER", "--id", "X", "--out", "DIR", "--no-mirroring", "--mirror-axes", "0")]
     [InlineData("models", "import-nnunet", "FOLDER", "--id", "X", "--out", "DIR", "--mirror-axes", "0,3")]
-    public void UsageErrorsExit64WithTheUsage(params string[] args)
+    public void UsageErrorsExitTwoWithTheUsage(params string[] args)
     {
         var (exit, stdout, stderr) = Run(args);
 
-        Assert.Equal(CommandLine.Usage, exit);
+        Assert.Equal(ExitCodes.InputProblem, exit);
         Assert.Equal("", stdout);
-        Assert.Contains("usage: innereye models import-nnunet", stderr);
+        Assert.Contains("usage: innereye models import-nnunet FOLDER --id ID --out DIR [options]", stderr);
+    }
+
+    [SkippableTheory]
+    [InlineData("models")]
+    [InlineData("models", "export")]
+    public void AMissingOrUnknownSubcommandExitsTwoNamingTheSubcommands(params string[] args)
+    {
+        var (exit, stdout, stderr) = Run(args);
+
+        Assert.Equal(ExitCodes.InputProblem, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("usage: innereye models <import-nnunet|list|check>", stderr);
     }
 
     [SkippableFact]
-    public void TheHelpListsTheModelsCommand()
+    public void TheHelpListsTheModelsCommands()
     {
-        var (_, stdout, _) = Run("--help");
+        var (exit, stdout, _) = Run("models", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("import-nnunet <FOLDER>", stdout);
+        Assert.Contains("list <DIR>", stdout);
+        Assert.Contains("check <DIR>", stdout);
 
-        Assert.Contains("models import-nnunet FOLDER --id ID --out DIR", stdout);
+        (exit, stdout, _) = Run("models", "import-nnunet", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("--id <ID> (REQUIRED)", stdout);
+        Assert.Contains("--folds <0,1,…|all>", stdout);
+        Assert.Contains("--no-mirroring", stdout);
     }
 }

@@ -35,7 +35,7 @@ public sealed class PhantomFixture : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = PhantomCommand.RunAsync(args, stdout, stderr).GetAwaiter().GetResult();
+        var exit = CommandLine.RunAsync(["phantom", .. args], stdout, stderr).GetAwaiter().GetResult();
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using InnerEye.Cli;
 using InnerEye.Imaging.Dicom;
 using InnerEye.Imaging.Nifti;
 using InnerEye.Imaging.Phantoms;
@@ -243,8 +244,8 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
     }
 
     [SkippableTheory]
-    [InlineData("missing --seed", "--out", "X")]
-    [InlineData("missing --out", "--seed", "1")]
+    [InlineData("Option '--seed' is required", "--out", "X")]
+    [InlineData("Option '--out' is required", "--seed", "1")]
     [InlineData("not a whole number", "--seed", "1.5", "--out", "X")]
     [InlineData("out of range", "--seed", "-1", "--out", "X")]
     [InlineData("out of range", "--seed", "1", "--out", "X", "--rows", "15")]
@@ -257,15 +258,15 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
     [InlineData("out of range", "--seed", "1", "--out", "X", "--spacing", "1,1,10.5")]
     [InlineData("not a number", "--seed", "1", "--out", "X", "--spacing", "1,x,1")]
     [InlineData("not a number", "--seed", "1", "--out", "X", "--spacing", "1,NaN,1")]
-    [InlineData("needs a value", "--seed", "1", "--out")]
-    [InlineData("unknown argument", "--seed", "1", "--out", "X", "--bogus")]
-    [InlineData("given twice", "--seed", "1", "--seed", "2", "--out", "X")]
+    [InlineData("Required argument missing for option: '--out'", "--seed", "1", "--out")]
+    [InlineData("Unrecognized command or argument '--bogus'", "--seed", "1", "--out", "X", "--bogus")]
+    [InlineData("'--seed' expects a single argument but 2 were provided", "--seed", "1", "--seed", "2", "--out", "X")]
     public void Cli_RejectsBadArguments_WithUsage(string message, params string[] args)
     {
         var (exit, stdout, stderr) = PhantomFixture.Run(args);
-        Assert.Equal(64, exit);
+        Assert.Equal(ExitCodes.InputProblem, exit);
         Assert.Contains(message, stderr);
-        Assert.Contains("usage: innereye phantom", stderr);
+        Assert.Contains("usage: innereye phantom --seed N --out DIR [options]", stderr);
         Assert.Empty(stdout);
         Assert.False(Directory.Exists("X"));
     }

@@ -45,10 +45,10 @@ public sealed class SegCommandTests(SegFixture fixture) : IClassFixture<SegFixtu
     {
         var stderr = new StringWriter();
         var exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg-form", "labelmap"], new StringWriter(), stderr);
-        Assert.Equal(CommandLine.Usage, exit);
+        Assert.Equal(ExitCodes.InputProblem, exit);
         Assert.Contains("--seg-form needs --seg", stderr.ToString());
         exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg", "s.dcm", "--seg-form", "fractional"], new StringWriter(), stderr);
-        Assert.Equal(CommandLine.Usage, exit);
+        Assert.Equal(ExitCodes.InputProblem, exit);
     }
 
     private static string Config(string structure) => File.ReadAllText(Path.Combine(ModelsFolder, "PassThroughModel.json"))
