@@ -187,7 +187,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: the preview could not be written.", job.SegmentationId);
+            LogPreviewFailed(_logger, e, job.SegmentationId);
         }
     }
 
@@ -314,4 +314,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the {Format} result could not be written.")]
     private static partial void LogFormatFailed(ILogger logger, Exception exception, string id, string format);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the preview could not be written.")]
+    private static partial void LogPreviewFailed(ILogger logger, Exception exception, string id);
 }

@@ -305,7 +305,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id} could not be added to the job index; trying again later.", Id);
+            LogIndexAddFailed(_logger, e, Id);
         }
     }
 
@@ -319,7 +319,7 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: the job index could not be told its state {State}.", Id, Job.State);
+            LogIndexUpdateFailed(_logger, e, Id, Job.State);
         }
     }
 
@@ -558,4 +558,10 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} {State} {Code}.")]
     private static partial void LogEnded(ILogger logger, string id, JobState state, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} could not be added to the job index; trying again later.")]
+    private static partial void LogIndexAddFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the job index could not be told its state {State}.")]
+    private static partial void LogIndexUpdateFailed(ILogger logger, Exception exception, string id, JobState state);
 }
