@@ -48,7 +48,8 @@ public sealed record CompletedSeries(
     [property: Id(1)] int RouteIndex,
     [property: Id(2)] string Channel,
     [property: Id(3)] IReadOnlyList<ArtifactRef> Instances,
-    [property: Id(4)] int Round);
+    [property: Id(4)] int Round,
+    [property: Id(5)] string? StudyInstanceUid = null);
 
 /// <summary>
 /// Where a segmentation that DICOMweb started came from: the study, the series feeding each model channel, the

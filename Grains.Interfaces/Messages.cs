@@ -56,7 +56,8 @@ public sealed record SegmentationStatus(
 
 /// <summary>
 /// One run of a model over an upload. <see cref="SegmentationId"/> and <see cref="Attempt"/> name the run (progress is
-/// reported to that segmentation grain); the RT Structure Set is written to <see cref="ResultKey"/>.
+/// reported to that segmentation grain); the RT Structure Set is written to <see cref="ResultKey"/>. <see cref="TraceParent"/>
+/// is the W3C traceparent of the job's activity, the parent of the run's stage activities.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("InnerEye.ModelJob")]
 public sealed record ModelJob(
@@ -64,7 +65,8 @@ public sealed record ModelJob(
     [property: Id(1)] int Attempt,
     [property: Id(2)] string ModelId,
     [property: Id(3)] ArtifactRef Input,
-    [property: Id(4)] string ResultKey);
+    [property: Id(4)] string ResultKey,
+    [property: Id(5)] string? TraceParent = null);
 
 /// <summary>
 /// The outcome of a <see cref="ModelJob"/>: the RT Structure Set, or a permanent input error (an Imaging or Inference

@@ -8,7 +8,7 @@ namespace InnerEye.Grains;
 /// idle). Calls are served one at a time. Holds no state worth keeping: a new activation starts from fresh loads.
 /// </summary>
 [JobPlacementFilter]
-public sealed class ModelDispatcherGrain(ILogger<ModelDispatcherGrain> logger) : Grain, IModelDispatcherGrain
+public sealed partial class ModelDispatcherGrain(ILogger<ModelDispatcherGrain> logger) : Grain, IModelDispatcherGrain
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(10);
@@ -41,11 +41,14 @@ public sealed class ModelDispatcherGrain(ILogger<ModelDispatcherGrain> logger) :
             }
             catch (Exception e)
             {
-                logger.LogInformation("Replica {Replica} of {Model} did not report its load: {Error}", i, model, e.Message);
+                LogNoLoad(logger, i, model, e.Message);
                 return int.MaxValue / 2; // unreachable: last choice
             }
         }));
         _handedOut = new int[replicas];
         _refreshed = DateTime.UtcNow;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replica {Replica} of {Model} did not report its load: {Error}")]
+    private static partial void LogNoLoad(ILogger logger, int replica, string model, string error);
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.Audit;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Nifti;
 using InnerEye.Imaging.Seg;
@@ -24,7 +26,7 @@ namespace InnerEye.Grains;
 [Immovable]
 [GpuPlacementFilter]
 [ReplicaSpreadPlacement]
-public sealed class ModelGrain : Grain, IModelGrain
+public sealed partial class ModelGrain : Grain, IModelGrain
 {
     private readonly ModelCatalog _catalog;
     private readonly Segmenter _segmenter;
@@ -38,6 +40,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private int _waiting;
     private int _running;
     private int _completed;
+    private IDisposable? _gauges;
 
     private static readonly TimeSpan ProgressDrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -53,6 +56,18 @@ public sealed class ModelGrain : Grain, IModelGrain
         _logger = logger;
         _network = new SemaphoreSlim(_options.Capacity);
         _decode = new SemaphoreSlim(_options.DecodeAhead);
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _gauges = InnerEyeMetrics.TrackReplica(this.GetPrimaryKeyString(), () => Volatile.Read(ref _waiting), () => Volatile.Read(ref _running));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _gauges?.Dispose();
+        return Task.CompletedTask;
     }
 
     public Task<ModelGrainLoad> GetLoad() => Task.FromResult(Load());
@@ -84,8 +99,13 @@ public sealed class ModelGrain : Grain, IModelGrain
 
     private async Task<ModelJobResult> RunJobAsync(ModelJob job, CancellationToken ct)
     {
+        using var scope = LogScopes.Segmentation(_logger, job.SegmentationId);
         var sender = new ProgressSender(GrainFactory.GetGrain<ISegmentationGrain>(job.SegmentationId), job.Attempt, TaskScheduler.Current);
-        IProgress<PipelineProgress> progress = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
+        IProgress<PipelineProgress> paced = _options.StagePause > TimeSpan.Zero ? new StagePauseProgress(sender, _options.StagePause, ct) : sender;
+        var parent = job.TraceParent is not null && ActivityContext.TryParse(job.TraceParent, null, out var context) ? context
+            : Activity.Current?.Context ?? default;
+        var stages = new StageTelemetry(paced, job.ModelId, parent, TimeProvider.System);
+        IProgress<PipelineProgress> progress = stages;
         try
         {
             var model = _catalog.Find(job.ModelId);
@@ -94,23 +114,27 @@ public sealed class ModelGrain : Grain, IModelGrain
             using var rt = new MemoryStream();
             var outcome = await _segmenter.RunAsync(_store.LocalPath(job.Input), model, rt, job.ModelId, null, JobGates(), progress, ct);
             rt.Position = 0;
+            var writeStart = TimeProvider.System.GetUtcNow();
             await WriteOtherFormatsAsync(job, outcome.Segmentation, model, ct);
             if (_options.Preview) await WritePreviewAsync(job, outcome.Segmentation, model, ct);
             await sender.DrainAsync(ProgressDrainTimeout);
             // A result already there was written by an earlier attempt of this job (the stages are pure functions of
             // the upload): it stands, so the job's result is written once.
             if (!await _store.PutIfAbsentAsync(job.ResultKey, rt, ct))
-            {
-                _logger.LogInformation("Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.", job.ResultKey,
-                    job.SegmentationId, job.Attempt);
-            }
-
+                LogResultKept(_logger, job.ResultKey, job.SegmentationId, job.Attempt);
+            stages.Record("write", writeStart);
             Interlocked.Increment(ref _completed);
             return ModelJobResult.Success(new ArtifactRef(job.ResultKey), _hasher.HashOrNull(outcome.Segmentation.Reference.StudyInstanceUid));
         }
         catch (Exception e) when (Permanent(e) is { } failure)
         {
+            stages.Fail(failure.ErrorCode ?? FailureCodes.Unknown);
             return failure;
+        }
+        catch (Exception e)
+        {
+            stages.Fail(e is OperationCanceledException ? "Cancelled" : e.GetType().Name);
+            throw;
         }
     }
 
@@ -138,12 +162,12 @@ public sealed class ModelGrain : Grain, IModelGrain
             }
             catch (SegmentOverlapException e)
             {
-                _logger.LogInformation("Segmentation {Id}: no {Format} result ({Message}).", job.SegmentationId, ResultArtifacts.Name(format), e.Message);
+                LogFormatSkipped(_logger, job.SegmentationId, ResultArtifacts.Name(format), e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The RT Structure Set is the job's result; a form that cannot be written is missing, not a failed job.
-                _logger.LogWarning(e, "Segmentation {Id}: the {Format} result could not be written.", job.SegmentationId, ResultArtifacts.Name(format));
+                LogFormatFailed(_logger, e, job.SegmentationId, ResultArtifacts.Name(format));
             }
         }
     }
@@ -163,7 +187,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: the preview could not be written.", job.SegmentationId);
+            LogPreviewFailed(_logger, e, job.SegmentationId);
         }
     }
 
@@ -281,4 +305,16 @@ public sealed class ModelGrain : Grain, IModelGrain
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Result {Key} of {Segmentation} already written; attempt {Attempt} keeps it.")]
+    private static partial void LogResultKept(ILogger logger, string key, string segmentation, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: no {Format} result ({Message}).")]
+    private static partial void LogFormatSkipped(ILogger logger, string id, string format, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the {Format} result could not be written.")]
+    private static partial void LogFormatFailed(ILogger logger, Exception exception, string id, string format);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the preview could not be written.")]
+    private static partial void LogPreviewFailed(ILogger logger, Exception exception, string id);
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.Audit;
 using InnerEye.Grains.Storage;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +26,7 @@ namespace InnerEye.Grains;
 /// </para>
 /// </summary>
 [JobPlacementFilter]
-public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
+public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 {
     public const string RedriveReminder = "redrive";
     public const string RetentionReminder = "retention";
@@ -75,9 +77,10 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        using var scope = LogScopes.Segmentation(_logger, Id);
         if (_run is { } run && !Job.IsTerminal)
         {
-            _logger.LogInformation("Segmentation {Id} hands its run back ({Reason}).", Id, reason.Description);
+            LogHandedBack(_logger, Id, reason.Description);
             run.Cancel();
         }
         return Task.CompletedTask;
@@ -87,6 +90,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelId);
+        using var scope = LogScopes.Segmentation(_logger, Id);
         ArgumentNullException.ThrowIfNull(request.Input);
         if (Job.Submitted)
         {
@@ -114,7 +118,9 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.CreatedAt = now;
         Job.UpdatedAt = now;
         Job.Stages = [new StageTime("queued", now)];
+        Job.TraceParent = InnerEyeTracing.CurrentTraceParent();
         await PersistAsync();
+        InnerEyeMetrics.JobSubmitted(request.ModelId);
         // The run is scheduled before the reminder is registered, so that a failed registration still leaves a job that
         // runs, ends and expires rather than a Queued state nothing would ever pick up.
         ScheduleRun();
@@ -132,6 +138,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     {
         if (!Job.Submitted) return null;
         if (Job.IsTerminal) return Status();
+        using var scope = LogScopes.Segmentation(_logger, Id);
         await EndAsync(JobState.Cancelled, null, null, null);
         _run?.Cancel();
         return Status();
@@ -142,6 +149,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         if (!Job.Submitted || Job.IsTerminal || attempt != Job.Attempts) return;
         var now = _time.GetUtcNow();
         var changed = Job.State != JobState.Running || Job.Stage != stage;
+        if (Job.State == JobState.Queued && Job.Stages.LastOrDefault(s => s.Stage == "queued") is { } queued)
+            InnerEyeMetrics.StageTime(Job.ModelId!, "queue", now - queued.At);
         if (Job.Stage != stage)
         {
             Job.Stage = stage;
@@ -157,6 +166,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        using var scope = LogScopes.Segmentation(_logger, Id);
         if (!Job.Submitted)
         {
             // A tick of an expired job's reminder: nothing to keep this activation for.
@@ -223,7 +233,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: its deliveries could not all be started; trying again.", Id);
+            LogDeliveriesNotStarted(_logger, e, Id);
             return;
         }
         Job.DeliveriesStarted = true;
@@ -242,7 +252,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogDebug(e, "Segmentation {Id}: a delivery's status could not be read.", Id);
+                LogDeliveryUnread(_logger, e, Id);
             }
         }
     }
@@ -276,7 +286,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         await UnregisterAsync(RetentionReminder);
         await UnregisterAsync(RedriveReminder);
-        _logger.LogInformation("Segmentation {Id} expired; its result and state are removed.", Id);
+        LogExpired(_logger, Id);
         DeactivateOnIdle();
     }
 
@@ -306,7 +316,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id} could not be added to the job index; trying again later.", Id);
+            LogIndexAddFailed(_logger, e, Id);
         }
     }
 
@@ -320,7 +330,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Segmentation {Id}: the job index could not be told its state {State}.", Id, Job.State);
+            LogIndexUpdateFailed(_logger, e, Id, Job.State);
         }
     }
 
@@ -340,8 +350,12 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
     private async Task RunAsync(CancellationToken timerToken)
     {
         if (_run is not null || !Job.Submitted || Job.IsTerminal) return;
+        using var scope = LogScopes.Segmentation(_logger, Id);
         using var run = new CancellationTokenSource();
         _run = run;
+        // The job's activity, under the submitting request's trace: the model calls and their stages are its children.
+        using var activity = InnerEyeTracing.StartWithParent(InnerEyeTracing.JobActivity, Job.TraceParent);
+        activity?.SetTag("innereye.segmentation_id", Id).SetTag("innereye.model", Job.ModelId);
         DateTimeOffset? waitingSince = null;
         var waitDelay = _options.RetryDelay;
         try
@@ -360,7 +374,8 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 Job.UpdatedAt = _time.GetUtcNow();
                 await PersistAsync();
                 if (attempt > 1) await UpdateIndexAsync();
-                var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm");
+                var job = new ModelJob(Id, attempt, Job.ModelId!, Job.Input!, $"{_options.ResultPrefix}/{Id}.dcm",
+                    activity?.Id ?? Job.TraceParent);
                 ModelJobResult result;
                 try
                 {
@@ -373,7 +388,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                 }
                 catch (ReplicaBusyException e)
                 {
-                    _logger.LogInformation("Segmentation {Id}: {Message} Asking again.", Id, e.Message);
+                    LogBusy(_logger, Id, e.Message);
                     await Task.Delay(_options.BusyRetryDelay, run.Token);
                     continue;
                 }
@@ -396,7 +411,7 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                                 $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: {e.GetType().Name}: {e.Message}");
                             return;
                         }
-                        _logger.LogInformation("Segmentation {Id}: no replica of {Model} reachable ({Error}); waiting.", Id, Job.ModelId, e.Message);
+                        LogWaitingForReplica(_logger, Id, Job.ModelId!, e.Message);
                         await Task.Delay(waitDelay, run.Token);
                         waitDelay = TimeSpan.FromTicks(Math.Min(waitDelay.Ticks * 2, MaxWaitDelay.Ticks));
                         continue;
@@ -406,12 +421,12 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
                     Job.TransientFailures++;
                     if (Job.TransientFailures > _options.MaxTransientRetries)
                     {
-                        _logger.LogWarning(e, "Segmentation {Id} failed after {Count} transient faults.", Id, Job.TransientFailures);
+                        LogTransientFaultsExhausted(_logger, e, Id, Job.TransientFailures);
                         await EndAsync(JobState.Failed, null, FailureCodes.TransientFaultsExhausted,
                             $"The job failed {Job.TransientFailures} times with transient faults; the last: {e.GetType().Name}: {e.Message}");
                         return;
                     }
-                    _logger.LogWarning(e, "Segmentation {Id} attempt {Attempt} hit a transient fault; retrying.", Id, attempt);
+                    LogTransientFault(_logger, e, Id, attempt);
                     await PersistAsync();
                     await Task.Delay(_options.RetryDelay, run.Token);
                     continue;
@@ -461,11 +476,30 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
         Job.UpdatedAt = now;
         Job.Stages.Add(new StageTime(state.ToString().ToLowerInvariant(), now));
         await PersistAsync();
-        _logger.LogInformation("Segmentation {Id} {State} {Code}.", Id, state, code);
+        CountEnd(state, code);
+        LogEnded(_logger, Id, state, code);
         if (!KeepsUpload) await DeleteInputAsync();
         await SwitchToRetentionAsync();
         await UpdateIndexAsync();
         await StartDeliveriesAsync();
+    }
+
+    private void CountEnd(JobState state, string? code)
+    {
+        var model = Job.ModelId!;
+        switch (state)
+        {
+            case JobState.Completed:
+                InnerEyeMetrics.JobCompleted(model);
+                break;
+            case JobState.Failed:
+                InnerEyeMetrics.JobFailed(model, code ?? FailureCodes.Unknown);
+                Activity.Current?.SetStatus(ActivityStatusCode.Error, code);
+                break;
+            default:
+                InnerEyeMetrics.JobCancelled(model);
+                break;
+        }
     }
 
     /// <summary>An ended job's upload stays only when it did not complete and failed uploads are kept for debugging.</summary>
@@ -520,4 +554,37 @@ public sealed class SegmentationGrain : Grain, ISegmentationGrain, IRemindable
             _writeLock.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} hands its run back ({Reason}).")]
+    private static partial void LogHandedBack(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: its deliveries could not all be started; trying again.")]
+    private static partial void LogDeliveriesNotStarted(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Segmentation {Id}: a delivery's status could not be read.")]
+    private static partial void LogDeliveryUnread(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} expired; its result and state are removed.")]
+    private static partial void LogExpired(ILogger logger, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: {Message} Asking again.")]
+    private static partial void LogBusy(ILogger logger, string id, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: no replica of {Model} reachable ({Error}); waiting.")]
+    private static partial void LogWaitingForReplica(ILogger logger, string id, string model, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} failed after {Count} transient faults.")]
+    private static partial void LogTransientFaultsExhausted(ILogger logger, Exception exception, string id, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} attempt {Attempt} hit a transient fault; retrying.")]
+    private static partial void LogTransientFault(ILogger logger, Exception exception, string id, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} {State} {Code}.")]
+    private static partial void LogEnded(ILogger logger, string id, JobState state, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id} could not be added to the job index; trying again later.")]
+    private static partial void LogIndexAddFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: the job index could not be told its state {State}.")]
+    private static partial void LogIndexUpdateFailed(ILogger logger, Exception exception, string id, JobState state);
 }

@@ -43,6 +43,9 @@ public sealed class SegmentationJobState
     /// <summary>The job index grain that lists this job (<c>yyyy-MM-dd/shard</c>); null until it is listed.</summary>
     [Id(19)] public string? IndexKey { get; set; }
 
+    /// <summary>The W3C traceparent of the request that submitted the job: the parent of the job's activities.</summary>
+    [Id(20)] public string? TraceParent { get; set; }
+
     public bool Submitted => ModelId is not null;
 
     public bool IsTerminal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;

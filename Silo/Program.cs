@@ -10,6 +10,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://localhost:5100");
 var host = InnerEyeHostSettings.Read(builder);
 builder.AddInnerEyeSiloHost(host);
+builder.AddInnerEyeTelemetry("innereye-silo");
 builder.Services.AddReadyCheck<SiloReadyCheck>("silo");
 
 var app = builder.Build();

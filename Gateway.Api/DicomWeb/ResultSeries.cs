@@ -1,5 +1,6 @@
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.DicomWeb;
 using InnerEye.Imaging.Dicom;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
@@ -18,7 +19,7 @@ public sealed class StudyResults(IGrainFactory grains, IArtifactStore store)
 
     public async Task<IReadOnlyList<ResultSeries>> ListAsync(string study, CancellationToken ct)
     {
-        var ids = await grains.GetGrain<IStudyIntakeGrain>(study).GetSegmentations();
+        var ids = await grains.GetGrain<IStudyIntakeGrain>(IntakeKeys.Grain(study)).GetSegmentations();
         var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISegmentationGrain>(id).GetStatus(ct)));
         var results = new List<ResultSeries>();
         foreach (var status in statuses)

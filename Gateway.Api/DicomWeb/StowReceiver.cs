@@ -1,8 +1,10 @@
 using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Security;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.DicomWeb;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace InnerEye.Gateway.Api.DicomWeb;
@@ -65,6 +67,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             throw;
         }
 
+        InnerEyeMetrics.Uploaded(request.HttpContext.Items[ApiKeyMiddleware.ClientItem] as string, received.Sum(r => r.Part.Length));
         foreach (var (index, result) in await RecordAsync(received))
             results[index] = result;
         var stow = new StowResult([.. results.Select(r => r!)]);
@@ -135,7 +138,7 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
                 [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming, i.Part.ContentHash, i.Part.Length))]);
             try
             {
-                await grains.GetGrain<ISeriesIntakeGrain>(series.Key).Receive(batch, CancellationToken.None);
+                await grains.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.Key)).Receive(batch, CancellationToken.None);
                 return items.Select(i => (i.Index, Result(i.Part, null, null)));
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -18,7 +18,7 @@ using Orleans.Dashboard;
 
 namespace InnerEye.Gateway.Api.Hosting;
 
-public static class GatewayHosting
+public static partial class GatewayHosting
 {
     public const string DefaultUrl = "http://localhost:5000";
 
@@ -44,6 +44,7 @@ public static class GatewayHosting
                 ? new MinDataRate(options.Value.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5))
                 : null);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddInnerEyeTelemetry("innereye-gateway");
         // Before the co-hosted silo's services: the embedded service has one audit writer, the front end's.
         builder.Services.AddInnerEyeAudit(host.Silo.Audit, host.Silo.StoragePath, host.Silo.Permissions, writerName: null);
 
@@ -64,7 +65,7 @@ public static class GatewayHosting
         ArgumentNullException.ThrowIfNull(app);
         // A missing or corrupt model stops the service here, at start, not on the first request.
         var catalog = app.Services.GetRequiredService<ModelCatalog>();
-        app.Logger.LogInformation("Models: {Models}.", string.Join(", ", catalog.Models.Select(m => m.FullId)));
+        LogModels(app.Logger, string.Join(", ", catalog.Models.Select(m => m.FullId)));
         app.UseMiddleware<UnreadBodyDrain>();
         app.UseMiddleware<MethodNotAllowedBody>();
         app.UseMiddleware<ApiKeyMiddleware>();
@@ -102,4 +103,7 @@ public static class GatewayHosting
     private static bool HasUrls(IConfiguration config) =>
         !string.IsNullOrEmpty(config["urls"]) || !string.IsNullOrEmpty(config["http_ports"]) || !string.IsNullOrEmpty(config["https_ports"]) ||
         config.GetSection("Kestrel:Endpoints").Exists();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Models: {Models}.")]
+    private static partial void LogModels(ILogger logger, string models);
 }

@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using InnerEye.Gateway.Api.Hosting;
+using InnerEye.Gateway.Api.Security;
 using InnerEye.Gateway.Api.Uploads;
 using InnerEye.Grains;
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Imaging;
 using InnerEye.Imaging.Series;
 using InnerEye.Inference;
@@ -63,10 +65,12 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         var bytes = new FileInfo(store.LocalPath(input)).Length;
         var audit = Audit.AuditScope.Of(request.HttpContext);
         var client = request.HttpContext.Items[Security.ApiKeyMiddleware.ClientItem] as string;
+        InnerEyeMetrics.Uploaded(client, bytes);
+        using var scope = LogScopes.Segmentation(logger, id);
         var status = await grains.GetGrain<ISegmentationGrain>(id).Submit(new SubmitSegmentation(modelId, input, Client: client),
             CancellationToken.None);
         audit.Job(status);
-        logger.LogInformation("Segmentation {Id} queued for model {Model} ({Bytes} bytes).", id, modelId, bytes);
+        LogQueued(logger, id, modelId, bytes);
         return status;
     }
 
@@ -86,7 +90,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            logger.LogWarning("An upload for {Key} did not finish within {Timeout}; refused.", key, timeout);
+            LogUploadTimedOut(logger, key, timeout);
             throw new UploadTimeoutException(timeout);
         }
     }
@@ -229,7 +233,7 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Replica {Replica} of {Model} cannot be reached.", i, modelId);
+                LogReplicaUnreachable(logger, e, i, modelId);
                 return null;
             }
         }));
@@ -241,4 +245,13 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id} queued for model {Model} ({Bytes} bytes).")]
+    private static partial void LogQueued(ILogger logger, string id, string model, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An upload for {Key} did not finish within {Timeout}; refused.")]
+    private static partial void LogUploadTimedOut(ILogger logger, string key, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Replica} of {Model} cannot be reached.")]
+    private static partial void LogReplicaUnreachable(ILogger logger, Exception exception, int replica, string model);
 }

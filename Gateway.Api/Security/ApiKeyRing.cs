@@ -10,7 +10,7 @@ namespace InnerEye.Gateway.Api.Security;
 /// every <c>Api:Keys:&lt;client&gt;</c>, re-read whenever the configuration changes, so that a key is added, moved to and
 /// removed without a restart. A candidate is compared with every key, in constant time, whatever matches.
 /// </summary>
-public sealed class ApiKeyRing : IDisposable
+public sealed partial class ApiKeyRing : IDisposable
 {
     public const string DefaultClient = "default";
 
@@ -32,9 +32,9 @@ public sealed class ApiKeyRing : IDisposable
         _subscription = options.OnChange(o =>
         {
             // A bad key in a changed file is left out, not a reason to stop serving the others.
-            foreach (var problem in Problems(o)) logger.LogWarning("API keys: {Problem} The key is ignored.", problem);
+            foreach (var problem in Problems(o)) LogKeyIgnored(logger, problem);
             _keys = Build(o);
-            logger.LogInformation("API keys re-read: {Count} named key(s).", _keys.Count);
+            LogKeysReread(logger, _keys.Count);
         });
     }
 
@@ -68,4 +68,10 @@ public sealed class ApiKeyRing : IDisposable
     private static IReadOnlyList<(string, byte[])> Build(ApiOptions options) =>
         [.. options.Keys.Where(k => k.Value is { Length: >= MinimumKeyLength } && !k.Key.Equals(DefaultClient, StringComparison.OrdinalIgnoreCase)).OrderBy(k => k.Key, StringComparer.Ordinal)
             .Select(k => (k.Key, SHA256.HashData(Encoding.UTF8.GetBytes(k.Value))))];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API keys: {Problem} The key is ignored.")]
+    private static partial void LogKeyIgnored(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API keys re-read: {Count} named key(s).")]
+    private static partial void LogKeysReread(ILogger logger, int count);
 }

@@ -1,5 +1,6 @@
 using InnerEye.Grains.Artifacts;
 using InnerEye.Grains.Audit;
+using InnerEye.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -111,10 +112,12 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
         try
         {
             var request = Delivery.Request!;
+            using var scope = LogScopes.Segmentation(_logger, request.SegmentationId);
             var outcome = await SendAsync(request);
             if (!Delivery.Started) return; // forgotten while the request was out
             var now = _time.GetUtcNow();
             Delivery.Attempts++;
+            InnerEyeMetrics.DeliveryAttempt(request.Destination, outcome.Kind.ToString().ToLowerInvariant());
             Delivery.LastError = outcome.Kind == StowOutcomeKind.Delivered ? null : outcome.Detail;
             switch (outcome.Kind)
             {

@@ -5,7 +5,8 @@ namespace InnerEye.Grains.DicomWeb;
 
 /// <summary>
 /// Where DICOMweb intake keeps its files. UIDs are opaque strings sent by the client, so a store key holds a hash of
-/// one, never the UID itself.
+/// one, never the UID itself; so does an intake grain's key (<see cref="Grain"/>), since the runtime names grains in its
+/// own log lines.
 /// </summary>
 public static class IntakeKeys
 {
@@ -18,6 +19,9 @@ public static class IntakeKeys
 
     public static string Instance(string seriesInstanceUid, string sopInstanceUid) =>
         $"{SeriesFolder(seriesInstanceUid)}/{Hash(sopInstanceUid)}.dcm";
+
+    /// <summary>The key of the series or study intake grain of a UID.</summary>
+    public static string Grain(string uid) => Hash(uid);
 
     /// <summary>The first 128 bits of the SHA-256 of the UTF-8 text, as lower-case hex.</summary>
     public static string Hash(string text) =>

@@ -39,7 +39,8 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
 
     private SeriesIntakeState Series => _state.State;
 
-    private string SeriesUid => this.GetPrimaryKeyString();
+    /// <summary>The series' UID, from its state (the key is a hash of it; before that the key was the UID itself).</summary>
+    private string SeriesUid => Series.Series?.SeriesInstanceUid ?? this.GetPrimaryKeyString();
 
     /// <summary>The series' name in logs: a hash of its UID, never the UID.</summary>
     private string LogName => IntakeKeys.Hash(SeriesUid);
@@ -53,8 +54,8 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
     public async Task<IReadOnlyList<InstanceOutcome>> Receive(ReceivedBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Series.SeriesInstanceUid != SeriesUid)
-            throw new ArgumentException($"The batch is of another series than {LogName}.", nameof(batch));
+        if (IntakeKeys.Grain(batch.Series.SeriesInstanceUid) != this.GetPrimaryKeyString())
+            throw new ArgumentException($"The batch is of another series than {this.GetPrimaryKeyString()}.", nameof(batch));
         var outcomes = new List<InstanceOutcome>(batch.Instances.Count);
         var stored = false;
         foreach (var instance in batch.Instances)
@@ -65,7 +66,8 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
                 outcomes.Add(InstanceOutcome.Duplicate);
                 continue;
             }
-            var artifact = await _store.MoveAsync(instance.Incoming, IntakeKeys.Instance(SeriesUid, instance.SopInstanceUid), CancellationToken.None);
+            var target = IntakeKeys.Instance(batch.Series.SeriesInstanceUid, instance.SopInstanceUid);
+            var artifact = await _store.MoveAsync(instance.Incoming, target, CancellationToken.None);
             Series.Instances[instance.SopInstanceUid] = new StoredInstance(instance.SopClassUid, artifact, instance.ContentHash, instance.Length);
             outcomes.Add(InstanceOutcome.Stored);
             stored = true;
@@ -144,10 +146,11 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
     private async Task HandToStudyAsync()
     {
         var completed = new CompletedSeries(SeriesUid, Series.RouteIndex, Series.Channel,
-            [.. Series.Instances.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value.Artifact)], Series.Round);
+            [.. Series.Instances.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value.Artifact)], Series.Round,
+            Series.Series!.StudyInstanceUid);
         try
         {
-            await GrainFactory.GetGrain<IStudyIntakeGrain>(Series.Series!.StudyInstanceUid).SeriesComplete(completed);
+            await GrainFactory.GetGrain<IStudyIntakeGrain>(IntakeKeys.Grain(Series.Series!.StudyInstanceUid)).SeriesComplete(completed);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using InnerEye.Grains.Artifacts;
+using InnerEye.Grains.Telemetry;
 using InnerEye.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,8 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
 
     private StudyIntakeState Study => _state.State;
 
-    private string StudyUid => this.GetPrimaryKeyString();
+    /// <summary>The study's UID, from its series (the key is a hash of it; before that the key was the UID itself).</summary>
+    private string StudyUid => Study.StudyInstanceUid ?? this.GetPrimaryKeyString();
 
     public async Task SeriesComplete(CompletedSeries series, CancellationToken ct = default)
     {
@@ -60,6 +62,7 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
     private async Task TakeAsync(CompletedSeries series)
     {
         if (Study.Taken.TryGetValue(series.SeriesInstanceUid, out var taken) && taken >= series.Round) return;
+        Study.StudyInstanceUid ??= series.StudyInstanceUid;
         Study.Taken[series.SeriesInstanceUid] = series.Round;
         if (series.RouteIndex < 0 || series.RouteIndex >= _options.Routes.Count)
         {
@@ -117,6 +120,7 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
     {
         foreach (var pending in Study.Pending.ToList())
         {
+            using var scope = LogScopes.Segmentation(_logger, pending.SegmentationId);
             try
             {
                 await StartAsync(pending);

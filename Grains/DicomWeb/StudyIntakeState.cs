@@ -29,5 +29,8 @@ public sealed class StudyIntakeState
     /// </summary>
     [Id(5)] public Dictionary<int, Dictionary<string, CompletedSeries>> LastStarted { get; set; } = [];
 
+    /// <summary>The study's UID (the grain's key is a hash of it).</summary>
+    [Id(6)] public string? StudyInstanceUid { get; set; }
+
     public bool HasWork => Waiting.Count > 0 || Pending.Count > 0;
 }

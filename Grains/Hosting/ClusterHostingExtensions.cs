@@ -22,6 +22,8 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(cluster);
         // Liveness tuning (probe timeout, missed probes, votes) from Cluster:Membership, e.g. for quicker failure detection.
         builder.Services.AddValidatedOptions<ClusterMembershipOptions, ClusterMembershipOptionsValidator>(ClusterMembershipOptionsValidator.Section);
+        // Grain calls carry the caller's activity, so a job's spans join the trace of the request that started it.
+        builder.AddActivityPropagation();
         if (!cluster.UsesRedis)
         {
             builder.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
@@ -57,6 +59,7 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
         if (!cluster.UsesRedis) throw new InvalidOperationException("An Orleans client needs Cluster:Mode = Redis.");
+        builder.AddActivityPropagation();
         builder.Configure<ClusterOptions>(o =>
         {
             o.ServiceId = cluster.ServiceId;

@@ -69,7 +69,7 @@ public static class VoxelGridPipeline
 
         watch.Restart();
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 0));
-        var timed = folds.Select(f => new TimedPredictor(f)).ToList();
+        var timed = folds.Select(f => new TimedPredictor(f, model.FullId)).ToList();
         var tileProgress = SegmentationPipeline.InferencePercent(progress);
         var settings = GridPredictionSettings.For(model, dynamicBatch);
         var scores = GridPrediction.Run(timed, channels, networkShape, settings, tileProgress, cancellationToken);

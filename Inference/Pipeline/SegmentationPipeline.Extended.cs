@@ -58,7 +58,7 @@ public sealed partial class SegmentationPipeline
         {
             Patch = SlidingWindowInference.EffectivePatch(model.Preprocessing.PatchSize, shape[0], shape[1], shape[2]),
         };
-        var timed = folds.Select(f => new TimedPredictor(f)).ToList();
+        var timed = folds.Select(f => new TimedPredictor(f, model.FullId)).ToList();
         var scores = GridPrediction.Run(timed, channels, shape, settings, null, cancellationToken);
         var decision = OutputDecision.Decide(scores, model.Output, shape[0] * shape[1] * shape[2]);
         var labels = new byte[referenceGrid.VoxelCount];

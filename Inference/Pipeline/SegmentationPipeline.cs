@@ -144,7 +144,7 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 0));
         var labels = new byte[referenceGrid.VoxelCount];
         var inferenceProgress = InferencePercent(progress);
-        var network = new TimedPredictor(session);
+        var network = new TimedPredictor(session, model.FullId);
         SlidingWindowInference.Run(network, channels, model.ClassCount, model.Preprocessing.PatchSize, model.Preprocessing.PatchOverlap,
             slab => PosteriorMapper.MapSlab(slab, modelGrid, referenceGrid, labels, cancellationToken),
             options.MaxAccumulatorBytes, inferenceProgress, cancellationToken);

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace InnerEye.Inference;
 
-/// <summary>Counts the patches a predictor runs and the time spent in the network alone.</summary>
-internal sealed class TimedPredictor(IPatchPredictor inner) : IPatchPredictor
+/// <summary>
+/// Counts the patches a predictor runs and the time spent in the network alone; each call (one patch batch) is also
+/// recorded in <see cref="InferenceMetrics"/> under <paramref name="model"/>.
+/// </summary>
+internal sealed class TimedPredictor(IPatchPredictor inner, string model) : IPatchPredictor
 {
     private long _ticks;
     private int _patches;
@@ -25,7 +28,9 @@ internal sealed class TimedPredictor(IPatchPredictor inner) : IPatchPredictor
         }
         finally
         {
-            Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - start);
+            var ticks = Stopwatch.GetTimestamp() - start;
+            Interlocked.Add(ref _ticks, ticks);
+            InferenceMetrics.NetworkRan(model, Stopwatch.GetElapsedTime(0, ticks));
             Interlocked.Increment(ref _patches);
         }
     }

@@ -63,6 +63,8 @@ public partial class DockerfileTests
 
         Assert.Contains(stage, i => CopyModels().IsMatch(i));
         Assert.Contains(stage, i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase) && Argument(i).Split(' ').Contains("8080"));
+        // The metrics port (Metrics:Port's default), which Prometheus scrapes and nothing routes.
+        Assert.Contains(stage, i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase) && Argument(i).Split(' ').Contains("9464"));
         if (assembly == "InnerEye.Silo.dll")
         {
             var exposed = stage.Where(i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase)).SelectMany(i => Argument(i).Split(' ')).ToArray();

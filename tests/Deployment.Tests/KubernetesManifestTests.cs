@@ -213,6 +213,39 @@ public class KubernetesManifestTests
 
     [SkippableTheory]
     [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
+    public void Every_pod_is_scraped_on_its_own_metrics_port_which_nothing_routes(string overlay)
+    {
+        if (Manifests.Render(overlay) is not { } render) return;
+        foreach (var name in DeploymentNames)
+        {
+            var deployment = render.Single("Deployment", name);
+            var annotations = deployment.Get("spec", "template", "metadata", "annotations").StringMap();
+            Assert.Equal("true", annotations.GetValueOrDefault("prometheus.io/scrape"));
+            Assert.Equal("9464", annotations.GetValueOrDefault("prometheus.io/port"));
+            Assert.Equal("/metrics", annotations.GetValueOrDefault("prometheus.io/path"));
+            var container = MainContainer(deployment);
+            Assert.Contains(container.Get("ports").Items(), p => p.Str("name") == "metrics" && p.Get("containerPort").GetInt32() == 9464);
+            // The default port is the one annotated: no setting moves it elsewhere.
+            Assert.Null(EnvValue(container, "Metrics__Port"));
+        }
+        foreach (var config in render.OfKind("ConfigMap"))
+            Assert.DoesNotContain(config.Get("data").StringMap().Keys, k => k.StartsWith("Metrics__", StringComparison.Ordinal));
+        foreach (var service in render.OfKind("Service"))
+        {
+            foreach (var port in service.Get("spec", "ports").Items())
+            {
+                Assert.NotEqual(9464, port.Get("port").GetInt32());
+                var target = port.Get("targetPort");
+                Assert.NotEqual("9464", target.ValueKind == JsonValueKind.Number ? target.GetInt32().ToString() : port.Str("targetPort"));
+                Assert.NotEqual("metrics", port.Str("targetPort"));
+            }
+        }
+        foreach (var path in render.OfKind("Ingress").SelectMany(i => i.Get("spec", "rules").Items()).SelectMany(r => r.Get("http", "paths").Items()))
+            Assert.NotEqual("/metrics", path.Str("path"));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Manifests.OverlayNames), MemberType = typeof(Manifests))]
     public void Services_and_ingress_route_to_the_right_ports(string overlay)
     {
         var render = Manifests.Render(overlay);

@@ -44,10 +44,11 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    private Task<ServerProcess> StartSiloAsync(string role, string name, string? retention = null)
+    private Task<ServerProcess> StartSiloAsync(string role, string name, string? retention = null, int metricsPort = 0)
     {
         var env = Common();
         if (retention is not null) env["Segmentation__RetentionPeriod"] = retention;
+        env["Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture);
         env["Silo__Role"] = role;
         env["Cluster__SiloName"] = name;
         env["Cluster__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
@@ -60,9 +61,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         return ServerProcess.StartProgramAsync(ServerProcess.SiloProgramPath, FreePorts.Next(), env, readyTimeout: TimeSpan.FromMinutes(3));
     }
 
-    private Task<ServerProcess> StartGatewayAsync()
+    private Task<ServerProcess> StartGatewayAsync(int metricsPort = 0)
     {
         var env = Common();
+        env["Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture);
         env["Api__AuthSecret"] = Secret;
         return ServerProcess.StartProgramAsync(ServerProcess.ProgramPath, FreePorts.Next(), env);
     }
@@ -252,5 +254,70 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 
         await AllCompleteOnceAsync(client, ids, TimeSpan.FromMinutes(4));
         await AllDownloadAsync(client, ids);
+    }
+
+    [SkippableFact]
+    public async Task EveryProcessServesMetricsAndTheJobCountsAddUp()
+    {
+        if (!ExternalProcess.Available(RedisServer.Program)) return;
+        var ports = new[] { FreePorts.Next(), FreePorts.Next(), FreePorts.Next() };
+        await using var gpu = await StartSiloAsync("gpu", "gpu-0", metricsPort: ports[0]);
+        await using var cpu = await StartSiloAsync("cpu", "cpu-0", metricsPort: ports[1]);
+        await using var gateway = await StartGatewayAsync(ports[2]);
+        using var client = Client(gateway);
+
+        // One job cancelled at once, one that fails (not a zip), three that complete.
+        var cancelled = await SubmitAsync(client, Phantoms.Zip(seed: 6, size: 64, slices: 6));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.DeleteAsync($"/api/v1/models/{Model}/segmentation/{cancelled}")).StatusCode);
+        var failed = await SubmitAsync(client, "not a zip"u8.ToArray());
+        var completed = new List<string>();
+        for (var i = 0; i < 3; i++) completed.Add(await SubmitAsync(client, Phantoms.Zip(seed: 7 + i, size: 64, slices: 6)));
+        await AllCompleteOnceAsync(client, completed, TimeSpan.FromMinutes(3));
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while ((await StatusAsync(client, failed)).GetProperty("status").GetString() != "failed" && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+
+        // Each process on its own metrics port, without the secret; the main ports have no /metrics.
+        var texts = new List<string>();
+        foreach (var port in ports)
+        {
+            using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            var text = await scraper.GetStringAsync("/metrics");
+            Assert.Contains("orleans_", text, StringComparison.Ordinal);
+            texts.Add(text);
+        }
+        foreach (var process in new[] { gpu, cpu, gateway })
+        {
+            using var main = new HttpClient { BaseAddress = process.Address };
+            main.DefaultRequestHeaders.Add("API_AUTH_SECRET", Secret);
+            Assert.Equal(HttpStatusCode.NotFound, (await main.GetAsync("/metrics")).StatusCode);
+        }
+
+        var all = string.Join("\n", texts);
+        double Sum(string metric, params (string, string)[] labels) => PrometheusText.Sum(texts, metric, [("model", Model), .. labels]);
+        Assert.True(Sum("innereye_jobs_submitted_total") == 5, all);
+        Assert.True(Sum("innereye_jobs_completed_total") == 3, all);
+        Assert.True(Sum("innereye_jobs_failed_total", ("code", "InvalidZip")) == 1, all);
+        Assert.True(Sum("innereye_jobs_cancelled_total") == 1, all);
+        Assert.Equal(Sum("innereye_jobs_submitted_total"),
+            Sum("innereye_jobs_completed_total") + Sum("innereye_jobs_failed_total") + Sum("innereye_jobs_cancelled_total"));
+        // A stage has a sample for each job that finished it: the three completed ones, and the cancelled one for each
+        // stage it left for the next before the cancel reached it.
+        var cancelledStages = (await StatusAsync(client, cancelled)).GetProperty("stages").EnumerateArray()
+            .Select(st => st.GetProperty("stage").GetString()).ToHashSet();
+        string[] order = ["decode", "resample", "inference", "postprocess", "contour", "write"];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var expected = 3 + (i + 1 < order.Length && cancelledStages.Contains(order[i + 1]) ? 1 : 0);
+            Assert.True(Sum("innereye_job_stage_duration_seconds_count", ("stage", order[i])) == expected, $"{order[i]}:\n{all}");
+        }
+        Assert.True(Sum("innereye_job_stage_duration_seconds_count", ("stage", "queue")) >= 3, all);
+        // The job grains live on the CPU silo, the model replica on the GPU silo, the uploads arrive at the front end.
+        Assert.Equal(5, PrometheusText.Sum(texts[1], "innereye_jobs_submitted_total"));
+        Assert.Equal(Sum("innereye_job_stage_duration_seconds_count", ("stage", "inference")),
+            PrometheusText.Sum(texts[0], "innereye_job_stage_duration_seconds_count", ("stage", "inference")));
+        Assert.True(PrometheusText.Sum(texts[2], "innereye_upload_bytes_total", ("client", "default")) > 0, texts[2]);
+        Assert.True(PrometheusText.Sum(texts[0], "innereye_inference_network_duration_seconds_count") >= 3, texts[0]);
+        Assert.Contains("innereye_replica_queue{", texts[0], StringComparison.Ordinal);
     }
 }

@@ -28,6 +28,8 @@ public class GatewayFactory : WebApplicationFactory<Program>
             ["Inference:IntraOpThreads"] = "1",
             ["Segmentation:StartDelay"] = "00:00:00.050",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Many gateways run at once: none listens on the default metrics port (a test that scrapes gives a free one).
+            ["Metrics:Port"] = "0",
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) _settings[k] = v;
     }

@@ -67,6 +67,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Models__Path"] = Phantoms.RepositoryModels;
         info.Environment["Inference__Device"] = "Cpu";
+        // Many servers run at once: none listens on the default metrics port (a test that scrapes gives a free one).
+        info.Environment["Metrics__Port"] = "0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process, address);

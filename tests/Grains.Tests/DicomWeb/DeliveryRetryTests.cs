@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using InnerEye.Grains.Audit;
 using InnerEye.Grains.Storage;
+using InnerEye.Grains.Telemetry;
 
 namespace InnerEye.Grains.Tests.DicomWeb;
 
@@ -50,6 +53,20 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
     [Fact]
     public async Task AnUnavailableServerIsTriedAgainUntilItTakesTheResult()
     {
+        var outcomes = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == InnerEyeMetrics.MeterName && instrument.Name == "innereye.delivery.attempts")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value as string);
+            if (labels.GetValueOrDefault("destination") == "flaky") outcomes.Enqueue(labels["outcome"]!);
+        });
+        listener.Start();
+
         var (id, delivery) = await DeliverAsync(seed: 202, "flaky");
         Assert.Equal(AuditActions.Ok, DeliveryRecord(id, 202).Outcome);
         Assert.Equal(DeliveryState.Delivered, delivery.State);
@@ -59,5 +76,7 @@ public sealed class DeliveryRetryTests(IntakeClusterFixture fixture)
         Assert.Equal(3, requests.Count);
         var parts = await Task.WhenAll(requests.Select(IntakeClusterFixture.SinglePartAsync));
         Assert.All(parts, p => Assert.Equal(parts[0], p)); // the same file every time
+        // Each attempt is counted by its outcome.
+        Assert.Equal(["transient", "transient", "delivered"], outcomes.ToArray());
     }
 }

@@ -110,9 +110,9 @@ public sealed class IntakeClusterFixture : IAsyncLifetime
         return await Series(series.SeriesInstanceUid).Receive(new ReceivedBatch(series, instances));
     }
 
-    public ISeriesIntakeGrain Series(string seriesUid) => Grains.Client.GetGrain<ISeriesIntakeGrain>(seriesUid);
+    public ISeriesIntakeGrain Series(string seriesUid) => Grains.Client.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(seriesUid));
 
-    public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(studyUid);
+    public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(IntakeKeys.Grain(studyUid));
 
     /// <summary>The segmentation the study's intake started, once it has started one.</summary>
     public async Task<string> SegmentationOfAsync(string studyUid) => Assert.Single(await SegmentationsOfAsync(studyUid, 1));

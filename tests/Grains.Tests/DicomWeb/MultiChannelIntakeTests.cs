@@ -109,10 +109,11 @@ public sealed class MultiChannelIntakeFixture : IAsyncLifetime
             instances.Add(new ReceivedInstance(d.GetString(DicomTags.SOPInstanceUID)!, d.GetString(DicomTags.SOPClassUID)!, incoming,
                 Convert.ToHexStringLower(SHA256.HashData(slice)), slice.Length));
         }
-        return await Grains.Client.GetGrain<ISeriesIntakeGrain>(series.SeriesInstanceUid).Receive(new ReceivedBatch(series, instances));
+        var intake = Grains.Client.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.SeriesInstanceUid));
+        return await intake.Receive(new ReceivedBatch(series, instances));
     }
 
-    public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(studyUid);
+    public IStudyIntakeGrain Study(string studyUid) => Grains.Client.GetGrain<IStudyIntakeGrain>(IntakeKeys.Grain(studyUid));
 
     /// <summary>The segmentation the study's intake started, once it has started one.</summary>
     public async Task<string> SegmentationOfAsync(string studyUid)
