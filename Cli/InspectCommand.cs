@@ -55,7 +55,8 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
 
     public static InspectReport From(SeriesLoadResult result) => new(
         result.Channels.Select(Describe).ToList(),
-        result.Problems.Select(p => new ProblemInfo(p.Channel, p.Code, p.Message, p.Severity == ProblemSeverity.Error ? "error" : "warning")).ToList());
+        result.Problems.Select(p => new ProblemInfo(p.Channel, p.Code, p.Message, p.Severity == ProblemSeverity.Error ? "error" : "warning"))
+            .ToList());
 
     private static ChannelInfo Describe(LoadedSeries s)
     {
@@ -87,7 +88,8 @@ public sealed record InspectReport(IReadOnlyList<InspectReport.ChannelInfo> Chan
             w.WriteLine($"channel '{c.Channel}': {c.Modality} series {c.SeriesInstanceUid}");
             w.WriteLine($"  slices {c.Slices}, size {string.Join('x', c.Size)}, spacing {Join(c.Spacing)} mm");
             if (c.MultiFrameInstances > 0)
-                w.WriteLine($"  frames of {c.MultiFrameInstances} multi-frame image(s){(c.Instances > c.MultiFrameInstances ? $" and {c.Instances - c.MultiFrameInstances} single-frame image(s)" : "")}");
+                w.WriteLine($"  frames of {c.MultiFrameInstances} multi-frame " +
+                    $"image(s){(c.Instances > c.MultiFrameInstances ? $" and {c.Instances - c.MultiFrameInstances} single-frame image(s)" : "")}");
             w.WriteLine($"  origin {Join(c.Origin)}, direction {Join(c.Direction)}");
             w.WriteLine(c.TiltDegrees > 0
                 ? $"  gantry tilt {c.TiltDegrees:0.###}° (the slices step along the third direction, not the slice normal)"

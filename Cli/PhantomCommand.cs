@@ -62,7 +62,8 @@ public static class PhantomCommand
     private static async Task<int> RunAsync(ThoraxPhantomOptions options, string output, bool zip, TextWriter stdout, TextWriter stderr)
     {
         if (options.ColumnSpacing is { } sx && options.RowSpacing is { } sy && Math.Abs(sx - sy) > 1e-4)
-            await stderr.WriteLineAsync($"warning: the pixels are not square ({sx} x {sy} mm); CT loaders, this project's included, refuse such a series.");
+            await stderr.WriteLineAsync(
+                $"warning: the pixels are not square ({sx} x {sy} mm); CT loaders, this project's included, refuse such a series.");
 
         var clock = Stopwatch.StartNew();
         var phantom = ThoraxPhantom.Generate(options);
@@ -81,11 +82,13 @@ public static class PhantomCommand
         var counts = phantom.LabelCounts();
         var inv = CultureInfo.InvariantCulture;
         await stdout.WriteLineAsync(string.Create(inv,
-            $"phantom seed {options.Seed}: {g.Columns}x{g.Rows}x{g.Slices}, spacing {g.Spacing[0]:0.###}x{g.Spacing[1]:0.###}x{g.Spacing[2]:0.###} mm, {g.PatientPosition}"));
+            $"phantom seed {options.Seed}: {g.Columns}x{g.Rows}x{g.Slices}, spacing {g.Spacing[0]:0.###}x{g.Spacing[1]:0.###}x{g.Spacing[2]:0.###} " +
+            $"mm, {g.PatientPosition}"));
         for (var label = 1; label < counts.Length; label++)
             await stdout.WriteLineAsync(string.Create(inv, $"  {label} {PhantomStructures.Names[label - 1],-10} {counts[label],10} voxels"));
         await stdout.WriteLineAsync(string.Create(inv,
-            $"wrote {written.Files} slices to {written.CtFolder}{(written.Zip is null ? "" : $" and {written.Zip}")}, {written.Labels}, {written.Json} (generated in {generated.TotalSeconds:0.00} s, total {clock.Elapsed.TotalSeconds:0.00} s)"));
+            $"wrote {written.Files} slices to {written.CtFolder}{(written.Zip is null ? "" : $" and {written.Zip}")}, {written.Labels}, " +
+            $"{written.Json} (generated in {generated.TotalSeconds:0.00} s, total {clock.Elapsed.TotalSeconds:0.00} s)"));
         return ExitCodes.Ok;
     }
 
@@ -101,7 +104,8 @@ public static class PhantomCommand
         var values = new double[3];
         for (var i = 0; i < 3; i++)
         {
-            if (!double.TryParse(parts[i], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+            if (!double.TryParse(parts[i], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                out values[i]) || !double.IsFinite(values[i]))
             {
                 r.AddError($"--spacing value '{parts[i]}' is not a number.");
                 return null;

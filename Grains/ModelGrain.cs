@@ -280,7 +280,8 @@ public sealed partial class ModelGrain : Grain, IModelGrain
                 _stage = value.Stage;
                 _sent = value.Percent;
                 var previous = _chain;
-                _chain = Task.Factory.StartNew(() => SendAfter(previous, value), CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
+                _chain = Task.Factory.StartNew(() => SendAfter(previous, value), CancellationToken.None, TaskCreationOptions.None, scheduler)
+                    .Unwrap();
             }
         }
 

@@ -144,9 +144,11 @@ public sealed class DecodingOptions
     public IEnumerable<string> Validate()
     {
         if (Threads < 0) yield return $"Decoding:Threads is {Threads}; expected 0 (one per core) or more.";
-        if (MaxEntryBytes is < 1024 or > int.MaxValue - 1024) yield return $"Decoding:MaxEntryBytes is {MaxEntryBytes}; expected 1024 to {int.MaxValue - 1024}.";
+        if (MaxEntryBytes is < 1024 or > int.MaxValue - 1024) yield return $"Decoding:MaxEntryBytes is {MaxEntryBytes}; expected 1024 to " +
+            $"{int.MaxValue - 1024}.";
         if (MaxInflatedBytes < MaxEntryBytes) yield return "Decoding:MaxInflatedBytes must be at least Decoding:MaxEntryBytes.";
         if (MaxEntries < 1) yield return $"Decoding:MaxEntries is {MaxEntries}; expected 1 or more.";
-        if (!(MaxTiltDegrees is >= 0 and < 90)) yield return $"Decoding:MaxTiltDegrees is {MaxTiltDegrees}; expected 0 (straight stacks only) to less than 90.";
+        if (!(MaxTiltDegrees is >= 0 and < 90)) yield return $"Decoding:MaxTiltDegrees is {MaxTiltDegrees}; expected 0 (straight stacks only) " +
+            "to less than 90.";
     }
 }

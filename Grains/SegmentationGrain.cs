@@ -408,7 +408,8 @@ public sealed partial class SegmentationGrain : Grain, ISegmentationGrain, IRemi
                         if (_time.GetUtcNow() - waitingSince > _options.MaxWaitForModel)
                         {
                             await EndAsync(JobState.Failed, null, FailureCodes.NoModelSilo,
-                                $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: {e.GetType().Name}: {e.Message}");
+                                $"No silo could run model '{Job.ModelId}' for {_options.MaxWaitForModel}; the last error: " +
+                                $"{e.GetType().Name}: {e.Message}");
                             return;
                         }
                         LogWaitingForReplica(_logger, Id, Job.ModelId!, e.Message);

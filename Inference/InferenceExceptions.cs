@@ -46,7 +46,8 @@ public sealed class ModelVersionMismatchException(string requested, string id, s
 /// <summary>The model needs an input channel that the upload does not hold.</summary>
 public sealed class InputChannelMissingException(string modelId, string channel, IReadOnlyList<string> present)
     : InferenceException("InputChannelMissing",
-        $"Model '{modelId}' needs input channel '{channel}', which is not in the upload. Channels present: {(present.Count == 0 ? "none" : string.Join(", ", present.Select(p => $"'{p}'")))}.")
+        $"Model '{modelId}' needs input channel '{channel}', which is not in the upload. Channels present: " +
+        $"{(present.Count == 0 ? "none" : string.Join(", ", present.Select(p => $"'{p}'")))}.")
 {
     public string Channel { get; } = channel;
     public IReadOnlyList<string> Present { get; } = present;

@@ -37,7 +37,8 @@ public static class DicomWebRoutes
             .Audited(AuditActions.Download)
             .WithSummary("WADO-RS: a result series as multipart/related; type=\"application/dicom\".");
         web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (string study, string series, string instance, HttpContext context,
-                StudyResults results, IArtifactStore store, CancellationToken ct) => RetrieveAsync(study, series, instance, context, results, store, ct))
+                StudyResults results, IArtifactStore store, CancellationToken ct) =>
+                    RetrieveAsync(study, series, instance, context, results, store, ct))
             .Audited(AuditActions.Download)
             .WithSummary("WADO-RS: a result instance as multipart/related; type=\"application/dicom\".");
         return app;
@@ -92,7 +93,8 @@ public static class DicomWebRoutes
             {
                 w.WriteStartObject();
                 DicomJson.String(w, "00080060", "CS", s.Modality);
-                DicomJson.String(w, "00081190", "UR", $"{baseUrl}studies/{Uri.EscapeDataString(study)}/series/{Uri.EscapeDataString(s.SeriesInstanceUid)}");
+                DicomJson.String(w, "00081190", "UR",
+                    $"{baseUrl}studies/{Uri.EscapeDataString(study)}/series/{Uri.EscapeDataString(s.SeriesInstanceUid)}");
                 DicomJson.String(w, "0008103E", "LO", s.SeriesDescription);
                 DicomJson.String(w, "0020000D", "UI", s.StudyInstanceUid);
                 DicomJson.String(w, "0020000E", "UI", s.SeriesInstanceUid);
@@ -142,7 +144,8 @@ public static class DicomWebRoutes
             a.MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase) &&
             a.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase)) is not { } type ||
             a.MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase) &&
-            Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(a.Parameters.First(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase)).Value)
+            Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(
+                    a.Parameters.First(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase)).Value)
                 .Equals(StowContentType.Dicom, StringComparison.OrdinalIgnoreCase));
     }
 

@@ -33,7 +33,8 @@ public sealed record InstanceHeader(string SopClassUid, string SopInstanceUid, S
         var sopInstance = Required(DicomTags.SOPInstanceUID, "SOPInstanceUID");
         var study = Required(DicomTags.StudyInstanceUID, "StudyInstanceUID");
         var series = Required(DicomTags.SeriesInstanceUID, "SeriesInstanceUID");
-        double? thickness = double.TryParse(d.GetFirstString(DicomTags.SliceThickness)?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
+        double? thickness = double.TryParse(d.GetFirstString(DicomTags.SliceThickness)?.Trim(), NumberStyles.Float,
+            CultureInfo.InvariantCulture, out var t)
             ? t
             : null;
         return new InstanceHeader(sopClass, sopInstance, new SeriesAttributes(study, series, Text(d, DicomTags.Modality),

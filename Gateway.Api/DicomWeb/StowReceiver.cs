@@ -135,7 +135,8 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
         {
             var items = series.ToList();
             var batch = new ReceivedBatch(items[^1].Part.Header.Series,
-                [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming, i.Part.ContentHash, i.Part.Length))]);
+                [.. items.Select(i => new ReceivedInstance(i.Part.Header.SopInstanceUid, i.Part.Header.SopClassUid, i.Part.Incoming,
+                    i.Part.ContentHash, i.Part.Length))]);
             try
             {
                 await grains.GetGrain<ISeriesIntakeGrain>(IntakeKeys.Grain(series.Key)).Receive(batch, CancellationToken.None);
@@ -145,14 +146,16 @@ public sealed partial class StowReceiver(IGrainFactory grains, IArtifactStore st
             {
                 LogRecordFailed(logger, e, items.Count);
                 foreach (var (_, part) in items) await store.DeleteAsync(part.Incoming, CancellationToken.None);
-                return items.Select(i => (i.Index, Result(i.Part, StowFailureReasons.OutOfResources, "The instance could not be recorded; send it again.")));
+                return items.Select(i => (i.Index, Result(i.Part, StowFailureReasons.OutOfResources,
+                    "The instance could not be recorded; send it again.")));
             }
         }));
         return [.. batches.SelectMany(b => b)];
     }
 
     private static StowPartResult Result(Received part, ushort? reason, string? detail) =>
-        new(part.Header.SopClassUid, part.Header.SopInstanceUid, part.Header.Series.StudyInstanceUid, part.Header.Series.SeriesInstanceUid, reason, detail);
+        new(part.Header.SopClassUid, part.Header.SopInstanceUid, part.Header.Series.StudyInstanceUid, part.Header.Series.SeriesInstanceUid,
+            reason, detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "STOW-RS: {Stored} of {Parts} part(s) stored; answered {Status}.")]
     private static partial void LogReceived(ILogger logger, int parts, int stored, int status);

@@ -56,7 +56,8 @@ public static partial class GatewayHosting
         builder.Services.AddSingleton<StudyResults>();
         builder.Services.AddReadyCheck<ClusterReadyCheck>("cluster");
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
     }
 
@@ -94,8 +95,10 @@ public static partial class GatewayHosting
             client.UseInnerEyeCluster(host.Cluster);
             client.AddDashboard();
         });
-        builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
-        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
+        builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, null,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"),
+            settings.Permissions));
         builder.Services.AddValidatedOptions<SegmentationOptions, SegmentationOptionsValidator>("Segmentation");
     }
 

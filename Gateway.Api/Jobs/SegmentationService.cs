@@ -240,7 +240,8 @@ public sealed partial class SegmentationService(IGrainFactory grains, ModelCatal
         if (loads.All(l => l is null))
             throw new QueueFullException($"No silo can run model '{modelId}' now (none with a GPU, and CPU fallback off); try again later.");
         if (loads.All(l => l is null || l.IsFull))
-            throw new QueueFullException($"Every replica of model '{modelId}' has a full queue ({loads.Sum(l => l?.Total ?? 0)} jobs); try again later.");
+            throw new QueueFullException(
+                $"Every replica of model '{modelId}' has a full queue ({loads.Sum(l => l?.Total ?? 0)} jobs); try again later.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

@@ -3,7 +3,8 @@ using InnerEye.Inference;
 
 namespace InnerEye.Gateway.Api.Routes;
 
-/// <summary>A segmentation as the seed routes show it. <see cref="Progress"/> is overall (0–100), <see cref="StageProgress"/> within the stage.</summary>
+/// <summary>A segmentation as the seed routes show it. <see cref="Progress"/> is overall (0–100), <see cref="StageProgress"/> within the
+/// stage.</summary>
 public sealed record SegmentationView(
     string SegmentationId,
     string ModelId,
@@ -53,7 +54,8 @@ public sealed record SegmentationView(
         {
             Client = s.Client,
             Origin = s.Origin is { } o
-                ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations, [.. o.DeliveredFormats.Select(ResultArtifacts.Name)])
+                ? new DicomWebOriginView(o.StudyInstanceUid, o.SeriesByChannel, o.Rule, o.Destinations,
+                    [.. o.DeliveredFormats.Select(ResultArtifacts.Name)])
                 : null,
             Deliveries = s.Origin is null ? null : s.Deliveries ?? [],
         };
@@ -62,7 +64,8 @@ public sealed record SegmentationView(
 
 public sealed record SegmentationError(string Code, string Detail);
 
-/// <summary>Where a DICOMweb job came from: its StudyInstanceUID, the SeriesInstanceUID feeding each model channel, the rule and its destinations.</summary>
+/// <summary>Where a DICOMweb job came from: its StudyInstanceUID, the SeriesInstanceUID feeding each model channel, the rule and its
+/// destinations.</summary>
 public sealed record DicomWebOriginView(string StudyInstanceUid, IReadOnlyDictionary<string, string> SeriesInstanceUids, string Rule,
     IReadOnlyList<string> Destinations, IReadOnlyList<string> Formats);
 

@@ -66,7 +66,8 @@ public sealed partial class ApiKeyRing : IDisposable
     public void Dispose() => _subscription?.Dispose();
 
     private static IReadOnlyList<(string, byte[])> Build(ApiOptions options) =>
-        [.. options.Keys.Where(k => k.Value is { Length: >= MinimumKeyLength } && !k.Key.Equals(DefaultClient, StringComparison.OrdinalIgnoreCase)).OrderBy(k => k.Key, StringComparer.Ordinal)
+        [.. options.Keys.Where(k => k.Value is { Length: >= MinimumKeyLength } && !k.Key.Equals(DefaultClient, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(k => k.Key, StringComparer.Ordinal)
             .Select(k => (k.Key, SHA256.HashData(Encoding.UTF8.GetBytes(k.Value))))];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API keys: {Problem} The key is ignored.")]

@@ -152,11 +152,13 @@ public sealed class FileSystemArtifactStore : IArtifactStore
             if (segment.Length == 0 || segment == "." || segment == "..")
                 throw new ArgumentException($"Artifact key '{key}' has an empty, '.' or '..' segment (keys are relative).", nameof(key));
             if (segment.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) || segment.StartsWith('.'))
-                throw new ArgumentException($"Artifact key '{key}' has a segment starting with '.' or ending in '{AtomicFile.TempSuffix}'.", nameof(key));
+                throw new ArgumentException($"Artifact key '{key}' has a segment starting with '.' or ending in '{AtomicFile.TempSuffix}'.",
+                    nameof(key));
             foreach (var c in segment)
             {
                 if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
-                    throw new ArgumentException($"Artifact key '{key}' has the character '{c}'; keys use letters, digits and -_.:/ only.", nameof(key));
+                    throw new ArgumentException($"Artifact key '{key}' has the character '{c}'; keys use letters, digits and -_.:/ only.",
+                        nameof(key));
             }
         }
     }

@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace InnerEye.Grains.Artifacts;
 
-/// <summary>A second name for a file's bytes (POSIX <c>link</c>), replacing the target; false where the platform or the file system has none.</summary>
+/// <summary>A second name for a file's bytes (POSIX <c>link</c>), replacing the target; false where the platform or the file system has
+/// none.</summary>
 internal static partial class HardLink
 {
     public static bool TryCreate(string source, string target)

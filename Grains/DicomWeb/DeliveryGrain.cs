@@ -135,7 +135,8 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
                     if (now + delay - Delivery.StartedAt > _options.Delivery.GiveUpAfter)
                     {
                         Delivery.State = DeliveryState.Failed;
-                        Delivery.LastError = $"Gave up after {Delivery.Attempts} attempts in {_options.Delivery.GiveUpAfter}; the last: {outcome.Detail}";
+                        Delivery.LastError =
+                            $"Gave up after {Delivery.Attempts} attempts in {_options.Delivery.GiveUpAfter}; the last: {outcome.Detail}";
                         LogGaveUp(_logger, request.SegmentationId, request.Destination, Delivery.Attempts);
                     }
                     else
@@ -178,7 +179,8 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
         {
             return new StowOutcome(StowOutcomeKind.Rejected, missing == request.Result
                 ? "The result is no longer in the artifact store (its retention ended)."
-                : $"The result was not kept as '{missing.Key[(missing.Key.LastIndexOf('/') + 1)..]}' (ModelGrain:ResultFormats, or regions that overlap have no label map).");
+                : $"The result was not kept as '{missing.Key[(missing.Key.LastIndexOf('/') + 1)..]}' (ModelGrain:ResultFormats, or regions that " +
+                "overlap have no label map).");
         }
         try
         {
@@ -222,12 +224,14 @@ public sealed partial class DeliveryGrain : Grain, IDeliveryGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: {Destination} refused the result for good: {Detail}")]
     private static partial void LogRejected(ILogger logger, string id, string destination, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Segmentation {Id}: delivery to {Destination} failed ({Detail}); next attempt in {Delay}.")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Segmentation {Id}: delivery to {Destination} failed ({Detail}); next attempt in {Delay}.")]
     private static partial void LogRetrying(ILogger logger, string id, string destination, string detail, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: delivery to {Destination} given up after {Attempts} attempts.")]
     private static partial void LogGaveUp(ILogger logger, string id, string destination, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Segmentation {Id}: a delivery's status could not be reported; it is reported again with the next change.")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Segmentation {Id}: a delivery's status could not be reported; it is reported again with the next change.")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string id);
 }

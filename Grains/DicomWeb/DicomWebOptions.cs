@@ -80,7 +80,8 @@ public sealed class DicomWebDestination
     public string? Password { get; set; }
 }
 
-/// <summary>How results are retried: exponential back-off from <see cref="FirstRetryDelay"/> up to <see cref="MaxRetryDelay"/>, for at most <see cref="GiveUpAfter"/>.</summary>
+/// <summary>How results are retried: exponential back-off from <see cref="FirstRetryDelay"/> up to <see cref="MaxRetryDelay"/>, for at most
+/// <see cref="GiveUpAfter"/>.</summary>
 public sealed class DeliveryOptions
 {
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -26,7 +26,8 @@ public sealed class DicomWebOptionsValidator(ModelCatalog catalog) : IValidateOp
         Positive(errors, $"{s}:Delivery:FirstRetryDelay", options.Delivery.FirstRetryDelay);
         Positive(errors, $"{s}:Delivery:RequestTimeout", options.Delivery.RequestTimeout);
         if (options.Delivery.MaxRetryDelay < options.Delivery.FirstRetryDelay)
-            errors.Add($"{s}:Delivery:MaxRetryDelay ({options.Delivery.MaxRetryDelay}) must be at least FirstRetryDelay ({options.Delivery.FirstRetryDelay}).");
+            errors.Add($"{s}:Delivery:MaxRetryDelay ({options.Delivery.MaxRetryDelay}) must be at least FirstRetryDelay " +
+                $"({options.Delivery.FirstRetryDelay}).");
         Positive(errors, $"{s}:Delivery:GiveUpAfter", options.Delivery.GiveUpAfter);
 
         foreach (var (destinationName, destination) in options.Destinations)
@@ -65,9 +66,12 @@ public sealed class DicomWebOptionsValidator(ModelCatalog catalog) : IValidateOp
             }
             var channels = model.InputChannels.Select(c => c.Id).ToList();
             if (route.Channels.Count == 0 && channels.Count > 1)
-                errors.Add($"{key}: model {model.FullId} takes {channels.Count} channels ({string.Join(", ", channels)}); name the series of each under {key}:Channels:<channel>.");
+                errors.Add(
+                    $"{key}: model {model.FullId} takes {channels.Count} channels ({string.Join(", ", channels)}); name the series of each under " +
+                    $"{key}:Channels:<channel>.");
             if (route.Channels.Count > 0 && !route.Channels.Keys.Order(StringComparer.Ordinal).SequenceEqual(channels.Order(StringComparer.Ordinal)))
-                errors.Add($"{key}:Channels names {string.Join(", ", route.Channels.Keys)}, but model {model.FullId} takes {string.Join(", ", channels)}.");
+                errors.Add(
+                    $"{key}:Channels names {string.Join(", ", route.Channels.Keys)}, but model {model.FullId} takes {string.Join(", ", channels)}.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -60,7 +60,8 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
         var stored = false;
         foreach (var instance in batch.Instances)
         {
-            if (Series.Instances.TryGetValue(instance.SopInstanceUid, out var known) && known.ContentHash == instance.ContentHash && known.Length == instance.Length)
+            if (Series.Instances.TryGetValue(instance.SopInstanceUid, out var known) && known.ContentHash == instance.ContentHash
+                && known.Length == instance.Length)
             {
                 await _store.DeleteAsync(instance.Incoming, CancellationToken.None);
                 outcomes.Add(InstanceOutcome.Duplicate);
@@ -200,13 +201,16 @@ public sealed partial class SeriesIntakeGrain : Grain, ISeriesIntakeGrain, IRemi
         if (await this.GetReminder(IntakeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Series {Series} ({Count} instances) is complete and routed by {Rule} (channel '{Channel}').")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Series {Series} ({Count} instances) is complete and routed by {Rule} (channel '{Channel}').")]
     private static partial void LogRouted(ILogger logger, string series, int count, string rule, string channel);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Series {Series} (modality '{Modality}', {Count} instances) matches no routing rule; it is deleted after {Retention}.")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Series {Series} (modality '{Modality}', {Count} instances) matches no routing rule; it is deleted after {Retention}.")]
     private static partial void LogUnrouted(ILogger logger, string series, string modality, int count, TimeSpan retention);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Series {Series} received a new instance after it was {Phase}; it is routed again once quiet.")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Series {Series} received a new instance after it was {Phase}; it is routed again once quiet.")]
     private static partial void LogReopened(ILogger logger, string series, SeriesPhase phase);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series} could not be handed to its study's intake; trying again.")]

@@ -60,7 +60,8 @@ public sealed class StowClient(HttpClient http)
         var code = (int)status;
         var failures = FailureReasons(body);
         if (failures.Count > 0)
-            return new StowOutcome(StowOutcomeKind.Rejected, $"HTTP {code}: the server refused the instance (FailureReason {string.Join(", ", failures)}).");
+            return new StowOutcome(StowOutcomeKind.Rejected,
+                $"HTTP {code}: the server refused the instance (FailureReason {string.Join(", ", failures)}).");
         if (code is >= 200 and < 300) return new StowOutcome(StowOutcomeKind.Delivered, $"HTTP {code}");
         var detail = $"HTTP {code}{(body.Length > 0 ? ": " + Shorten(body) : "")}";
         return code is >= 400 and < 500 and not 408 and not 429
@@ -68,14 +69,16 @@ public sealed class StowClient(HttpClient http)
             : new StowOutcome(StowOutcomeKind.Transient, detail);
     }
 
-    /// <summary>The FailureReason (0008,1197) of each FailedSOPSequence (0008,1198) item, as hex; empty when there is none or the body is not DICOM JSON.</summary>
+    /// <summary>The FailureReason (0008,1197) of each FailedSOPSequence (0008,1198) item, as hex; empty when there is none or the body is not DICOM
+    /// JSON.</summary>
     public static IReadOnlyList<string> FailureReasons(string body)
     {
         if (string.IsNullOrWhiteSpace(body)) return [];
         try
         {
             using var json = JsonDocument.Parse(body);
-            var root = json.RootElement.ValueKind == JsonValueKind.Array && json.RootElement.GetArrayLength() > 0 ? json.RootElement[0] : json.RootElement;
+            var root = json.RootElement.ValueKind == JsonValueKind.Array && json.RootElement.GetArrayLength() > 0
+                ? json.RootElement[0] : json.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("00081198", out var failed) ||
                 !failed.TryGetProperty("Value", out var items) || items.ValueKind != JsonValueKind.Array)
             {

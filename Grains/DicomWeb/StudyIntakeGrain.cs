@@ -87,7 +87,8 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
         {
             Study.Waiting.Remove(series.RouteIndex);
             Study.WaitingSince.Remove(series.RouteIndex);
-            if (route.Channels.Count > 0) Study.LastStarted[series.RouteIndex] = new Dictionary<string, CompletedSeries>(channels, StringComparer.Ordinal);
+            if (route.Channels.Count > 0) Study.LastStarted[series.RouteIndex] = new Dictionary<string, CompletedSeries>(channels,
+                StringComparer.Ordinal);
             Study.Pending.Add(new PendingStart(Guid.CreateVersion7().ToString("N"), series.RouteIndex, channels));
         }
         await _state.WriteStateAsync(CancellationToken.None);
@@ -159,7 +160,8 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
             }
         }
         var origin = new DicomWebOrigin(StudyUid,
-            pending.SeriesByChannel.ToDictionary(c => c.Key.Length == 0 ? model.InputChannels[0].Id : c.Key, c => c.Value.SeriesInstanceUid, StringComparer.Ordinal),
+            pending.SeriesByChannel.ToDictionary(c => c.Key.Length == 0 ? model.InputChannels[0].Id : c.Key, c => c.Value.SeriesInstanceUid,
+                StringComparer.Ordinal),
             DicomWebRouter.NameOf(route, pending.RouteIndex), [.. route.Destinations],
             [.. route.Formats.Select(f => ResultArtifacts.TryParse(f, out var format) ? format : ResultFormat.RtStruct).Distinct()]);
         await GrainFactory.GetGrain<ISegmentationGrain>(pending.SegmentationId)
@@ -176,6 +178,7 @@ public sealed partial class StudyIntakeGrain : Grain, IStudyIntakeGrain, IRemind
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series} was routed by rule {Index}, which the configuration no longer has; dropped.")]
     private static partial void LogRuleGone(ILogger logger, string series, int index);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Index} waited longer than the unrouted retention for its other channels; its {Count} series are dropped.")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Rule {Index} waited longer than the unrouted retention for its other channels; its {Count} series are dropped.")]
     private static partial void LogWaitExpired(ILogger logger, int index, int count);
 }

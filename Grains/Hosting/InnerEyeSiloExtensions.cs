@@ -25,11 +25,13 @@ public static class InnerEyeSiloExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(sp => new ModelSessionCache(settings.Inference, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelSessionCache>()));
+        builder.Services.AddSingleton(sp => new ModelSessionCache(settings.Inference,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelSessionCache>()));
         builder.Services.AddSingleton(sp => ModelCatalog.Load(settings.ModelsPath, sp.GetRequiredService<ModelSessionCache>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelCatalog>()));
         settings.Permissions.EnsureFolder(settings.StoragePath);
-        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"), settings.Permissions));
+        builder.Services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(Path.Combine(settings.StoragePath, "artifacts"),
+            settings.Permissions));
         builder.Services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(SiloSettings.StorageSection, true);
         builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(SiloSettings.InferenceSection, true);
         builder.Services.AddValidatedOptions<DecodingOptions, DecodingOptionsValidator>("Decoding");
@@ -57,7 +59,8 @@ public static class InnerEyeSiloExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         permissions ??= StoragePermissions.Default;
-        builder.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(Path.Combine(root, "grains"), sp.GetRequiredService<Serializer>(), permissions));
+        builder.Services.AddGrainStorage("jobs", (sp, _) => new FileGrainStorage(Path.Combine(root, "grains"),
+            sp.GetRequiredService<Serializer>(), permissions));
         builder.AddReminders();
         builder.Services.AddSingleton<IReminderTable>(new FileReminderTable(Path.Combine(root, "reminders"), permissions));
         builder.Services.AddSingleton(new ExclusiveStorage());

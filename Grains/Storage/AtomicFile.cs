@@ -10,7 +10,8 @@ internal static class AtomicFile
     public const string TempSuffix = ".partial";
 
     /// <summary>
-    /// Writes <paramref name="path"/> with <paramref name="write"/>, as a file (and folders) with <paramref name="permissions"/>. Without <paramref name="overwrite"/> an existing
+    /// Writes <paramref name="path"/> with <paramref name="write"/>, as a file (and folders) with <paramref name="permissions"/>. Without
+    /// <paramref name="overwrite"/> an existing
     /// file stays and the result is false; of two concurrent writers one wins.
     /// </summary>
     public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, StoragePermissions permissions,

@@ -49,7 +49,8 @@ public sealed class StorageOptions
                 error = e.Message;
             }
             if (error is not null) yield return error;
-            else if ((mode!.Value & needed) != needed) yield return $"{setting} is '{text}'; the service's own user needs {Convert.ToString((int)needed, 8)} at least.";
+            else if ((mode!.Value & needed) != needed) yield return $"{setting} is '{text}'; the service's own user needs " +
+                $"{Convert.ToString((int)needed, 8)} at least.";
             else if ((mode.Value & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
                 yield return $"{setting} is '{text}'; patient data must not be open to every local user (no 'other' bits).";
         }

@@ -12,7 +12,8 @@ public sealed record ExclusiveStorage;
 /// Removes what a crash leaves in the storage folder: temporary (<c>.partial</c>) files not written to for
 /// <see cref="StorageOptions.TempFileMaxAge"/> (at start, when the storage is this process's alone, all those written before it started), and
 /// uploads that no live job owns — never submitted (the front end stopped between storing and submitting) or of a
-/// job that ended (the process stopped before deleting it) — and STOW-RS parts left by a request that never finished. Runs at start and every <see cref="StorageOptions.SweepInterval"/>.
+/// job that ended (the process stopped before deleting it) — and STOW-RS parts left by a request that never finished. Runs at start and every
+/// <see cref="StorageOptions.SweepInterval"/>.
 /// </summary>
 public sealed partial class StorageSweeper(string storageRoot, IArtifactStore store, IGrainFactory grains, IOptions<StorageOptions> options,
     IServiceProvider services, TimeProvider time, ILogger<StorageSweeper> logger) : BackgroundService

@@ -47,7 +47,8 @@ public static class HoleSplicer
     /// <summary>An outer boundary with the holes joined to it so far, as a list of corners.</summary>
     private sealed class Merged(Contour2D outer)
     {
-        private readonly List<(int X, int Y)> _corners = Enumerable.Range(0, outer.VertexCount).Select(k => (outer.CornerX(k), outer.CornerY(k))).ToList();
+        private readonly List<(int X, int Y)> _corners = Enumerable.Range(0, outer.VertexCount)
+            .Select(k => (outer.CornerX(k), outer.CornerY(k))).ToList();
 
         public double Area { get; } = outer.Area;
 
@@ -125,7 +126,8 @@ public static class HoleSplicer
                 if (_corners[k] != (x, cornerY)) continue;
                 var (px, py) = _corners[(k + n - 1) % n];
                 var (nx, ny) = _corners[(k + 1) % n];
-                if (EntersInterior(Math.Sign(x - px), Math.Sign(cornerY - py), Math.Sign(nx - x), Math.Sign(ny - cornerY))) return k - 1 < 0 ? n - 1 : k - 1;
+                if (EntersInterior(Math.Sign(x - px), Math.Sign(cornerY - py), Math.Sign(nx - x), Math.Sign(ny - cornerY))) return k - 1 < 0
+                    ? n - 1 : k - 1;
             }
             return -1;
         }

@@ -96,7 +96,8 @@ public sealed class DicomDataset
     {
         if (!TryGet(tag, out var e)) return null;
         var v = ValueBytes(e);
-        if (DicomVRInfo.IsString(e.VR)) return ushort.TryParse(FirstValue(v, e.VR), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
+        if (DicomVRInfo.IsString(e.VR)) return ushort.TryParse(FirstValue(v, e.VR), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
+            ? s : null;
         if (v.Length < 2) return null;
         return BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v) : BinaryPrimitives.ReadUInt16LittleEndian(v);
     }
@@ -111,9 +112,12 @@ public sealed class DicomDataset
         var v = ValueBytes(e);
         switch (e.VR)
         {
-            case DicomVR.US: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v) : BinaryPrimitives.ReadUInt16LittleEndian(v);
-            case DicomVR.SS: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadInt16BigEndian(v) : BinaryPrimitives.ReadInt16LittleEndian(v);
-            case DicomVR.UL or DicomVR.SL: return v.Length < 4 ? null : BigEndian ? BinaryPrimitives.ReadInt32BigEndian(v) : BinaryPrimitives.ReadInt32LittleEndian(v);
+            case DicomVR.US: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(v)
+                : BinaryPrimitives.ReadUInt16LittleEndian(v);
+            case DicomVR.SS: return v.Length < 2 ? null : BigEndian ? BinaryPrimitives.ReadInt16BigEndian(v)
+                : BinaryPrimitives.ReadInt16LittleEndian(v);
+            case DicomVR.UL or DicomVR.SL: return v.Length < 4 ? null : BigEndian
+                ? BinaryPrimitives.ReadInt32BigEndian(v) : BinaryPrimitives.ReadInt32LittleEndian(v);
             case DicomVR.FL or DicomVR.FD or DicomVR.OB or DicomVR.OW or DicomVR.OL or DicomVR.OF or DicomVR.OD or DicomVR.OV
                 or DicomVR.SV or DicomVR.UV or DicomVR.AT or DicomVR.UN or DicomVR.SQ:
                 return null;
@@ -172,7 +176,8 @@ public sealed class DicomDataset
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
             {
                 throw new DicomFormatException("InvalidNumber",
-                    $"Element {tag} {DicomDictionary.KeywordOf(tag)} holds '{Encoding.Latin1.GetString(bytes)}', which is not a list of decimal numbers.");
+                    $"Element {tag} {DicomDictionary.KeywordOf(tag)} holds '{Encoding.Latin1.GetString(bytes)}', which is not a list of " +
+                    "decimal numbers.");
             }
 
             result[n++] = d;

@@ -31,7 +31,8 @@ public sealed class DicomDatasetBuilder
     public DicomDatasetBuilder Add(DicomTag tag, DicomVR vr, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!DicomVRInfo.IsString(vr)) throw new ArgumentException($"{DicomVRInfo.Name(vr)} is not a string VR; add {tag} as bytes or numbers.", nameof(vr));
+        if (!DicomVRInfo.IsString(vr)) throw new ArgumentException($"{DicomVRInfo.Name(vr)} is not a string VR; add {tag} as bytes or numbers.",
+            nameof(vr));
         return AddBytes(tag, vr, Encoding.Latin1.GetBytes(value));
     }
 
@@ -108,7 +109,8 @@ public sealed class DicomDatasetBuilder
         return AddEntry(new Entry(tag, DicomVR.SQ, default, null, list));
     }
 
-    public DicomDatasetBuilder AddSequence(DicomTag tag, params DicomDatasetBuilder[] items) => AddSequence(tag, (IEnumerable<DicomDatasetBuilder>)items);
+    public DicomDatasetBuilder AddSequence(DicomTag tag, params DicomDatasetBuilder[] items) =>
+        AddSequence(tag, (IEnumerable<DicomDatasetBuilder>)items);
 
     /// <summary>The text of a string element as added, trailing padding removed; null when absent.</summary>
     public string? GetString(DicomTag tag)

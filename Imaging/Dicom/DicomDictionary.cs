@@ -3,7 +3,8 @@ namespace InnerEye.Imaging.Dicom;
 /// <summary>The standard data dictionary (PS3.6): the VR and keyword of every public tag, for implicit-VR data and messages.</summary>
 internal static partial class DicomDictionary
 {
-    private readonly record struct RangeEntry(ushort GroupFirst, ushort GroupLast, ushort ElementFirst, ushort ElementLast, DicomVR VR, string Keyword);
+    private readonly record struct RangeEntry(ushort GroupFirst, ushort GroupLast, ushort ElementFirst, ushort ElementLast, DicomVR VR,
+        string Keyword);
 
     /// <summary>The VR an implicit-VR element of this tag is read as; UN for tags the dictionary does not know.</summary>
     public static DicomVR VROf(DicomTag tag)

@@ -54,7 +54,8 @@ public static class DicomReader
     /// <param name="data">The bytes; only the first <paramref name="length"/> are read (pooled buffers may be longer).</param>
     public static DicomFile Read(byte[] data, int length, DicomReadOptions? options = null) => Read(data, length, options, out _);
 
-    /// <param name="stoppedBeforePixelData">With <see cref="DicomReadOptions.StopBeforePixelData"/>: whether Pixel Data (or a later element) was reached.</param>
+    /// <param name="stoppedBeforePixelData">With <see cref="DicomReadOptions.StopBeforePixelData"/>: whether Pixel Data (or a later element) was
+    /// reached.</param>
     private static DicomFile Read(byte[] data, int length, DicomReadOptions? options, out bool stoppedBeforePixelData)
     {
         options ??= DicomReadOptions.Default;
@@ -102,13 +103,15 @@ public static class DicomReader
         while (position + 8 <= length && BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(position)) == 0x0002)
         {
             position = parser.ParseElement(meta, position, length, depth: 0, out var delimiter);
-            if (delimiter) throw new DicomFormatException("InvalidFileMeta", $"Unexpected delimiter in the file meta information at offset {position}.");
+            if (delimiter) throw new DicomFormatException("InvalidFileMeta",
+                $"Unexpected delimiter in the file meta information at offset {position}.");
         }
         if (meta.TryGet(DicomTags.FileMetaInformationGroupLength, out var groupLength) && groupLength.Length == 4)
         {
             var declaredEnd = (long)groupLength.Offset + 4 + BinaryPrimitives.ReadUInt32LittleEndian(meta.ValueBytes(groupLength));
             if (declaredEnd > length)
-                throw new DicomFormatException("Truncated", $"The file meta information declares {declaredEnd - groupLength.Offset - 4} bytes but the file ends first: it is truncated.");
+                throw new DicomFormatException("Truncated",
+                    $"The file meta information declares {declaredEnd - groupLength.Offset - 4} bytes but the file ends first: it is truncated.");
         }
         return position;
     }
@@ -146,7 +149,8 @@ public static class DicomReader
         // A data set without meta information starts with one of the first groups (0008 in practice).
         var plausible = bigEndian || groupLE is >= 0x0008 and <= 0x00FF;
         if (!plausible && requirePlausibleStart)
-            throw new DicomFormatException("NotDicom", "The data does not start with a DICOM preamble, file meta information or a plausible data element: it is not a DICOM file.");
+            throw new DicomFormatException("NotDicom",
+                "The data does not start with a DICOM preamble, file meta information or a plausible data element: it is not a DICOM file.");
         if (bigEndian) return TransferSyntax.ExplicitVRBigEndian;
         return explicitVR ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
     }
@@ -189,11 +193,13 @@ public static class DicomReader
                 position = ParseElement(target, position, end, depth, out var delimiter);
                 if (delimiter)
                 {
-                    if (!untilDelimiter) throw Error("UnexpectedDelimiter", $"Item delimiter outside an item of undefined length at offset {position - 8}.");
+                    if (!untilDelimiter) throw Error("UnexpectedDelimiter",
+                        $"Item delimiter outside an item of undefined length at offset {position - 8}.");
                     return position;
                 }
             }
-            if (untilDelimiter) throw Error("Truncated", $"An item of undefined length is not closed by an item delimiter before offset {end}: the file is truncated.");
+            if (untilDelimiter) throw Error("Truncated",
+                $"An item of undefined length is not closed by an item delimiter before offset {end}: the file is truncated.");
             return position;
         }
 
@@ -206,7 +212,8 @@ public static class DicomReader
         public int ParseElement(DicomDataset target, int position, int end, int depth, out bool delimiter)
         {
             delimiter = false;
-            if (end - position < 8) throw Error("Truncated", $"Only {end - position} bytes remain at offset {position}, too few for an element header: the file is truncated.");
+            if (end - position < 8) throw Error("Truncated",
+                $"Only {end - position} bytes remain at offset {position}, too few for an element header: the file is truncated.");
             var span = buffer.AsSpan(position);
             var tag = new DicomTag(ReadUInt16(span), ReadUInt16(span[2..]));
             if (tag.Group == 0xFFFE)
@@ -225,7 +232,8 @@ public static class DicomReader
                     throw Error("InvalidVR", $"Element {tag} at offset {position} has VR bytes 0x{span[4]:X2}{span[5]:X2}, which name no DICOM VR.");
                 if (DicomVRInfo.HasLongLength(vr))
                 {
-                    if (end - position < 12) throw Error("Truncated", $"The header of element {tag} at offset {position} is cut off: the file is truncated.");
+                    if (end - position < 12) throw Error("Truncated",
+                        $"The header of element {tag} at offset {position} is cut off: the file is truncated.");
                     length = ReadUInt32(span[8..]);
                     header = 12;
                 }
@@ -268,11 +276,15 @@ public static class DicomReader
                     target.Add(new DicomElement(tag, DicomVR.OB, valueStart, next - valueStart, target.AddFragments(fragments)));
                     return next;
                 }
-                throw Error("UndefinedLength", $"Element {tag} {DicomDictionary.KeywordOf(tag)} ({DicomVRInfo.Name(vr)}) at offset {position} has undefined length, which only sequences and encapsulated pixel data may have.");
+                throw Error("UndefinedLength",
+                    $"Element {tag} {DicomDictionary.KeywordOf(tag)} ({DicomVRInfo.Name(vr)}) at offset {position} has undefined length, which " +
+                    "only sequences and encapsulated pixel data may have.");
             }
 
             if (length > (uint)(end - valueStart))
-                throw Error("LengthPastEnd", $"Element {tag} {DicomDictionary.KeywordOf(tag)} at offset {position} claims {length} bytes but only {end - valueStart} remain: the file is truncated or corrupt.");
+                throw Error("LengthPastEnd",
+                    $"Element {tag} {DicomDictionary.KeywordOf(tag)} at offset {position} claims {length} bytes but only {end - valueStart} " +
+                    "remain: the file is truncated or corrupt.");
             var valueEnd = valueStart + (int)length;
             if (vr == DicomVR.SQ || (vr == DicomVR.UN && !explicitVR && StartsWithItem(valueStart, length)))
             {
@@ -300,7 +312,8 @@ public static class DicomReader
                 position += 8;
                 if (tag == DicomTag.SequenceDelimitation)
                 {
-                    if (definedEnd >= 0) throw Error("UnexpectedDelimiter", $"Sequence delimiter inside a sequence of defined length at offset {position - 8}.");
+                    if (definedEnd >= 0) throw Error("UnexpectedDelimiter",
+                        $"Sequence delimiter inside a sequence of defined length at offset {position - 8}.");
                     return position;
                 }
                 if (tag != DicomTag.Item) throw Error("ExpectedItem", $"Found {tag} where a sequence item was expected at offset {position - 8}.");
@@ -312,13 +325,15 @@ public static class DicomReader
                 else
                 {
                     if (length > (uint)(stop - position))
-                        throw Error("LengthPastEnd", $"A sequence item at offset {position - 8} claims {length} bytes but only {stop - position} remain.");
+                        throw Error("LengthPastEnd",
+                            $"A sequence item at offset {position - 8} claims {length} bytes but only {stop - position} remain.");
                     ParseItems(item, position, position + (int)length, untilDelimiter: false, depth);
                     position += (int)length;
                 }
                 items.Add(item);
             }
-            if (definedEnd < 0) throw Error("Truncated", "A sequence of undefined length is not closed by a sequence delimiter: the file is truncated.");
+            if (definedEnd < 0) throw Error("Truncated",
+                "A sequence of undefined length is not closed by a sequence delimiter: the file is truncated.");
             return position;
         }
 
@@ -326,15 +341,18 @@ public static class DicomReader
         {
             while (true)
             {
-                if (end - position < 8) throw Error("Truncated", $"Encapsulated {DicomDictionary.KeywordOf(tag)} is not closed by a sequence delimiter: the file is truncated.");
+                if (end - position < 8) throw Error("Truncated",
+                    $"Encapsulated {DicomDictionary.KeywordOf(tag)} is not closed by a sequence delimiter: the file is truncated.");
                 var span = buffer.AsSpan(position);
                 var itemTag = new DicomTag(ReadUInt16(span), ReadUInt16(span[2..]));
                 var length = ReadUInt32(span[4..]);
                 position += 8;
                 if (itemTag == DicomTag.SequenceDelimitation) return position;
-                if (itemTag != DicomTag.Item) throw Error("ExpectedItem", $"Found {itemTag} where a pixel data fragment was expected at offset {position - 8}.");
+                if (itemTag != DicomTag.Item) throw Error("ExpectedItem",
+                    $"Found {itemTag} where a pixel data fragment was expected at offset {position - 8}.");
                 if (length > (uint)(end - position))
-                    throw Error("LengthPastEnd", $"A pixel data fragment at offset {position - 8} claims {length} bytes but only {end - position} remain.");
+                    throw Error("LengthPastEnd",
+                        $"A pixel data fragment at offset {position - 8} claims {length} bytes but only {end - position} remain.");
                 fragments.Add(new Range(position, position + (int)length));
                 position += (int)length;
             }
@@ -344,8 +362,10 @@ public static class DicomReader
         private bool StartsWithItem(int valueStart, uint length) =>
             length >= 8 && ReadUInt16(buffer.AsSpan(valueStart)) == 0xFFFE && ReadUInt16(buffer.AsSpan(valueStart + 2)) == 0xE000;
 
-        private ushort ReadUInt16(ReadOnlySpan<byte> s) => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s);
-        private uint ReadUInt32(ReadOnlySpan<byte> s) => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s);
+        private ushort ReadUInt16(ReadOnlySpan<byte> s) => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(s)
+            : BinaryPrimitives.ReadUInt16LittleEndian(s);
+        private uint ReadUInt32(ReadOnlySpan<byte> s) => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s)
+            : BinaryPrimitives.ReadUInt32LittleEndian(s);
         private static DicomFormatException Error(string code, string message) => new(code, message);
     }
 }

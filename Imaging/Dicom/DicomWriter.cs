@@ -47,7 +47,8 @@ public static class DicomWriter
         var bytes = new byte[checked((int)length)];
         using var stream = new MemoryStream(bytes, writable: true);
         WriteFile(stream, dataset, transferSyntax);
-        if (stream.Position != bytes.Length) throw new InvalidOperationException($"Wrote {stream.Position} bytes where {bytes.Length} were measured.");
+        if (stream.Position != bytes.Length) throw new InvalidOperationException(
+            $"Wrote {stream.Position} bytes where {bytes.Length} were measured.");
         return bytes;
     }
 
@@ -172,7 +173,9 @@ public static class DicomWriter
             return;
         }
         if (length > ushort.MaxValue)
-            throw new InvalidOperationException($"Element {tag} {DicomDictionary.KeywordOf(tag)} is {length} bytes, too long for VR {DicomVRInfo.Name(vr)} in explicit VR; write implicit VR.");
+            throw new InvalidOperationException(
+                $"Element {tag} {DicomDictionary.KeywordOf(tag)} is {length} bytes, too long for VR {DicomVRInfo.Name(vr)} in explicit VR; " +
+                "write implicit VR.");
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)length);
         sink.Write(header[..8]);
     }

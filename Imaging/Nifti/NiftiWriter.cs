@@ -76,9 +76,11 @@ public static class NiftiWriter
     {
         if (image.Size is not { Length: 3 } || image.Size.Any(n => n is < 1 or > short.MaxValue))
             throw new ArgumentException("A NIfTI image needs three sizes from 1 to 32767.", nameof(image));
-        if (image.Spacing is not { Length: 3 } || image.Sform is not { Length: 12 } || image.Quaternion is not { Length: 3 } || image.QOffset is not { Length: 3 })
+        if (image.Spacing is not { Length: 3 } || image.Sform is not { Length: 12 } || image.Quaternion is not { Length: 3 }
+            || image.QOffset is not { Length: 3 })
             throw new ArgumentException("Spacing, sform (12), quaternion (3) and qoffset (3) are required.", nameof(image));
         if (image.Data.LongLength != image.VoxelCount * BytesPerVoxel(image.DataType))
-            throw new ArgumentException($"The data holds {image.Data.LongLength} bytes where {image.VoxelCount} voxels of {image.DataType} need {image.VoxelCount * BytesPerVoxel(image.DataType)}.", nameof(image));
+            throw new ArgumentException($"The data holds {image.Data.LongLength} bytes where {image.VoxelCount} voxels of {image.DataType} need " +
+                $"{image.VoxelCount * BytesPerVoxel(image.DataType)}.", nameof(image));
     }
 }

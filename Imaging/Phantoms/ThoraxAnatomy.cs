@@ -112,8 +112,10 @@ public sealed class ThoraxAnatomy
 
         // Lungs: posterior-ish, either side of the mediastinum, shrunk until they fit inside the cavity.
         _medialGap = U(8, 12);
-        _lungR = FitInside(new Ellipse(-0.42 * BodySemiWidth + U(-10, 10), 0.06 * BodySemiDepth + U(-10, 10), 0.30 * BodySemiWidth * J(), 0.60 * BodySemiDepth * J()), cavity, null);
-        _lungL = FitInside(new Ellipse(0.42 * BodySemiWidth + U(-10, 10), 0.06 * BodySemiDepth + U(-10, 10), 0.30 * BodySemiWidth * J(), 0.60 * BodySemiDepth * J()), cavity, null);
+        _lungR = FitInside(new Ellipse(-0.42 * BodySemiWidth + U(-10, 10), 0.06 * BodySemiDepth + U(-10, 10), 0.30 * BodySemiWidth * J(),
+            0.60 * BodySemiDepth * J()), cavity, null);
+        _lungL = FitInside(new Ellipse(0.42 * BodySemiWidth + U(-10, 10), 0.06 * BodySemiDepth + U(-10, 10), 0.30 * BodySemiWidth * J(),
+            0.60 * BodySemiDepth * J()), cavity, null);
         var leftTop = U(110, 140);
         var leftBottom = -U(110, 140);
         LungLeftZ = (leftBottom, leftTop);
@@ -124,7 +126,8 @@ public sealed class ThoraxAnatomy
         var heartAngle = U(20, 40) * Math.PI / 180;
         double sternum = -(innerB - 8), vertebraFront = vertebraV - vertebraB;
         var heartB = 0.5 * (vertebraFront - sternum) * U(0.8, 0.95);
-        _heart = FitInside(new Ellipse(0.12 * BodySemiWidth + U(-10, 10), (sternum + vertebraFront) / 2 + U(-5, 5), heartB * U(1.25, 1.5), heartB, heartAngle),
+        _heart = FitInside(new Ellipse(0.12 * BodySemiWidth + U(-10, 10), (sternum + vertebraFront) / 2 + U(-5, 5), heartB * U(1.25, 1.5),
+            heartB, heartAngle),
             cavity, v => v <= vertebraFront + 2);
         _heartHalf = 60 * J();
         var heartTop = U(10, 35);
@@ -145,7 +148,8 @@ public sealed class ThoraxAnatomy
         _texture = new SmoothNoise(new Random(PhantomRandom.Derive(seed, "texture", 0)));
     }
 
-    /// <summary>Shrinks an organ about its centre until 72 points of its outline lie inside <paramref name="cavity"/> (and satisfy <paramref name="vLimit"/>).</summary>
+    /// <summary>Shrinks an organ about its centre until 72 points of its outline lie inside <paramref name="cavity"/> (and satisfy
+    /// <paramref name="vLimit"/>).</summary>
     private static Ellipse FitInside(Ellipse organ, Ellipse cavity, Func<double, bool>? vLimit)
     {
         for (var attempt = 0; attempt < 200; attempt++)
@@ -217,7 +221,8 @@ public sealed class ThoraxAnatomy
         if (s.LungR is { } lr && u <= -_medialGap && lr.Contains(u, v)) t = PhantomTissue.LungRight;
         if (s.LungL is { } ll && u >= _medialGap && ll.Contains(u, v)) t = PhantomTissue.LungLeft;
         if (s.Heart is { } h && h.Contains(u, v)) t = PhantomTissue.Heart;
-        if (_arch.Contains(u, v) || (Math.Abs(u - _canal.Cx) <= _spinousHalfWidth && v >= _spinousFront && v <= _spinousBack)) t = PhantomTissue.CorticalBone;
+        if (_arch.Contains(u, v) || (Math.Abs(u - _canal.Cx) <= _spinousHalfWidth && v >= _spinousFront
+            && v <= _spinousBack)) t = PhantomTissue.CorticalBone;
         if (_vertebra.Contains(u, v))
             t = s.InDisc ? PhantomTissue.Disc : _vertebraCore.Contains(u, v) ? PhantomTissue.CancellousBone : PhantomTissue.CorticalBone;
         if (_canal.Contains(u, v)) t = _cord.Contains(u, v) ? PhantomTissue.SpinalCord : PhantomTissue.Csf;

@@ -14,7 +14,8 @@ public sealed record PhantomGeometry(int Columns, int Rows, int Slices, double[]
     public double[] ImageOrientation => Direction[..6];
 
     /// <summary>ImagePositionPatient of slice <paramref name="k"/>: the centre of its first pixel.</summary>
-    public double[] SlicePosition(int k) => [Origin[0] + k * Spacing[2] * Direction[6], Origin[1] + k * Spacing[2] * Direction[7], Origin[2] + k * Spacing[2] * Direction[8]];
+    public double[] SlicePosition(int k) => [Origin[0] + k * Spacing[2] * Direction[6], Origin[1] + k * Spacing[2] * Direction[7],
+        Origin[2] + k * Spacing[2] * Direction[8]];
 
     public (double X, double Y, double Z) ToPatient(double i, double j, double k)
     {

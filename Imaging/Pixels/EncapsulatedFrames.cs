@@ -16,7 +16,8 @@ internal static class EncapsulatedFrames
         // Use the Basic Offset Table: offsets are from the first byte of the first fragment's item header.
         var table = dataset.Buffer.AsSpan(fragments[0]);
         if (table.Length < 4 * frameCount)
-            throw new PixelDecodeException("AmbiguousFrames", $"{data.Count} fragments hold {frameCount} frames and there is no Basic Offset Table to tell them apart.");
+            throw new PixelDecodeException("AmbiguousFrames",
+                $"{data.Count} fragments hold {frameCount} frames and there is no Basic Offset Table to tell them apart.");
         var firstItem = data[0].Start.Value - 8;
         var start = BinaryPrimitives.ReadUInt32LittleEndian(table[(4 * frame)..]);
         var end = frame + 1 < frameCount ? BinaryPrimitives.ReadUInt32LittleEndian(table[(4 * (frame + 1))..]) : uint.MaxValue;

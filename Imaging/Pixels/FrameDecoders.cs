@@ -23,7 +23,8 @@ public static class FrameDecoders
                 ? Jpeg2000FrameDecoder.Instance
                 : throw new CodecUnavailableException(ts.Uid, ts.Name, "libopenjp2-7"),
             PixelEncoding.Unsupported => throw new PixelDecodeException("UnsupportedTransferSyntax",
-                $"Pixel data in transfer syntax {ts.Uid} cannot be decoded: it is not one of the syntaxes this service reads (native, deflate, RLE, JPEG, JPEG Lossless, JPEG-LS, JPEG 2000)."),
+                $"Pixel data in transfer syntax {ts.Uid} cannot be decoded: it is not one of the syntaxes this service reads (native, deflate, " +
+                "RLE, JPEG, JPEG Lossless, JPEG-LS, JPEG 2000)."),
             _ => throw new ArgumentException($"{ts} is not encapsulated; its pixels need no decoder.", nameof(ts)),
         };
     }

@@ -161,7 +161,8 @@ public sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
         if (xosiz >= xsiz || yosiz >= ysiz || (long)xsiz - xosiz != format.Columns || (long)ysiz - yosiz != format.Rows)
             throw FrameChecks.Corrupt(Codec, $"the codestream image area does not match the data set's {format.Columns}x{format.Rows}");
         if (csiz != format.SamplesPerPixel)
-            throw FrameChecks.Corrupt(Codec, $"the codestream has {csiz} components but the data set says {format.SamplesPerPixel} samples per pixel");
+            throw FrameChecks.Corrupt(Codec,
+                $"the codestream has {csiz} components but the data set says {format.SamplesPerPixel} samples per pixel");
         if (xtsiz == 0 || ytsiz == 0 || xtosiz > xosiz || ytosiz > yosiz || (long)xtosiz + xtsiz <= xosiz || (long)ytosiz + ytsiz <= yosiz)
             throw FrameChecks.Corrupt(Codec, "the codestream's tile grid is invalid");
         var tiles = ((xsiz - xtosiz + (long)xtsiz - 1) / xtsiz) * ((ysiz - ytosiz + (long)ytsiz - 1) / ytsiz);

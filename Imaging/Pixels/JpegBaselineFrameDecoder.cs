@@ -36,9 +36,11 @@ public sealed unsafe class JpegBaselineFrameDecoder : IFrameDecoder
             decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
             decoder.Identify();
             if (decoder.Width != format.Columns || decoder.Height != format.Rows)
-                throw FrameChecks.Corrupt(Codec, $"the codestream is {decoder.Width}x{decoder.Height} but the data set says {format.Columns}x{format.Rows}");
+                throw FrameChecks.Corrupt(Codec,
+                    $"the codestream is {decoder.Width}x{decoder.Height} but the data set says {format.Columns}x{format.Rows}");
             if (decoder.NumberOfComponents != format.SamplesPerPixel)
-                throw FrameChecks.Corrupt(Codec, $"the codestream has {decoder.NumberOfComponents} components but the data set says {format.SamplesPerPixel} samples per pixel");
+                throw FrameChecks.Corrupt(Codec,
+                    $"the codestream has {decoder.NumberOfComponents} components but the data set says {format.SamplesPerPixel} samples per pixel");
             if (decoder.Precision is not (8 or 12) || decoder.Precision > format.BitsAllocated)
                 throw FrameChecks.Unsupported(Codec, $"{decoder.Precision}-bit samples in {format.BitsAllocated} bits allocated");
             fixed (byte* output = destination)

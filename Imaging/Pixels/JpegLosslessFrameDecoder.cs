@@ -338,7 +338,8 @@ public sealed class JpegLosslessFrameDecoder : IFrameDecoder
             if (_width != format.Columns || _height != format.Rows)
                 throw FrameChecks.Corrupt(Codec, $"the codestream is {_width}x{_height} but the data set says {format.Columns}x{format.Rows}");
             if (_componentCount != format.SamplesPerPixel)
-                throw FrameChecks.Corrupt(Codec, $"the codestream has {_componentCount} components but the data set says {format.SamplesPerPixel} samples per pixel");
+                throw FrameChecks.Corrupt(Codec,
+                    $"the codestream has {_componentCount} components but the data set says {format.SamplesPerPixel} samples per pixel");
             if (segment.Length < 6 + 3 * _componentCount)
                 throw FrameChecks.Corrupt(Codec, "SOF3 segment is too short for its components");
             for (var i = 0; i < _componentCount; i++)

@@ -49,9 +49,11 @@ public sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
                 Check(CharLsInterop.GetInterleaveMode(decoder, &interleave), "reading the interleave mode");
 
                 if (info.Width != format.Columns || info.Height != format.Rows)
-                    throw FrameChecks.Corrupt(Codec, $"the codestream is {info.Width}x{info.Height} but the data set says {format.Columns}x{format.Rows}");
+                    throw FrameChecks.Corrupt(Codec,
+                        $"the codestream is {info.Width}x{info.Height} but the data set says {format.Columns}x{format.Rows}");
                 if (info.ComponentCount != format.SamplesPerPixel)
-                    throw FrameChecks.Corrupt(Codec, $"the codestream has {info.ComponentCount} components but the data set says {format.SamplesPerPixel} samples per pixel");
+                    throw FrameChecks.Corrupt(Codec,
+                        $"the codestream has {info.ComponentCount} components but the data set says {format.SamplesPerPixel} samples per pixel");
                 if (info.BitsPerSample < 2 || info.BitsPerSample > 8 * format.BytesPerSample)
                     throw FrameChecks.Unsupported(Codec, $"{info.BitsPerSample}-bit samples do not fit in {format.BitsAllocated} bits allocated");
 

@@ -20,11 +20,14 @@ public static class PixelDataReader
             || format.BitsStored < 1 || format.BitsStored > format.BitsAllocated || format.SamplesPerPixel is < 1 or > 4)
         {
             throw new DicomFormatException("UnsupportedPixelFormat",
-                $"Unsupported pixel layout: {format.Rows}x{format.Columns}, {format.SamplesPerPixel} samples, {format.BitsAllocated} bits allocated, {format.BitsStored} stored.");
+                $"Unsupported pixel layout: {format.Rows}x{format.Columns}, {format.SamplesPerPixel} samples, {format.BitsAllocated} bits " +
+                $"allocated, {format.BitsStored} stored.");
         }
 
         if (format.FrameBytes > MaxFrameBytes)
-            throw new DicomFormatException("FrameTooLarge", $"A {format.Rows}x{format.Columns} frame of {format.SamplesPerPixel} samples of {format.BitsAllocated} bits is larger than the {MaxFrameBytes >> 20} MiB this reader accepts.");
+            throw new DicomFormatException("FrameTooLarge",
+                $"A {format.Rows}x{format.Columns} frame of {format.SamplesPerPixel} samples of {format.BitsAllocated} bits is larger than the " +
+                $"{MaxFrameBytes >> 20} MiB this reader accepts.");
         return format;
     }
 
@@ -42,7 +45,8 @@ public static class PixelDataReader
             if (fragments.Count - 1 < frames)
             {
                 throw new PixelDecodeException("PixelDataTooShort",
-                    $"NumberOfFrames claims {frames} frames but the encapsulated Pixel Data holds {fragments.Count - 1} fragment(s); every frame needs at least one.");
+                    $"NumberOfFrames claims {frames} frames but the encapsulated Pixel Data holds {fragments.Count - 1} fragment(s); every frame " +
+                    "needs at least one.");
             }
 
             return;
@@ -51,7 +55,8 @@ public static class PixelDataReader
         if (needed > element.Length)
         {
             throw new PixelDecodeException("PixelDataTooShort",
-                $"NumberOfFrames claims {frames} frames of {format.Columns}x{format.Rows}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits ({needed} bytes), but Pixel Data holds {element.Length} bytes.");
+                $"NumberOfFrames claims {frames} frames of {format.Columns}x{format.Rows}x{format.SamplesPerPixel} samples of " +
+                $"{format.BitsAllocated} bits ({needed} bytes), but Pixel Data holds {element.Length} bytes.");
         }
     }
 
@@ -72,7 +77,8 @@ public static class PixelDataReader
         if (offset + format.FrameBytes > element.Length)
         {
             throw new PixelDecodeException("PixelDataTooShort",
-                $"Pixel Data holds {element.Length} bytes, too few for frame {frame + 1} of {format.Rows}x{format.Columns}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits.");
+                $"Pixel Data holds {element.Length} bytes, too few for frame {frame + 1} of " +
+                $"{format.Rows}x{format.Columns}x{format.SamplesPerPixel} samples of {format.BitsAllocated} bits.");
         }
 
         bytes = file.Dataset.ValueMemory(element).Slice((int)offset, (int)format.FrameBytes);
@@ -89,7 +95,8 @@ public static class PixelDataReader
         if (fragments is null)
         {
             if (file.TransferSyntax.Encapsulated)
-                throw new PixelDecodeException("NotEncapsulated", $"{file.TransferSyntax} requires encapsulated pixel data, but Pixel Data has a defined length.");
+                throw new PixelDecodeException("NotEncapsulated",
+                    $"{file.TransferSyntax} requires encapsulated pixel data, but Pixel Data has a defined length.");
             var offset = format.FrameBytes * frame;
             if (offset + format.FrameBytes > element.Length)
                 throw new PixelDecodeException("PixelDataTooShort", $"Pixel Data holds {element.Length} bytes, too few for frame {frame + 1}.");
@@ -99,7 +106,8 @@ public static class PixelDataReader
             return;
         }
         if (!file.TransferSyntax.Encapsulated)
-            throw new PixelDecodeException("UnexpectedEncapsulation", $"Pixel Data is encapsulated but the transfer syntax is {file.TransferSyntax}.");
+            throw new PixelDecodeException("UnexpectedEncapsulation",
+                $"Pixel Data is encapsulated but the transfer syntax is {file.TransferSyntax}.");
         var decoder = FrameDecoders.For(file.TransferSyntax);
         var frames = dataset.GetInt32(DicomTags.NumberOfFrames) ?? 1;
         var ranges = EncapsulatedFrames.Locate(dataset, fragments, frames, frame);
@@ -127,7 +135,8 @@ public static class PixelDataReader
     }
 
     private static DicomElement PixelElement(DicomDataset dataset) =>
-        dataset.TryGet(DicomTags.PixelData, out var e) ? e : throw new DicomFormatException("NoPixelData", "The data set has no Pixel Data (7FE0,0010).");
+        dataset.TryGet(DicomTags.PixelData, out var e) ? e : throw new DicomFormatException("NoPixelData",
+            "The data set has no Pixel Data (7FE0,0010).");
 
     private static void SwapToLittleEndian(ReadOnlySpan<byte> source, int bytesPerSample, Span<byte> destination)
     {

@@ -27,7 +27,8 @@ public sealed class RleFrameDecoder : IFrameDecoder
 
         var count = BinaryPrimitives.ReadUInt32LittleEndian(encoded);
         if (count != expectedSegments)
-            throw FrameChecks.Corrupt(Codec, $"header declares {count} segments but {samples} sample(s) of {format.BitsAllocated} bits need {expectedSegments}");
+            throw FrameChecks.Corrupt(Codec,
+                $"header declares {count} segments but {samples} sample(s) of {format.BitsAllocated} bits need {expectedSegments}");
 
         Span<int> offsets = stackalloc int[MaxSegments + 1];
         for (var i = 0; i < expectedSegments; i++)

@@ -79,7 +79,9 @@ public static class RtStructureSetWriter
         if (source.Slices.Count != depth)
             throw new ArgumentException($"The series lists {source.Slices.Count} slices but its volume has {depth}.", nameof(source));
         if (labels is not null && labels.LongLength != (long)sliceLength * depth)
-            throw new ArgumentException($"The label volume holds {labels.LongLength} values; the series grid {width}x{height}x{depth} needs {(long)sliceLength * depth}.", nameof(labels));
+            throw new ArgumentException(
+                $"The label volume holds {labels.LongLength} values; the series grid {width}x{height}x{depth} needs {(long)sliceLength * depth}.",
+                nameof(labels));
         if (masks is not null && masks.Any(m => m.LongLength != (long)sliceLength * depth))
             throw new ArgumentException($"Every mask must hold the series grid's {(long)sliceLength * depth} values.", nameof(masks));
         if (structures.Count is 0 or > byte.MaxValue)
@@ -100,7 +102,8 @@ public static class RtStructureSetWriter
             var item = new DicomDatasetBuilder()
                 .Add(DicomTags.ReferencedSOPClassUID, DicomVR.UI, s.SopClassUid)
                 .Add(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, s.SopInstanceUid);
-            if (s.FrameNumber is { } frame) item.Add(DicomTags.ReferencedFrameNumber, DicomVR.IS, frame.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (s.FrameNumber is { } frame) item.Add(DicomTags.ReferencedFrameNumber, DicomVR.IS,
+                frame.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return item;
         }).ToArray();
 
@@ -169,7 +172,8 @@ public static class RtStructureSetWriter
             roiItems.Add(roi);
 
             var roiContour = new DicomDatasetBuilder()
-                .Add(DicomTags.ROIDisplayColor, DicomVR.IS, string.Create(CultureInfo.InvariantCulture, $"{structure.R}\\{structure.G}\\{structure.B}"))
+                .Add(DicomTags.ROIDisplayColor, DicomVR.IS, string.Create(CultureInfo.InvariantCulture,
+                    $"{structure.R}\\{structure.G}\\{structure.B}"))
                 .Add(DicomTags.ReferencedROINumber, DicomVR.IS, roiNumber);
             var items = new List<DicomDatasetBuilder>();
             for (var z = 0; z < depth; z++)
@@ -205,7 +209,8 @@ public static class RtStructureSetWriter
     private readonly record struct EncodedContour(int Points, byte[] Data);
 
     /// <summary>Per slice (null when it has no labels), per structure: the encoded contours in tracing order.</summary>
-    private static List<EncodedContour>?[]?[] TraceAndEncode(byte[] labels, LoadedSeries source, IReadOnlyList<RtStructure> structures, CancellationToken cancellationToken)
+    private static List<EncodedContour>?[]?[] TraceAndEncode(byte[] labels, LoadedSeries source, IReadOnlyList<RtStructure> structures,
+        CancellationToken cancellationToken)
     {
         var volume = source.Volume;
         int width = volume.SizeX, height = volume.SizeY, sliceLength = width * height, count = structures.Count;
@@ -218,7 +223,9 @@ public static class RtStructureSetWriter
 
         var bad = labels.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)count);
         if (bad >= 0)
-            throw new ArgumentException($"Label {labels[bad]} at voxel ({bad % width}, {bad / width % height}, {bad / sliceLength}) has no structure; {count} structures were given.", nameof(labels));
+            throw new ArgumentException(
+                $"Label {labels[bad]} at voxel ({bad % width}, {bad / width % height}, {bad / sliceLength}) has no structure; {count} " +
+                "structures were given.", nameof(labels));
 
         var result = new List<EncodedContour>?[]?[volume.SizeZ];
         var options = new ParallelOptions { CancellationToken = cancellationToken };
@@ -246,7 +253,8 @@ public static class RtStructureSetWriter
     }
 
     /// <summary>Per slice, per structure: each structure's own mask traced alone, so that overlapping ROIs keep their overlap.</summary>
-    private static List<EncodedContour>?[]?[] TraceAndEncodeMasks(IReadOnlyList<bool[]> masks, LoadedSeries source, IReadOnlyList<RtStructure> structures,
+    private static List<EncodedContour>?[]?[] TraceAndEncodeMasks(IReadOnlyList<bool[]> masks, LoadedSeries source,
+        IReadOnlyList<RtStructure> structures,
         CancellationToken cancellationToken)
     {
         var volume = source.Volume;
@@ -366,7 +374,8 @@ public static class RtStructureSetWriter
         Check(interpreter, 3 * 65 - 1, "ROIInterpreter");
         var groups = interpreter.Split('=');
         if (groups.Length > 3 || groups.Any(g => g.Length > 64 || g.Count(c => c == '^') > 4))
-            throw new ArgumentException($"ROIInterpreter '{interpreter}' is not a person name: at most 3 groups of at most 5 components and 64 characters each.");
+            throw new ArgumentException(
+                $"ROIInterpreter '{interpreter}' is not a person name: at most 3 groups of at most 5 components and 64 characters each.");
         Check(options.SoftwareVersions, 64, "SoftwareVersions (the model id)");
         Check(Label(options), 16, "StructureSetLabel");
         Check(Cut(options.StructureSetName, 64), 64, "StructureSetName");

@@ -22,7 +22,8 @@ internal abstract class SegVoxels(int count, int width, int height, int depth)
     /// <summary>Whether any voxel is in two segments.</summary>
     public abstract bool Overlap { get; }
 
-    /// <summary>Sets the bits of one frame: bit <paramref name="bitOffset"/> + i of <paramref name="bits"/> (least significant bit first) for pixel i.</summary>
+    /// <summary>Sets the bits of one frame: bit <paramref name="bitOffset"/> + i of <paramref name="bits"/> (least significant bit first) for pixel
+    /// i.</summary>
     public abstract void Pack(int segment, int z, byte[] bits, long bitOffset);
 
     /// <summary>
@@ -53,7 +54,9 @@ internal sealed class LabelVoxels : SegVoxels
         _labels = labels;
         var bad = labels.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)Math.Min(count, byte.MaxValue));
         if (bad >= 0)
-            throw new ArgumentException($"Label {labels[bad]} at voxel ({bad % width}, {bad / width % height}, {bad / SliceLength}) has no segment; {count} segments were given.", nameof(labels));
+            throw new ArgumentException(
+                $"Label {labels[bad]} at voxel ({bad % width}, {bad / width % height}, {bad / SliceLength}) has no segment; {count} " +
+                "segments were given.", nameof(labels));
     }
 
     public override bool Overlap => false;
@@ -160,7 +163,8 @@ internal sealed class MaskVoxels(IReadOnlyList<bool[]> masks, int width, int hei
         if ((bitOffset & 7) == 0 && SliceLength % 8 == 0)
         {
             // A bool is one byte, 0 or 1: pack it as the label 1.
-            LabelVoxels.PackBytes(MemoryMarshal.Cast<bool, byte>(mask.AsSpan(start, SliceLength)), 1, bits.AsSpan((int)(bitOffset >> 3), SliceLength / 8));
+            LabelVoxels.PackBytes(MemoryMarshal.Cast<bool, byte>(mask.AsSpan(start, SliceLength)), 1,
+                bits.AsSpan((int)(bitOffset >> 3), SliceLength / 8));
             return;
         }
         Pack(bits, bitOffset, SliceLength, i => mask[start + i]);

@@ -5,7 +5,8 @@ namespace InnerEye.Imaging.Seg;
 /// (write the BINARY form, or separate instances, instead). Names the first such voxel and its two segments.
 /// </summary>
 public sealed class SegmentOverlapException(int x, int y, int z, int first, int second)
-    : ImagingException("SegmentsOverlap", $"Segments {first + 1} and {second + 1} both hold voxel ({x}, {y}, {z}); a label-map segmentation cannot hold overlapping segments.")
+    : ImagingException("SegmentsOverlap",
+        $"Segments {first + 1} and {second + 1} both hold voxel ({x}, {y}, {z}); a label-map segmentation cannot hold overlapping segments.")
 {
     public int X { get; } = x;
     public int Y { get; } = y;

@@ -68,7 +68,9 @@ public static class SegmentationWriter
         ArgumentNullException.ThrowIfNull(segments);
         var v = Check(source);
         if (labels.LongLength != v.VoxelCount)
-            throw new ArgumentException($"The label volume holds {labels.LongLength} values; the series grid {v.SizeX}x{v.SizeY}x{v.SizeZ} needs {v.VoxelCount}.", nameof(labels));
+            throw new ArgumentException(
+                $"The label volume holds {labels.LongLength} values; the series grid {v.SizeX}x{v.SizeY}x{v.SizeZ} needs {v.VoxelCount}.",
+                nameof(labels));
         if (segments.Count is 0 or > byte.MaxValue)
             throw new ArgumentException($"A label volume holds 1 to 255 segments; {segments.Count} were given.", nameof(segments));
         return Build(new LabelVoxels(labels, segments.Count, v.SizeX, v.SizeY, v.SizeZ), source, segments, options, form, cancellationToken);
@@ -183,7 +185,8 @@ public static class SegmentationWriter
         ds.AddSequence(SegTags.DimensionOrganizationSequence, new DicomDatasetBuilder()
             .Add(SegTags.DimensionOrganizationUID, DicomVR.UI, dimensionOrganizationUid));
         var dimensions = new List<DicomDatasetBuilder>();
-        if (!labelMap) dimensions.Add(Dimension(SegTags.ReferencedSegmentNumber, SegTags.SegmentIdentificationSequence, dimensionOrganizationUid, "ReferencedSegmentNumber"));
+        if (!labelMap) dimensions.Add(Dimension(SegTags.ReferencedSegmentNumber, SegTags.SegmentIdentificationSequence, dimensionOrganizationUid,
+            "ReferencedSegmentNumber"));
         dimensions.Add(Dimension(DicomTags.ImagePositionPatient, SegTags.PlanePositionSequence, dimensionOrganizationUid, "ImagePositionPatient"));
         ds.AddSequence(SegTags.DimensionIndexSequence, dimensions);
 

@@ -32,7 +32,8 @@ public sealed class FolderSeriesSource : ISeriesSource
             {
                 var entry = Entries[i];
                 if (entry.DeclaredSize > _options.MaxEntryBytes)
-                    throw new ImagingException("EntryTooLarge", $"'{entry.Name}' is {entry.DeclaredSize} bytes, more than the {_options.MaxEntryBytes}-byte limit for one file.");
+                    throw new ImagingException("EntryTooLarge",
+                        $"'{entry.Name}' is {entry.DeclaredSize} bytes, more than the {_options.MaxEntryBytes}-byte limit for one file.");
                 using var handle = File.OpenHandle(Path.Combine(_root, entry.Name));
                 var length = (int)RandomAccess.GetLength(handle);
                 if (buffer.Length < length)

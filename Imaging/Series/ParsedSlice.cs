@@ -66,7 +66,8 @@ internal sealed class ParsedSlice
         if (SiemensMosaic.SlicesIn(ds) is { } tiles)
         {
             throw new ImagingException("Mosaic",
-                $"'{entry.Name}' is a Siemens MOSAIC image: {(tiles > 0 ? $"{tiles} slices" : "several slices")} tiled in one frame, placed only by " +
+                $"'{entry.Name}' is a Siemens MOSAIC image: {(tiles > 0 ? $"{tiles} slices" : "several slices")} tiled in one frame, " +
+                "placed only by " +
                 "the private CSA header. Convert the series to one image per slice first: export it from the scanner without " +
                 "mosaic (Siemens \"unmosaic\"), or convert it with dcm2niix.");
         }
@@ -76,7 +77,8 @@ internal sealed class ParsedSlice
         var claimed = ds.GetInt32(DicomTags.NumberOfFrames);
         var frames = claimed ?? 1;
         if (ds.TryGet(DicomTags.NumberOfFrames, out _) && claimed is not > 0)
-            throw new ImagingException("InvalidNumberOfFrames", $"'{entry.Name}' has NumberOfFrames (0028,0008) '{ds.GetString(DicomTags.NumberOfFrames)}', not a positive whole number.");
+            throw new ImagingException("InvalidNumberOfFrames",
+                $"'{entry.Name}' has NumberOfFrames (0028,0008) '{ds.GetString(DicomTags.NumberOfFrames)}', not a positive whole number.");
         var perFrame = ds.Items(DicomTags.PerFrameFunctionalGroupsSequence);
         var shared = ds.Items(DicomTags.SharedFunctionalGroupsSequence) is [var s, ..] ? s : null;
         var enhanced = perFrame.Count > 0 || shared is not null;
@@ -119,7 +121,8 @@ internal sealed class ParsedSlice
         if (perFrame.Count != frames && !(perFrame.Count == 0 && frames == 1))
         {
             throw new ImagingException("InconsistentFrameCount",
-                $"'{entry.Name}' has NumberOfFrames {frames} but {perFrame.Count} items in its PerFrameFunctionalGroupsSequence (5200,9230); each frame needs one.");
+                $"'{entry.Name}' has NumberOfFrames {frames} but {perFrame.Count} items in its PerFrameFunctionalGroupsSequence (5200,9230); each " +
+                "frame needs one.");
         }
         // Before anything is made per frame: the pixel data must hold every frame the header claims.
         PixelDataReader.CheckFrameCount(file, format, frames);
@@ -129,7 +132,8 @@ internal sealed class ParsedSlice
         if (stacks.Count > 1)
         {
             throw new ImagingException("MultipleStacks",
-                $"'{entry.Name}' holds {stacks.Count} stacks of frames (StackID {string.Join(", ", stacks.Take(8))}); only one stack, one volume, per image is read. " +
+                $"'{entry.Name}' holds {stacks.Count} stacks of frames (StackID {string.Join(", ", stacks.Take(8))}); only one stack, one volume, " +
+                "per image is read. " +
                 "Send each stack as its own series.");
         }
 

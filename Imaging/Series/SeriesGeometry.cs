@@ -17,8 +17,10 @@ internal static class SeriesGeometry
         foreach (var s in slices)
         {
             var frame = s.FrameNumber is not null;
-            var missing = s.Position is not { Length: 3 } ? "ImagePositionPatient (0020,0032)" + (frame ? " in a PlanePositionSequence (0020,9113)" : "")
-                : s.Orientation is not { Length: 6 } ? "ImageOrientationPatient (0020,0037)" + (frame ? " in a PlaneOrientationSequence (0020,9116)" : "")
+            var missing = s.Position is not { Length: 3 } ? "ImagePositionPatient (0020,0032)" +
+                (frame ? " in a PlanePositionSequence (0020,9113)" : "")
+                : s.Orientation is not { Length: 6 } ? "ImageOrientationPatient (0020,0037)" +
+                (frame ? " in a PlaneOrientationSequence (0020,9116)" : "")
                 : s.PixelSpacing is not { Length: 2 } ? "PixelSpacing (0028,0030)" + (frame ? " in a PixelMeasuresSequence (0028,9110)" : "") : null;
             if (missing is not null && frame) missing += " of its per-frame or shared functional groups";
             if (missing is not null)
@@ -47,7 +49,8 @@ internal static class SeriesGeometry
             }
             if (Math.Abs(s.PixelSpacing![0] - first.PixelSpacing![0]) > 1e-4 || Math.Abs(s.PixelSpacing[1] - first.PixelSpacing[1]) > 1e-4)
             {
-                Fail("InconsistentPixelSpacing", $"'{s.Label}' has pixel spacing {Format(s.PixelSpacing)} but '{first.Label}' has {Format(first.PixelSpacing)}.");
+                Fail("InconsistentPixelSpacing",
+                    $"'{s.Label}' has pixel spacing {Format(s.PixelSpacing)} but '{first.Label}' has {Format(first.PixelSpacing)}.");
                 return null;
             }
         }
@@ -76,9 +79,11 @@ internal static class SeriesGeometry
             {
                 var (a, b) = (slices[order[k]], slices[order[k + 1]]);
                 var sameImage = a.FrameNumber is not null && a.Entry == b.Entry
-                    ? " Both are frames of one multi-frame image: frames of other temporal positions, echoes or dimensions at the same place are not one volume."
+                    ? " Both are frames of one multi-frame image: frames of other temporal positions, echoes or dimensions at the same place are " +
+                    "not one volume."
                     : "";
-                Fail("DuplicateSlicePosition", $"'{a.Label}' and '{b.Label}' are both at {along[order[k]]:0.###} mm along the slice normal.{sameImage}");
+                Fail("DuplicateSlicePosition",
+                    $"'{a.Label}' and '{b.Label}' are both at {along[order[k]]:0.###} mm along the slice normal.{sameImage}");
                 return null;
             }
         }
@@ -95,11 +100,15 @@ internal static class SeriesGeometry
                 if (Math.Abs(gaps[k] - sliceSpacing) <= gapTolerance) continue;
                 var ratio = gaps[k] / sliceSpacing;
                 var missing = Math.Round(ratio) - 1;
-                var between = $"between '{slices[order[k]].Label}' ({along[order[k]]:0.###} mm) and '{slices[order[k + 1]].Label}' ({along[order[k + 1]]:0.###} mm)";
+                var between = $"between '{slices[order[k]].Label}' ({along[order[k]]:0.###} mm) and '{slices[order[k + 1]].Label}' " +
+                    $"({along[order[k + 1]]:0.###} mm)";
                 if (missing >= 1 && Math.Abs(gaps[k] - Math.Round(ratio) * sliceSpacing) <= gapTolerance)
-                    Fail("MissingSlices", $"{missing} slice(s) missing {between}: the gap is {gaps[k]:0.###} mm where the series' slice spacing is {sliceSpacing:0.###} mm.");
+                    Fail("MissingSlices", $"{missing} slice(s) missing {between}: the gap is {gaps[k]:0.###} mm where the series' slice spacing is " +
+                        $"{sliceSpacing:0.###} mm.");
                 else
-                    Fail("NonUniformSliceSpacing", $"The slice gap {between} is {gaps[k]:0.###} mm, more than {gapTolerance} mm from the median gap of {sliceSpacing:0.###} mm.");
+                    Fail("NonUniformSliceSpacing",
+                        $"The slice gap {between} is {gaps[k]:0.###} mm, more than {gapTolerance} mm from the median gap of " +
+                        $"{sliceSpacing:0.###} mm.");
                 return null;
             }
         }
@@ -130,14 +139,18 @@ internal static class SeriesGeometry
         if (worstDistance > gapTolerance)
         {
             var s = slices[order[worst]];
-            Fail("InconsistentSlicePosition", $"'{s.Label}' at {Format(s.Position!)} is {worstDistance:0.###} mm off the straight, evenly stepped line through the other slices' positions (starting at '{slices[order[0]].Label}' at {Format(origin)}): the slices are shifted within the image plane irregularly (a mixed series or a varying tilt) and do not stack into one grid.");
+            Fail("InconsistentSlicePosition",
+                $"'{s.Label}' at {Format(s.Position!)} is {worstDistance:0.###} mm off the straight, evenly stepped line through the other slices' " +
+                $"positions (starting at '{slices[order[0]].Label}' at {Format(origin)}): the slices are shifted within the image plane " +
+                "irregularly (a mixed series or a varying tilt) and do not stack into one grid.");
             return null;
         }
         var stepLength = Norm(step);
         var tilt = Math.Acos(Math.Clamp(Dot(step, normal) / stepLength, -1, 1)) * 180 / Math.PI;
         if (tilt > options.MaxTiltDegrees)
         {
-            Fail("TiltTooLarge", $"The slice positions step along a line {tilt:0.##}° from the slice normal (a tilted gantry); at most {options.MaxTiltDegrees:0.##}° is accepted.");
+            Fail("TiltTooLarge", $"The slice positions step along a line {tilt:0.##}° from the slice normal (a tilted gantry); at most " +
+                $"{options.MaxTiltDegrees:0.##}° is accepted.");
             return null;
         }
         for (var a = 0; a < 3; a++) step[a] /= stepLength;
@@ -162,5 +175,6 @@ internal static class SeriesGeometry
         for (var i = 0; i < 3; i++) a[i] /= n;
     }
 
-    private static string Format(double[] values) => string.Join('\\', values.Select(v => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));
+    private static string Format(double[] values) => string.Join('\\',
+        values.Select(v => v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -44,7 +44,8 @@ public static class VolumeLoader
                 });
             });
         }
-        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is ImagingException or OperationCanceledException) is { } first)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x =>
+            x is ImagingException or OperationCanceledException) is { } first)
         {
             // A worker's own error, not the wrapper Parallel.For puts around it: callers classify failures by type.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
@@ -60,7 +61,8 @@ public static class VolumeLoader
             if (images.Count == 0 && anyImages)
             {
                 // Files beside the image channels (a label map, a report) are skipped, not an error.
-                problems.Add(new VolumeProblem(channel, "NoImages", $"{Describe(channel)} holds no DICOM images and was ignored.", ProblemSeverity.Warning));
+                problems.Add(new VolumeProblem(channel, "NoImages", $"{Describe(channel)} holds no DICOM images and was ignored.",
+                    ProblemSeverity.Warning));
                 continue;
             }
             var series = BuildChannel(channel, images, options, problems);
@@ -74,10 +76,12 @@ public static class VolumeLoader
         problems.GroupBy(p => (p.Channel, p.Code, p.Severity)).Select(g =>
         {
             var count = g.Count();
-            return count == 1 ? g.First() : g.First() with { Message = $"{g.First().Message} The same holds for {count - 1} other file(s) of this channel." };
+            return count == 1
+                ? g.First() : g.First() with { Message = $"{g.First().Message} The same holds for {count - 1} other file(s) of this channel." };
         });
 
-    private static (ParsedSlice[]?, VolumeProblem?) ReadSlices(SeriesEntry entry, byte[] bytes, int length, SeriesLoadOptions options, CancellationToken cancellationToken)
+    private static (ParsedSlice[]?, VolumeProblem?) ReadSlices(SeriesEntry entry, byte[] bytes, int length, SeriesLoadOptions options,
+        CancellationToken cancellationToken)
     {
         DicomFile file;
         ParsedSlice[]? slices;
@@ -88,7 +92,8 @@ public static class VolumeLoader
         }
         catch (DicomFormatException ex)
         {
-            return (null, new VolumeProblem(entry.Channel, "NotDicom", $"'{entry.Name}' was skipped: it is not a readable DICOM file ({ex.Message})", ProblemSeverity.Warning));
+            return (null, new VolumeProblem(entry.Channel, "NotDicom", $"'{entry.Name}' was skipped: it is not a readable DICOM file ({ex.Message})",
+                ProblemSeverity.Warning));
         }
         catch (ImagingException ex)
         {
@@ -96,7 +101,8 @@ public static class VolumeLoader
             return (null, new VolumeProblem(entry.Channel, ex.Code, ex.Message));
         }
         if (slices is null)
-            return (null, new VolumeProblem(entry.Channel, "NotAnImage", $"'{entry.Name}' was skipped: it is a DICOM object without pixel data.", ProblemSeverity.Warning));
+            return (null, new VolumeProblem(entry.Channel, "NotAnImage", $"'{entry.Name}' was skipped: it is a DICOM object without pixel data.",
+                ProblemSeverity.Warning));
         if (slices.Length == 0 || slices[0].Format.SamplesPerPixel != 1) return (slices, null);
         try
         {
@@ -116,7 +122,8 @@ public static class VolumeLoader
         }
         catch (Exception ex) when (Unwrap(ex) is ImagingException e)
         {
-            return (slices, new VolumeProblem(entry.Channel, e.Code, $"The pixels of '{entry.Name}' ({slices[0].TransferSyntax}) could not be decoded: {e.Message}"));
+            return (slices, new VolumeProblem(entry.Channel, e.Code,
+                $"The pixels of '{entry.Name}' ({slices[0].TransferSyntax}) could not be decoded: {e.Message}"));
         }
     }
 
@@ -161,7 +168,9 @@ public static class VolumeLoader
         var bySeries = images.GroupBy(s => s.SeriesInstanceUid).ToList();
         if (bySeries.Count > 1)
         {
-            Fail("MultipleSeries", $"{label} holds {bySeries.Count} series ({string.Join(", ", bySeries.Select(g => $"{g.Key} with {g.Count()} images"))}); send one series per channel.");
+            Fail("MultipleSeries",
+                $"{label} holds {bySeries.Count} series ({string.Join(", ", bySeries.Select(g => $"{g.Key} with {g.Count()} images"))}); send one " +
+                "series per channel.");
             return null;
         }
         var first = images[0];
@@ -174,14 +183,18 @@ public static class VolumeLoader
         var multi = images.FirstOrDefault(s => s.FrameNumber is not null);
         if (single is not null && multi is not null)
         {
-            Fail("MixedFrameLayout", $"'{single.Entry.Name}' is a single-frame image but '{multi.Entry.Name}' is a multi-frame image of {multi.Frames} frame(s) in the same series; " +
+            Fail("MixedFrameLayout",
+                $"'{single.Entry.Name}' is a single-frame image but '{multi.Entry.Name}' is a multi-frame image of {multi.Frames} frame(s) in " +
+                "the same series; " +
                 "send the series one way: every slice as its own file, or the multi-frame image(s) alone.");
             return null;
         }
         var odd = images.FirstOrDefault(s => s.Format != first.Format);
         if (odd is not null)
         {
-            Fail("InconsistentPixelFormat", $"'{odd.Entry.Name}' is {Describe(odd.Format)} but '{first.Entry.Name}' is {Describe(first.Format)}; all slices of a series must match.");
+            Fail("InconsistentPixelFormat",
+                $"'{odd.Entry.Name}' is {Describe(odd.Format)} but '{first.Entry.Name}' is {Describe(first.Format)}; all slices of a " +
+                "series must match.");
             return null;
         }
         if (first.Format.SamplesPerPixel != 1)

@@ -29,7 +29,9 @@ public sealed class ZipSeriesSource : ISeriesSource
             if (!names.Add(name))
                 throw new ImagingException("DuplicateEntryName", $"The zip holds two entries named '{name}'; which one is meant cannot be told.");
             if (record.UncompressedSize > options.MaxEntryBytes)
-                throw new ImagingException("EntryTooLarge", $"Zip entry '{name}' inflates to {record.UncompressedSize} bytes, more than the {options.MaxEntryBytes}-byte limit for one file.");
+                throw new ImagingException("EntryTooLarge",
+                    $"Zip entry '{name}' inflates to {record.UncompressedSize} bytes, more than the {options.MaxEntryBytes}-byte " +
+                    "limit for one file.");
             total += record.UncompressedSize;
             if (total > options.MaxTotalBytes)
                 throw new ImagingException("UploadTooLarge", $"The zip inflates to more than the {options.MaxTotalBytes}-byte limit.");
@@ -56,6 +58,7 @@ public sealed class ZipSeriesSource : ISeriesSource
     {
         var parts = name.Split('/');
         if (name.StartsWith('/') || name.Contains(':') || parts.Any(p => p is ".." or "."))
-            throw new ImagingException("UnsafeEntryName", $"Zip entry name '{name}' points outside the upload (absolute path, drive or '..'); such zips are refused.");
+            throw new ImagingException("UnsafeEntryName",
+                $"Zip entry name '{name}' points outside the upload (absolute path, drive or '..'); such zips are refused.");
     }
 }

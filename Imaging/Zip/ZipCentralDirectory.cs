@@ -64,7 +64,8 @@ public static class ZipCentralDirectory
         var consumed = 0L;
         for (var i = 0; i < entryCount; i++)
         {
-            if (consumed + EntryHeaderSize > directorySize) throw ZipErrors.Invalid($"its central directory ends inside entry {i + 1} of {entryCount}");
+            if (consumed + EntryHeaderSize > directorySize) throw ZipErrors.Invalid(
+                $"its central directory ends inside entry {i + 1} of {entryCount}");
             file.ReadExactly(header);
             if (BinaryPrimitives.ReadUInt32LittleEndian(header) != EntrySignature)
                 throw ZipErrors.Invalid($"central directory entry {i + 1} of {entryCount} has no entry signature");
@@ -140,7 +141,8 @@ public static class ZipCentralDirectory
             throw ZipErrors.Invalid("it spans several disks");
         }
 
-        return (entries, BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(40)), BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(48)), zip64End);
+        return (entries, BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(40)),
+            BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(48)), zip64End);
     }
 
     /// <summary>The zip64 extra field holds, in this order, only the fields whose 32-bit value is all ones.</summary>

@@ -32,9 +32,11 @@ public sealed class ZipEntryReader(SafeFileHandle file, long dataEnd)
         if (entry.Method is not (ZipEntryRecord.Stored or ZipEntryRecord.Deflated))
             throw ZipErrors.Unsupported(entry.Name, $"uses compression method {entry.Method}");
         if (entry.UncompressedSize > Array.MaxLength)
-            throw new ImagingException("EntryTooLarge", $"Zip entry '{entry.Name}' declares {entry.UncompressedSize} bytes, more than one file may hold.");
+            throw new ImagingException("EntryTooLarge",
+                $"Zip entry '{entry.Name}' declares {entry.UncompressedSize} bytes, more than one file may hold.");
         if (entry.Method == ZipEntryRecord.Stored && entry.CompressedSize != entry.UncompressedSize)
-            throw ZipErrors.Corrupt(entry.Name, $"it is stored, yet declares {entry.CompressedSize} stored and {entry.UncompressedSize} original bytes");
+            throw ZipErrors.Corrupt(entry.Name,
+                $"it is stored, yet declares {entry.CompressedSize} stored and {entry.UncompressedSize} original bytes");
         if (entry.Method == ZipEntryRecord.Deflated && entry.UncompressedSize > entry.CompressedSize * MaxDeflateRatio + 1024)
         {
             throw ZipErrors.Corrupt(entry.Name,
@@ -117,7 +119,8 @@ public sealed class ZipEntryReader(SafeFileHandle file, long dataEnd)
         var localName = ZipCentralDirectory.DecodeName(nameAndExtra.AsSpan(0, nameLength), flags);
         if (localName != entry.Name) throw ZipErrors.Corrupt(entry.Name, $"its local header names it '{localName}'");
         if (method != entry.Method) throw ZipErrors.Corrupt(entry.Name, $"its local header says method {method}, the directory {entry.Method}");
-        if ((flags & 0x0001) != (entry.Flags & 0x0001)) throw ZipErrors.Corrupt(entry.Name, "its local header and the directory disagree on encryption");
+        if ((flags & 0x0001) != (entry.Flags & 0x0001)) throw ZipErrors.Corrupt(entry.Name,
+            "its local header and the directory disagree on encryption");
         if ((flags & 0x0008) != 0) return dataStart;
 
         if ((compressed == uint.MaxValue || uncompressed == uint.MaxValue) &&
@@ -147,7 +150,8 @@ public sealed class ZipEntryReader(SafeFileHandle file, long dataEnd)
         ReadAt(descriptor, at, entry);
         if (BinaryPrimitives.ReadUInt32LittleEndian(descriptor) == DescriptorSignature) descriptor = descriptor[4..];
         if (BinaryPrimitives.ReadUInt32LittleEndian(descriptor) != entry.Crc32)
-            throw ZipErrors.Corrupt(entry.Name, $"its data descriptor says CRC-32 {BinaryPrimitives.ReadUInt32LittleEndian(descriptor):x8}, the directory {entry.Crc32:x8}");
+            throw ZipErrors.Corrupt(entry.Name,
+                $"its data descriptor says CRC-32 {BinaryPrimitives.ReadUInt32LittleEndian(descriptor):x8}, the directory {entry.Crc32:x8}");
     }
 
     private void ReadAt(Span<byte> target, long offset, ZipEntryRecord entry)

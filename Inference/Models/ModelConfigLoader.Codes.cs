@@ -26,7 +26,8 @@ public static partial class ModelConfigLoader
             var modifier = CodeTriple(c, "modifier", field, required: false);
             foreach (var p in c.EnumerateObject())
             {
-                if (p.Name is not ("category" or "type" or "modifier")) Error($"{field}.{p.Name}", "is not a field of a code (category, type, modifier)");
+                if (p.Name is not ("category" or "type" or "modifier")) Error($"{field}.{p.Name}",
+                    "is not a field of a code (category, type, modifier)");
             }
             return category is null || type is null ? null : new SegmentCode(category, type, modifier);
         }

@@ -55,7 +55,8 @@ public static partial class ModelConfigLoader
                     if (std is not null && !(std > 0)) Error(field + ".std", "must be positive");
                     if (lower is not null && upper is not null && !(upper >= lower)) Error(field + ".upper", "must not be below lower");
                     return mean is null || std is null || lower is null || upper is null ? null
-                        : new NormalizationConfig(NormalizationScheme.CtClipZScore) { Mean = mean.Value, Std = std.Value, Lower = lower.Value, Upper = upper.Value };
+                        : new NormalizationConfig(NormalizationScheme.CtClipZScore) { Mean = mean.Value, Std = std.Value, Lower = lower.Value,
+                            Upper = upper.Value };
                 case "zScore":
                     return new NormalizationConfig(NormalizationScheme.ZScore)
                     {
@@ -218,15 +219,18 @@ public static partial class ModelConfigLoader
                     foreach (var region in r.EnumerateArray())
                     {
                         var labels = region.ValueKind == JsonValueKind.Array
-                            ? region.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : -1).ToArray() : [];
-                        if (labels.Length == 0 || labels.Any(l => l < 1)) Error($"output.regions[{index}]", "must be a non-empty array of labels ≥ 1");
+                            ? region.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : -1)
+                                .ToArray() : [];
+                        if (labels.Length == 0 || labels.Any(l => l < 1)) Error($"output.regions[{index}]",
+                            "must be a non-empty array of labels ≥ 1");
                         regions.Add(labels);
                         index++;
                     }
                 }
             }
             if (activation == OutputActivation.Sigmoid && structures is not null && regions.Count != structures.Count)
-                Error("output.regions", $"must list one region per structure with a sigmoid output ({regions.Count} regions, {structures.Count} structures)");
+                Error("output.regions",
+                    $"must list one region per structure with a sigmoid output ({regions.Count} regions, {structures.Count} structures)");
             if (activation == OutputActivation.Softmax && regions.Count > 0) Error("output.regions", "applies only to a sigmoid output");
             return kind is null || activation is null ? null : new OutputConfig(kind.Value, activation.Value, regions);
         }

@@ -222,10 +222,12 @@ public static partial class ModelConfigLoader
                 for (var a = 0; a < 3; a++)
                 {
                     if (patch[a] > 0 && overlap[a] >= patch[a])
-                        Error("preprocessing.patchOverlap", $"must be smaller than preprocessing.patchSize on each axis ({axes[a]}: overlap {overlap[a]}, patch {patch[a]})");
+                        Error("preprocessing.patchOverlap",
+                            $"must be smaller than preprocessing.patchSize on each axis ({axes[a]}: overlap {overlap[a]}, patch {patch[a]})");
                 }
             }
-            return (window is null && windowNeeded) || patch is null || overlap is null ? null : new PreprocessingConfig(window, spacing, patch, overlap);
+            return (window is null && windowNeeded) || patch is null || overlap is null
+                ? null : new PreprocessingConfig(window, spacing, patch, overlap);
         }
 
         private WindowConfig? Window(JsonElement w, string field)
@@ -273,7 +275,8 @@ public static partial class ModelConfigLoader
                 var type = OptionalString(item, "interpretedType", field + ".interpretedType") ?? "";
                 var fill = OptionalBool(item, "fillHoles", field + ".fillHoles") ?? false;
                 var code = StructureCode(item, field);
-                if (name is not null && color is not null) list.Add(new StructureConfig(name, color[0], color[1], color[2], type, fill) { Code = code });
+                if (name is not null && color is not null) list.Add(new StructureConfig(name, color[0], color[1], color[2], type,
+                    fill) { Code = code });
             }
             return list;
         }

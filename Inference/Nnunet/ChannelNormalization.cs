@@ -54,7 +54,8 @@ public static class ChannelNormalization
                 break;
             }
             case NormalizationScheme.Window:
-                IntensityWindow.Apply(data, data, config.Window ?? throw new ArgumentException("A window normalisation needs its window.", nameof(config)));
+                IntensityWindow.Apply(data, data, config.Window ?? throw new ArgumentException("A window normalisation needs its window.",
+                    nameof(config)));
                 break;
             case NormalizationScheme.None:
                 break;

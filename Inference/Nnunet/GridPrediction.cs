@@ -82,7 +82,8 @@ public static class GridPrediction
         }
         if (folds.Count > 1)
             foreach (var k in ensemble) Scale(k, folds.Count, round);
-        return [.. ensemble.Select(k => NonzeroCrop.Crop(k, padded, new CropBox(below, [below[0] + shape[0], below[1] + shape[1], below[2] + shape[2]])))];
+        return [.. ensemble.Select(k => NonzeroCrop.Crop(k, padded, new CropBox(below,
+            [below[0] + shape[0], below[1] + shape[1], below[2] + shape[2]])))];
     }
 
     /// <summary>The non-empty combinations of the axes in itertools.combinations order: by size, then lexicographically.</summary>

@@ -35,7 +35,8 @@ internal sealed class TileRunner(IPatchPredictor network, IReadOnlyList<float[]>
             if (data.Length != pending.Count * outputLength)
             {
                 throw new InferenceException("UnexpectedOutputShape",
-                    $"The network returned {data.Length} values for {pending.Count} patch(es) of [{string.Join(", ", _patch)}] with {settings.OutputChannels} channels; expected {pending.Count * outputLength}.");
+                    $"The network returned {data.Length} values for {pending.Count} patch(es) of [{string.Join(", ", _patch)}] with " +
+                    $"{settings.OutputChannels} channels; expected {pending.Count * outputLength}.");
             }
 
             for (var b = 0; b < pending.Count; b++)

@@ -81,7 +81,8 @@ public static class VoxelGridPipeline
         var separate = NnUnetResampling.SeparateZAxis(target, spacing, grid.AnisotropyThreshold, back.ForceSeparateZ);
         var decision = separate is { SeparateZ: true, Axis: 0 } && back.OutOfPlane == ResamplingOrder.Nearest
             ? OutputBySlice.Decide(scores, networkShape, cropped, (int)back.InPlane, half, model.Output, keepProbabilities, cancellationToken)
-            : OutputDecision.Decide(ResampleWhole(scores, networkShape, cropped, target, spacing, back, grid.AnisotropyThreshold, half, cancellationToken),
+            : OutputDecision.Decide(ResampleWhole(scores, networkShape, cropped, target, spacing, back, grid.AnisotropyThreshold, half,
+                cancellationToken),
                 model.Output, cropped[0] * cropped[1] * cropped[2], keepProbabilities);
         progress?.Report(new PipelineProgress(PipelineStages.Inference, 100));
         var inferenceTime = watch.Elapsed;

@@ -82,7 +82,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
             {
                 // A CUDA session that fails where a CPU one loads is a CUDA problem; otherwise the file is at fault.
                 if (!CpuLoads(path, options))
-                    throw new ModelLoadException("ModelFileCorrupt", path, $"Model '{model.Id}': ONNX Runtime cannot load {path}: {FirstLine(e.Message)}", e);
+                    throw new ModelLoadException("ModelFileCorrupt", path,
+                        $"Model '{model.Id}': ONNX Runtime cannot load {path}: {FirstLine(e.Message)}", e);
                 throw new ExecutionProviderUnavailableException(
                     $"Model '{model.Id}': the CUDA execution provider (device {options.CudaDeviceId}) cannot be used: {FirstLine(e.Message)}", e);
             }
@@ -95,7 +96,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
             }
             catch (OnnxRuntimeException e)
             {
-                throw new ModelLoadException("ModelFileCorrupt", path, $"Model '{model.Id}': ONNX Runtime cannot load {path}: {FirstLine(e.Message)}", e);
+                throw new ModelLoadException("ModelFileCorrupt", path, $"Model '{model.Id}': ONNX Runtime cannot load {path}: {FirstLine(e.Message)}",
+                    e);
             }
             if (options.Device == InferenceDevice.Cpu) logger.LogInformation("Model {Model}: running on the CPU.", model.FullId);
         }
@@ -210,13 +212,15 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         if (!session.InputMetadata.TryGetValue(model.OnnxInput, out var input))
         {
             throw new ModelLoadException("ModelSignatureMismatch", path,
-                $"{where}: onnxInput '{model.OnnxInput}' is not an input of the network; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                $"{where}: onnxInput '{model.OnnxInput}' is not an input of the network; its inputs are " +
+                $"{string.Join(", ", session.InputMetadata.Keys)}.");
         }
 
         if (!session.OutputMetadata.TryGetValue(model.OnnxOutput, out var output))
         {
             throw new ModelLoadException("ModelSignatureMismatch", path,
-                $"{where}: onnxOutput '{model.OnnxOutput}' is not an output of the network; its outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
+                $"{where}: onnxOutput '{model.OnnxOutput}' is not an output of the network; its outputs are " +
+                $"{string.Join(", ", session.OutputMetadata.Keys)}.");
         }
 
         if (input.ElementType != typeof(float) || output.ElementType != typeof(float))
@@ -224,7 +228,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         if (input.Dimensions.Length != 5 || output.Dimensions.Length != 5)
         {
             throw new ModelLoadException("ModelSignatureMismatch", path,
-                $"{where}: input and output must have 5 dimensions [1, C, Z, Y, X]; they have {input.Dimensions.Length} and {output.Dimensions.Length}.");
+                $"{where}: input and output must have 5 dimensions [1, C, Z, Y, X]; they have {input.Dimensions.Length} and " +
+                $"{output.Dimensions.Length}.");
         }
 
         if (input.Dimensions[1] > 0 && input.Dimensions[1] != model.InputChannels.Count)
@@ -237,7 +242,8 @@ public sealed class OnnxModelSession : IPatchPredictor, IDisposable
         {
             throw new ModelLoadException("ModelSignatureMismatch", path, model.Output.Activation == OutputActivation.Sigmoid
                 ? $"{where}: the network returns {output.Dimensions[1]} channels but structures lists {model.Structures.Count} regions."
-                : $"{where}: the network returns {output.Dimensions[1]} classes but structures lists {model.Structures.Count} (plus background = {model.ClassCount}).");
+                : $"{where}: the network returns {output.Dimensions[1]} classes but structures lists {model.Structures.Count} (plus background = " +
+                $"{model.ClassCount}).");
         }
 
         if (model.DynamicBatch == true && input.Dimensions[0] > 0)

@@ -12,7 +12,8 @@ public static class PosteriorMapper
     /// Writes the labels of the source voxels that fall into <paramref name="slab"/>'s own model slices into
     /// <paramref name="labels"/> (source grid, x fastest). Voxels outside the model grid are left alone (background).
     /// </summary>
-    public static void MapSlab(PosteriorSlab slab, GridGeometry model, GridGeometry source, byte[] labels, CancellationToken cancellationToken = default)
+    public static void MapSlab(PosteriorSlab slab, GridGeometry model, GridGeometry source, byte[] labels,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(slab);
         ArgumentNullException.ThrowIfNull(model);
@@ -45,7 +46,8 @@ public static class PosteriorMapper
                 for (var i = 0; i < sx; i++, x += a[0], y += a[3], z += a[6])
                 {
                     if (!Interpolation.Axis(z, mz, out var z0, out var z1, out var fz) || z0 < slab.CoreStart || z0 >= slab.CoreEnd) continue;
-                    if (!Interpolation.Axis(x, mx, out var x0, out var x1, out var fx) || !Interpolation.Axis(y, my, out var y0, out var y1, out var fy)) continue;
+                    if (!Interpolation.Axis(x, mx, out var x0, out var x1, out var fx)
+                        || !Interpolation.Axis(y, my, out var y0, out var y1, out var fy)) continue;
                     int o0 = (z0 - slab.BufferStart) * sliceLength, o1 = (z1 - slab.BufferStart) * sliceLength;
                     int r0 = y0 * mx, r1 = y1 * mx;
                     double gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;

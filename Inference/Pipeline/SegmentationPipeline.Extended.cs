@@ -77,7 +77,8 @@ public sealed partial class SegmentationPipeline
                 var p = decision.Probabilities[r];
                 var absent = p.Select(x => 1 - x).ToArray();
                 var regionLabels = new byte[referenceGrid.VoxelCount];
-                PosteriorMapper.MapSlab(new PosteriorSlab(0, shape[0], 0, shape[0], [absent, p]), modelGrid, referenceGrid, regionLabels, cancellationToken);
+                PosteriorMapper.MapSlab(new PosteriorSlab(0, shape[0], 0, shape[0], [absent, p]), modelGrid, referenceGrid, regionLabels,
+                    cancellationToken);
                 regionMasks.Add([.. regionLabels.Select(l => l == 1)]);
                 for (var i = 0; i < labels.Length; i++)
                     if (regionLabels[i] == 1) labels[i] = (byte)(r + 1);
@@ -101,7 +102,9 @@ public sealed partial class SegmentationPipeline
         model.DynamicBatch ?? folds.All(f => f.DynamicBatch);
 
     private void Log(ModelConfig model, InferenceDevice device, StageTimings t) =>
-        _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms (network {Network} ms, {Patches} runs), postprocess {Postprocess} ms.",
+        _logger.LogInformation(
+            "Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms (network {Network} ms, {Patches} runs), postprocess " +
+            "{Postprocess} ms.",
             model.FullId, device, (int)t.Resample.TotalMilliseconds, (int)t.Inference.TotalMilliseconds, (int)t.Network.TotalMilliseconds, t.Patches,
             (int)t.Postprocess.TotalMilliseconds);
 }

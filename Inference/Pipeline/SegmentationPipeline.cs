@@ -153,9 +153,11 @@ public sealed partial class SegmentationPipeline(ModelSessionCache sessions, ILo
 
         var postprocessTime = Postprocess(labels, referenceGrid, model, progress, cancellationToken);
 
-        var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime) { Network = network.Elapsed, Patches = network.Patches, PatchShape = network.Shape };
+        var timings = new StageTimings(resampleTime, inferenceTime, postprocessTime) { Network = network.Elapsed, Patches = network.Patches,
+            PatchShape = network.Shape };
         _logger.LogInformation("Model {Model} on {Device}: resample {Resample} ms, inference {Inference} ms, postprocess {Postprocess} ms.",
-            model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds, (int)postprocessTime.TotalMilliseconds);
+            model.FullId, session.Device, (int)resampleTime.TotalMilliseconds, (int)inferenceTime.TotalMilliseconds,
+            (int)postprocessTime.TotalMilliseconds);
         return new SegmentationResult(labels, reference, timings) { Device = session.Device };
     }
 

@@ -9,7 +9,8 @@ namespace InnerEye.Inference;
 /// </summary>
 public sealed record SegmenterGates(Func<CancellationToken, Task<IDisposable>> DecodeSlot, Func<CancellationToken, Task<IDisposable>> NetworkSlot)
 {
-    public static SegmenterGates None { get; } = new(_ => Task.FromResult<IDisposable>(NoSlot.Instance), _ => Task.FromResult<IDisposable>(NoSlot.Instance));
+    public static SegmenterGates None { get; } = new(_ => Task.FromResult<IDisposable>(NoSlot.Instance),
+        _ => Task.FromResult<IDisposable>(NoSlot.Instance));
 
     private sealed class NoSlot : IDisposable
     {

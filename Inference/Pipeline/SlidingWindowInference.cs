@@ -143,7 +143,8 @@ public static class SlidingWindowInference
                             using (var result = predictor.Predict(input, shape, cancellationToken))
                             {
                                 CheckShape(result.Shape, classCount, pz, py, px);
-                                Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py, px, wz, wy, wx);
+                                Accumulate(result.Data, acc, weights, slab.BufferStart, slab.BufferEnd, nx, ny, nz, zs, ys, xs, pz, py,
+                                    px, wz, wy, wx);
                             }
                             done++;
                             var percent = (int)(100L * done / Math.Max(1, total));

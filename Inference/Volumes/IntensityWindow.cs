@@ -34,7 +34,8 @@ public static class IntensityWindow
             slices[k] = new float[volume.SliceLength];
             Apply(volume.Slices[k], slices[k], window);
         });
-        return new ImageVolume(volume.SizeX, volume.SizeY, [.. volume.Spacing], [.. volume.Origin], [.. volume.Direction], slices) { Lossy = volume.Lossy };
+        return new ImageVolume(volume.SizeX, volume.SizeY, [.. volume.Spacing], [.. volume.Origin], [.. volume.Direction],
+            slices) { Lossy = volume.Lossy };
     }
 
     /// <summary>Windows <paramref name="volume"/> in place.</summary>

@@ -17,7 +17,8 @@ public static class Resampler
     public static GridGeometry TargetGrid(GridGeometry source, double[] targetSpacing) => source.WithSpacing(targetSpacing);
 
     /// <summary>Resamples onto the grid with <paramref name="targetSpacing"/> (see <see cref="TargetGrid"/>).</summary>
-    public static ImageVolume Resample(ImageVolume source, double[] targetSpacing, float? fill = null, CancellationToken cancellationToken = default) =>
+    public static ImageVolume Resample(ImageVolume source, double[] targetSpacing, float? fill = null,
+        CancellationToken cancellationToken = default) =>
         Resample(source, TargetGrid(GridGeometry.Of(source), targetSpacing), fill, cancellationToken);
 
     /// <summary>

@@ -107,7 +107,8 @@ public sealed class JobDriver(SimulationOptions options, IClusterClient client, 
         }
         catch (Exception e) when (e is not ArgumentException)
         {
-            if (Interlocked.Increment(ref _callFailures) <= 5) Console.Error.WriteLine($"  client call failed, retrying: {e.GetType().Name}: {e.Message}");
+            if (Interlocked.Increment(ref _callFailures) <= 5) Console.Error.WriteLine(
+                $"  client call failed, retrying: {e.GetType().Name}: {e.Message}");
             return null;
         }
     }

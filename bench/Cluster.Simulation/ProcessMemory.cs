@@ -22,5 +22,6 @@ public static class ProcessMemory
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    private static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+        System.Globalization.CultureInfo.InvariantCulture);
 }

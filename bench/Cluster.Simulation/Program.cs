@@ -30,7 +30,8 @@ try
         $"{options.Jobs} PassThroughModel jobs ({options.Rows}×{options.Columns}×{options.Slices} phantom, {upload.Length / 1024.0:0.0} KB zip), " +
         $"{options.Silos} in-process silos ({options.GpuSilos} gpu, {options.Silos - options.GpuSilos} cpu), {options.InFlight} in flight, " +
         $"retention {options.RetentionPeriod.TotalMinutes:0.#} min, redrive {options.RedriveInterval.TotalMinutes:0.#} min, " +
-        $"{(options.KillEvery is { } k ? $"a random silo killed every {k.TotalSeconds:0} s" : "no kills")}; {Environment.ProcessorCount} cores; state in {root}"));
+        $"{(options.KillEvery is { } k ? $"a random silo killed every {k.TotalSeconds:0} s" : "no kills")}; {Environment.ProcessorCount} cores; " +
+        $"state in {root}"));
 
     await using var cluster = await SimulatedCluster.StartAsync(options, root, simulationModels, store);
     var monitor = new ClusterMonitor(cluster, ledger);

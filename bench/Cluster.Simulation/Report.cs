@@ -13,7 +13,8 @@ public static class Report
     {
         var w = Console.Out;
         w.WriteLine();
-        w.WriteLine("| decile | jobs ended | seconds | jobs/min | live heap MB | RSS MB | job activations (busiest silo) | state files | reminder rows |");
+        w.WriteLine(
+            "| decile | jobs ended | seconds | jobs/min | live heap MB | RSS MB | job activations (busiest silo) | state files | reminder rows |");
         w.WriteLine("|---|---|---|---|---|---|---|---|---|");
         var rates = new double[10];
         for (var d = 0; d < 10; d++)
@@ -32,7 +33,8 @@ public static class Report
         var measured = rates.Where(r => r > 0).ToArray();
         w.WriteLine();
         w.WriteLine(($"jobs: {ledger.Jobs} submitted, {ledger.Count(JobOutcome.Completed)} completed, {ledger.Count(JobOutcome.Failed)} failed, " +
-            $"{ledger.Count(JobOutcome.Cancelled)} cancelled, {ledger.Count(JobOutcome.TimedOut)} timed out, {ledger.Count(JobOutcome.StateLost)} with their state lost, " +
+            $"{ledger.Count(JobOutcome.Cancelled)} cancelled, {ledger.Count(JobOutcome.TimedOut)} timed out, {ledger.Count(JobOutcome.StateLost)} " +
+            "with their state lost, " +
             $"{ledger.Count(JobOutcome.BadCompletion)} completed badly, {ledger.ResultsWrittenTwice} results written twice, " +
             $"{ledger.CompletedWithoutWrite} completed without a write → LOST: {ledger.Lost}"));
         foreach (var (job, outcome, detail) in ledger.Problems().Take(10)) w.WriteLine($"  {JobIds.Of(job)}: {outcome}: {detail}");

@@ -25,7 +25,8 @@ public sealed class ResultCountingStore(string root, JobLedger ledger) : IArtifa
 
     public Task DeleteAsync(ArtifactRef artifact, CancellationToken ct = default) => _inner.DeleteAsync(artifact, ct);
 
-    public Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default) => _inner.PutUnflushedAsync(key, content, ct);
+    public Task<ArtifactRef> PutUnflushedAsync(string key, Stream content, CancellationToken ct = default) =>
+        _inner.PutUnflushedAsync(key, content, ct);
 
     public Task FlushAsync(IReadOnlyList<ArtifactRef> artifacts, CancellationToken ct = default) => _inner.FlushAsync(artifacts, ct);
 

@@ -22,7 +22,9 @@ public sealed class SiloKiller(SimulatedCluster cluster, JobLedger ledger, TimeS
             }
             var at = ledger.Now;
             var (killed, role, started) = await cluster.KillAndReplaceAsync(_random);
-            var line = FormattableString.Invariant($"{at,7:0.0} s  killed {killed} ({role.ToString().ToLowerInvariant()}), started {started} ({ledger.Ended} jobs ended)");
+            var line =
+                FormattableString.Invariant(
+                $"{at,7:0.0} s  killed {killed} ({role.ToString().ToLowerInvariant()}), started {started} ({ledger.Ended} jobs ended)");
             _events.Add(line);
             Console.WriteLine("  " + line);
         }

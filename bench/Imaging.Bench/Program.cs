@@ -49,7 +49,8 @@ for (var r = 0; r < repeats; r++)
     if (r == 0) peak = (Memory.PeakRssBytes() - startRss) / 1e6;
     GC.Collect();
 }
-Console.WriteLine(FormattableString.Invariant($"{mode} seconds={best:0.0000} pixelMB={pixelBytes / 1e6:0.0} MBps={pixelBytes / 1e6 / best:0.0} peakGrowthMB={peak:0.0} volumeMB={volumeBytes / 1e6:0.0}"));
+Console.WriteLine(FormattableString.Invariant(
+    $"{mode} seconds={best:0.0000} pixelMB={pixelBytes / 1e6:0.0} MBps={pixelBytes / 1e6 / best:0.0} peakGrowthMB={peak:0.0} volumeMB={volumeBytes / 1e6:0.0}"));
 
 internal static class Inflate
 {
@@ -111,7 +112,8 @@ internal static class Interleave
         }
         static double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"interleave bestA={times[0].Min():0.0000} medianA={Median(times[0]):0.0000} bestB={times[1].Min():0.0000} medianB={Median(times[1]):0.0000} " +
+            $"interleave bestA={times[0].Min():0.0000} medianA={Median(times[0]):0.0000} bestB={times[1].Min():0.0000} " +
+            $"medianB={Median(times[1]):0.0000} " +
             $"B/A best={times[0].Min() / times[1].Min():0.00} median={Median(times[0]) / Median(times[1]):0.00} (rate of B as a fraction of A's)"));
     }
 }

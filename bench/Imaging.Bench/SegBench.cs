@@ -16,7 +16,8 @@ internal static class SegBench
 {
     public static void Run(string folder, int repeats)
     {
-        var options = new ThoraxPhantomOptions { Seed = 4242, Rows = 512, Columns = 512, Slices = 200, ColumnSpacing = 0.8, RowSpacing = 0.8, SliceSpacing = 1.5 };
+        var options = new ThoraxPhantomOptions { Seed = 4242, Rows = 512, Columns = 512, Slices = 200, ColumnSpacing = 0.8, RowSpacing = 0.8,
+            SliceSpacing = 1.5 };
         var phantom = ThoraxPhantom.Generate(options);
         var ct = Path.Combine(folder, "ct");
         if (!Directory.Exists(ct) || Directory.GetFiles(ct).Length != options.Slices) PhantomWriter.Write(phantom, folder);
@@ -29,10 +30,13 @@ internal static class SegBench
         var rtOptions = new RtWriteOptions("InnerEye", "", "ThoraxCT:1", "", "bench");
         var segOptions = new SegWriteOptions("InnerEye", "ThoraxCT", "1", "ThoraxCT:1");
 
-        Console.WriteLine(FormattableString.Invariant($"cores: {Environment.ProcessorCount}; labelled voxels: {labels.Count(v => v != 0)} of {labels.Length}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"cores: {Environment.ProcessorCount}; labelled voxels: {labels.Count(v => v != 0)} of {labels.Length}"));
         Measure("RT Structure Set", repeats, () => RtStructureSetWriter.Build(labels, series, structures, rtOptions).ToBytes(), null);
-        Measure("SEG BINARY", repeats, () => SegmentationWriter.Build(labels, series, segments, segOptions, SegForm.Binary).ToBytes(), SegForm.Binary);
-        Measure("SEG label map", repeats, () => SegmentationWriter.Build(labels, series, segments, segOptions, SegForm.LabelMap).ToBytes(), SegForm.LabelMap);
+        Measure("SEG BINARY", repeats, () => SegmentationWriter.Build(labels, series, segments, segOptions, SegForm.Binary).ToBytes(),
+            SegForm.Binary);
+        Measure("SEG label map", repeats, () => SegmentationWriter.Build(labels, series, segments, segOptions, SegForm.LabelMap).ToBytes(),
+            SegForm.LabelMap);
     }
 
     private static void Measure(string name, int repeats, Func<byte[]> write, SegForm? form)

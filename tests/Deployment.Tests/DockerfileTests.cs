@@ -67,7 +67,8 @@ public partial class DockerfileTests
         Assert.Contains(stage, i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase) && Argument(i).Split(' ').Contains("9464"));
         if (assembly == "InnerEye.Silo.dll")
         {
-            var exposed = stage.Where(i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase)).SelectMany(i => Argument(i).Split(' ')).ToArray();
+            var exposed = stage.Where(i => i.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(i => Argument(i).Split(' ')).ToArray();
             Assert.Contains("11111", exposed);
             Assert.Contains("30000", exposed);
         }
@@ -124,6 +125,7 @@ public partial class DockerfileTests
     [GeneratedRegex(@"^COPY\s+(--\S+\s+)*models/?\s+/app/models/?$", RegexOptions.IgnoreCase)]
     private static partial Regex CopyModels();
 
-    [GeneratedRegex(@"^(?:(?:docker\.io|nvcr\.io)/)?nvidia/cuda:(?<major>\d+)\.\d+(?:\.\d+)?-cudnn\d*-runtime-ubuntu\d+\.\d+(\s+AS\s+\S+)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:docker\.io|nvcr\.io)/)?nvidia/cuda:(?<major>\d+)\.\d+(?:\.\d+)?-cudnn\d*-runtime-ubuntu\d+\.\d+(\s+AS\s+\S+)?$",
+        RegexOptions.IgnoreCase)]
     private static partial Regex CudaImage();
 }

@@ -44,7 +44,8 @@ public class KubernetesManifestTests
     {
         var wanted = selector.Get("matchLabels").StringMap();
         var labels = podLabels.StringMap();
-        return wanted.Count > 0 && !selector.Get("matchExpressions").Has() && wanted.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        return wanted.Count > 0 && !selector.Get("matchExpressions").Has()
+            && wanted.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
     }
 
     [SkippableTheory]
@@ -73,7 +74,8 @@ public class KubernetesManifestTests
             var labels = deployment.Get("spec", "template", "metadata", "labels").StringMap();
             Assert.Equal(config["ORLEANS_SERVICE_ID"], labels["orleans/serviceId"]);
             Assert.Equal(config["ORLEANS_CLUSTER_ID"], labels["orleans/clusterId"]);
-            Assert.True(labels.ContainsKey("app.kubernetes.io/name") && labels.ContainsKey("app.kubernetes.io/component"), $"{overlay}/{name}: app.kubernetes.io labels");
+            Assert.True(labels.ContainsKey("app.kubernetes.io/name") && labels.ContainsKey("app.kubernetes.io/component"),
+                $"{overlay}/{name}: app.kubernetes.io labels");
         }
     }
 
@@ -104,7 +106,8 @@ public class KubernetesManifestTests
             Assert.True(grace.ValueKind == JsonValueKind.Number && grace.GetInt32() > 120,
                 $"{name}: terminationGracePeriodSeconds must exceed the 120 s host shutdown timeout");
 
-            foreach (var (variable, field) in new[] { ("POD_NAME", "metadata.name"), ("POD_IP", "status.podIP"), ("POD_NAMESPACE", "metadata.namespace") })
+            foreach (var (variable, field) in new[] { ("POD_NAME", "metadata.name"), ("POD_IP", "status.podIP"),
+                ("POD_NAMESPACE", "metadata.namespace") })
             {
                 var env = Env(container, variable);
                 Assert.True(env.HasValue, $"{name}: no {variable}");
@@ -198,7 +201,8 @@ public class KubernetesManifestTests
         Assert.StartsWith("redis:7", container.Str("image"));
         var words = container.Get("command").Items().Concat(container.Get("args").Items()).Select(a => a.GetString()).ToList();
         var appendOnly = words.IndexOf("--appendonly");
-        Assert.True(appendOnly >= 0 && appendOnly + 1 < words.Count && words[appendOnly + 1] == "yes", $"{overlay}: redis runs without --appendonly yes");
+        Assert.True(appendOnly >= 0 && appendOnly + 1 < words.Count && words[appendOnly + 1] == "yes",
+            $"{overlay}: redis runs without --appendonly yes");
         var templates = redis.Get("spec", "volumeClaimTemplates").Items().Select(t => t.Name()).ToArray();
         Assert.NotEmpty(templates);
         Assert.Contains(container.Get("volumeMounts").Items(), m => templates.Contains(m.Str("name")) && m.Str("mountPath") == "/data");
@@ -208,7 +212,8 @@ public class KubernetesManifestTests
         Assert.Contains(service.Get("spec", "ports").Items(), p => p.Get("port").GetInt32() == 6379);
         var selector = service.Get("spec", "selector").StringMap();
         var podLabels = redis.Get("spec", "template", "metadata", "labels").StringMap();
-        Assert.True(selector.Count > 0 && selector.All(kv => podLabels.GetValueOrDefault(kv.Key) == kv.Value), $"{overlay}: the redis Service does not select the redis pod");
+        Assert.True(selector.Count > 0 && selector.All(kv => podLabels.GetValueOrDefault(kv.Key) == kv.Value),
+            $"{overlay}: the redis Service does not select the redis pod");
     }
 
     [SkippableTheory]
@@ -269,7 +274,8 @@ public class KubernetesManifestTests
         }
 
         var ingresses = render.OfKind("Ingress").ToArray();
-        var main = ingresses.Single(i => i.Get("spec", "rules").Items().SelectMany(r => r.Get("http", "paths").Items()).Any(p => p.Str("path") == "/"));
+        var main = ingresses.Single(i => i.Get("spec", "rules").Items().SelectMany(r => r.Get("http", "paths").Items())
+            .Any(p => p.Str("path") == "/"));
         Assert.Equal("networking.k8s.io/v1", main.Str("apiVersion"));
         Assert.Equal("nginx", main.Get("spec").Str("ingressClassName"));
         var annotations = main.Get("metadata", "annotations").StringMap();
@@ -291,7 +297,8 @@ public class KubernetesManifestTests
         var render = Manifests.Render(overlay);
         Assert.NotNull(render.Find("Namespace", Manifests.Namespace));
         foreach (var obj in render.Objects.Where(o => o.Str("kind") != "Namespace"))
-            Assert.True(obj.Get("metadata").Str("namespace") == Manifests.Namespace, $"{overlay}: {obj.Str("kind")}/{obj.Name()} is not in namespace {Manifests.Namespace}");
+            Assert.True(obj.Get("metadata").Str("namespace") == Manifests.Namespace,
+                $"{overlay}: {obj.Str("kind")}/{obj.Name()} is not in namespace {Manifests.Namespace}");
         foreach (var binding in render.OfKind("RoleBinding"))
         {
             foreach (var subject in binding.Get("subjects").Items().Where(s => s.Str("kind") == "ServiceAccount"))
@@ -313,7 +320,8 @@ public class KubernetesManifestTests
 
         // Only the model silos claim GPUs.
         foreach (var name in new[] { "silo-cpu", "gateway-api" })
-            Assert.False(MainContainer(render.Single("Deployment", name)).Get("resources", "limits").Get("nvidia.com/gpu").Has(), $"{name} asks for a GPU");
+            Assert.False(MainContainer(render.Single("Deployment", name)).Get("resources", "limits").Get("nvidia.com/gpu").Has(),
+                $"{name} asks for a GPU");
         Assert.Equal("Cpu", EnvValue(MainContainer(render.Single("Deployment", "silo-cpu")), "Inference__Device"));
     }
 

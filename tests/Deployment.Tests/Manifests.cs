@@ -109,7 +109,8 @@ public static class Json
 
     public static Dictionary<string, string> StringMap(this JsonElement element) =>
         element.ValueKind == JsonValueKind.Object
-            ? element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())
+            ? element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String
+                ? p.Value.GetString()! : p.Value.GetRawText())
             : [];
 
     public static string Name(this JsonElement obj) => obj.Get("metadata").Str("name") ?? "";

@@ -52,6 +52,7 @@ public sealed class ApiSecretResolverTests
         Assert.Equal(secret, ApiSecretResolver.Resolve(Config(), new Env("Development"), true, dir.Path, second));
         Assert.DoesNotContain(secret, second.ToString());
         if (!OperatingSystem.IsWindows())
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir.Path, ApiSecretResolver.GeneratedFileName)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir.Path,
+                ApiSecretResolver.GeneratedFileName)));
     }
 }

@@ -195,7 +195,9 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             while ((await StatusAsync(client, ids[1])).GetProperty("status").GetString() == "queued" && DateTime.UtcNow < deadline)
                 await Task.Delay(100);
             await gpu.KillAsync();
-            output.WriteLine($"killed the GPU silo; statuses: {string.Join(" ", await Task.WhenAll(ids.Select(async id => (await StatusAsync(client, id)).GetProperty("status").GetString())))}");
+            output.WriteLine(
+                "killed the GPU silo; statuses: " +
+                $"{string.Join(" ", await Task.WhenAll(ids.Select(async id => (await StatusAsync(client, id)).GetProperty("status").GetString())))}");
             replacement = await StartSiloAsync("gpu", "gpu-1");
 
             await AllCompleteOnceAsync(client, ids, TimeSpan.FromMinutes(4));

@@ -89,7 +89,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         throw new TimeoutException($"Segmentation {id} did not complete within {timeout}.");
     }
 
-    /// <summary>dciodvfy reports no error but "Illegal root for UID" on the hashes copied from the input; pydicom reads it as the model's RT.</summary>
+    /// <summary>dciodvfy reports no error but "Illegal root for UID" on the hashes copied from the input; pydicom reads it as the model's
+    /// RT.</summary>
     private void CheckRt(byte[] dicom, string modelAsRequested, IReadOnlySet<string> hashedUids, TempDirectory dir)
     {
         var path = dir.NewPath("segmentation.dcm");

@@ -27,7 +27,8 @@ public sealed class FailureMappingTests
     [MemberData(nameof(EveryCode))]
     public async Task AFailedJobIsAnsweredByWhoseFaultItWas(string code)
     {
-        var input = ImagingErrorCodes.All.Contains(code) ? !ImagingErrorCodes.ServiceFaults.Contains(code) : InferenceErrorCodes.InputFaults.Contains(code);
+        var input = ImagingErrorCodes.All.Contains(code) ? !ImagingErrorCodes.ServiceFaults.Contains(code)
+            : InferenceErrorCodes.InputFaults.Contains(code);
         var status = new SegmentationStatus("0123456789abcdef0123456789abcdef", "PassThroughModel", JobState.Failed, null, 0, code, "what went wrong",
             DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, []);
 

@@ -70,7 +70,8 @@ public sealed class NnUnetModelRouteTests(ITestOutputHelper output)
         output.WriteLine($"RT rasterised back vs nnU-Net's seg_c: voxel agreement {agreement:0.000000}");
         foreach (var k in Enumerable.Range(1, 5))
         {
-            int ours = labels.Count(l => l == k), theirs = reference.Count(l => l == k), both = labels.Zip(reference).Count(p => p.First == k && p.Second == k);
+            int ours = labels.Count(l => l == k), theirs = reference.Count(l => l == k),
+                both = labels.Zip(reference).Count(p => p.First == k && p.Second == k);
             if (ours + theirs == 0) continue;
             var dice = 2.0 * both / (ours + theirs);
             output.WriteLine($"  label {k}: Dice {dice:0.00000} ({ours} / {theirs} voxels)");

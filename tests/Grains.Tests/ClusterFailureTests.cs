@@ -95,7 +95,8 @@ public sealed class ClusterFailureTests
         await Task.WhenAll(ids.Zip(inputs).Select(p => grains.Segmentation(p.First).Submit(new SubmitSegmentation(ModelId, p.Second))));
         foreach (var id in ids) Assert.Equal(JobState.Completed, (await grains.WaitTerminalAsync(id, TimeSpan.FromSeconds(120))).State);
 
-        var completed = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i => (await grains.Client.GetGrain<IModelGrain>($"{ModelId}/{i}").GetLoad()).Completed));
+        var completed = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i =>
+            (await grains.Client.GetGrain<IModelGrain>($"{ModelId}/{i}").GetLoad()).Completed));
         Assert.Equal([4, 4], completed);
     }
 

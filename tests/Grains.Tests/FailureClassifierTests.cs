@@ -33,7 +33,8 @@ public sealed partial class FailureClassifierTests
     public void TheServicesOwnFaultsFailAtOnceAndTransientOnesAreRetried()
     {
         Assert.Equal(FailureKind.Service, FailureClassifier.Classify(new ModelNotFoundException("X", [])).Kind);
-        Assert.Equal(FailureKind.Service, FailureClassifier.Classify(new AggregateException(new CodecUnavailableException("1.2", "JPEG-LS", "libcharls2"))).Kind);
+        Assert.Equal(FailureKind.Service, FailureClassifier.Classify(new AggregateException(new CodecUnavailableException("1.2", "JPEG-LS",
+            "libcharls2"))).Kind);
         Assert.Equal(FailureKind.Input, FailureClassifier.Classify(new InputChannelMissingException("M", "mr", ["ct"])).Kind);
         Assert.Equal(FailureKind.Transient, FailureClassifier.Classify(new ExecutionProviderUnavailableException("no CUDA")).Kind);
         Assert.Equal(FailureKind.Transient, FailureClassifier.Classify(new IOException("disk")).Kind);
@@ -60,7 +61,8 @@ public sealed partial class FailureClassifierTests
             Assert.Equal(!ImagingErrorCodes.ServiceFaults.Contains(code), FailureClassifier.IsInputFault(code));
         foreach (var code in InferenceErrorCodes.All)
             Assert.Equal(InferenceErrorCodes.InputFaults.Contains(code), FailureClassifier.IsInputFault(code));
-        foreach (var code in new[] { FailureCodes.TransientFaultsExhausted, FailureCodes.NoModelSilo, FailureCodes.InputMissing, FailureCodes.Unknown, null })
+        foreach (var code in new[] { FailureCodes.TransientFaultsExhausted, FailureCodes.NoModelSilo, FailureCodes.InputMissing,
+            FailureCodes.Unknown, null })
             Assert.False(FailureClassifier.IsInputFault(code));
     }
 
@@ -76,7 +78,8 @@ public sealed partial class FailureClassifierTests
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, project), "*.cs", SearchOption.AllDirectories))
             {
-                if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.EndsWith(".g.cs") || file.EndsWith("ErrorCodes.cs")) continue;
+                if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.EndsWith(".g.cs")
+                    || file.EndsWith("ErrorCodes.cs")) continue;
                 foreach (Match m in CodeArgument().Matches(File.ReadAllText(file)))
                 {
                     var callee = m.Groups["callee"].Value;

@@ -64,7 +64,8 @@ public sealed class LocalDiskStateTests
         var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         foreach (var g in grains)
         {
-            var etag = await table.UpsertRow(new ReminderEntry { GrainId = g, ReminderName = "redrive", StartAt = start, Period = TimeSpan.FromMinutes(1) });
+            var etag = await table.UpsertRow(new ReminderEntry { GrainId = g, ReminderName = "redrive", StartAt = start,
+                Period = TimeSpan.FromMinutes(1) });
             Assert.NotNull(etag);
         }
         await table.UpsertRow(new ReminderEntry { GrainId = grains[0], ReminderName = "retention", StartAt = start, Period = TimeSpan.FromDays(7) });

@@ -89,7 +89,8 @@ public sealed class OnnxModelSessionTests(ITestOutputHelper output)
     {
         // One intra-op thread leaves a core for the canceller: ONNX Runtime's spinning workers on every core can hold
         // it off until the run is over.
-        using var session = OnnxModelSession.Create(TestModels.Config("slow.onnx"), new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1 });
+        using var session = OnnxModelSession.Create(TestModels.Config("slow.onnx"),
+            new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1 });
         // 40 box filters over 8 million voxels: seconds of work, stopped between two of its nodes.
         const int n = 200;
         var input = new float[n * n * n];
@@ -123,7 +124,8 @@ public sealed class OnnxModelSessionTests(ITestOutputHelper output)
     [SkippableFact]
     public void AFailingRunIsATypedErrorNamingTheShape()
     {
-        using var session = OnnxModelSession.Create(TestModels.Config("fixed_shape.onnx", patch: [8, 8, 8]), new InferenceOptions { Device = InferenceDevice.Cpu });
+        using var session = OnnxModelSession.Create(TestModels.Config("fixed_shape.onnx", patch: [8, 8, 8]),
+            new InferenceOptions { Device = InferenceDevice.Cpu });
         var e = Assert.Throws<InferenceException>(() => session.Run(new float[27], [1, 1, 3, 3, 3]));
         Assert.Contains("[1, 1, 3, 3, 3]", e.Message);
     }

@@ -72,7 +72,8 @@ public sealed class SegmentationPipelineTests : IDisposable
     [SkippableFact]
     public async Task SlabsGiveTheSameLabelsAsOnePass()
     {
-        var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial, (i, j, k) => (float)(800 * Math.Sin(i * 0.5 + j * 0.3) * Math.Cos(k * 0.7)));
+        var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial,
+            (i, j, k) => (float)(800 * Math.Sin(i * 0.5 + j * 0.3) * Math.Cos(k * 0.7)));
         var model = TestModels.Config("three_class.onnx", structures: 2, spacing: [1.1, 0.9, 1.7], patch: [4, 7, 9], overlap: [2, 3, 3]);
         var upload = Volumes.Upload(Volumes.Series(ct));
         var full = await _pipeline.RunAsync(upload, model);
@@ -183,7 +184,8 @@ public sealed class SegmentationPipelineTests : IDisposable
     [SkippableFact]
     public async Task PostprocessingFromTheModelIsApplied()
     {
-        var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial, (i, j, k) => InBox(i, j, k) || (i == 20 && j == 18 && k == 1) ? 300 : -1000);
+        var ct = Volumes.Create(NX, NY, NZ, Spacing, [0, 0, 0], Volumes.Axial,
+            (i, j, k) => InBox(i, j, k) || (i == 20 && j == 18 && k == 1) ? 300 : -1000);
         var model = TestModels.Config(post: new PostprocessingConfig(true, 0));
         var result = await _pipeline.RunAsync(Volumes.Upload(Volumes.Series(ct)), model);
         AssertBox(result.Labels, margin: 0);
@@ -219,7 +221,8 @@ public sealed class SegmentationPipelineTests : IDisposable
         var requested = DicomReader.Read(await SegmentationPipeline.WriteRtAsync(result, Stream.Null, model, "TestModel")).Dataset;
         Assert.Equal("TestModel", requested.GetString(DicomTags.SoftwareVersions));
         Assert.Equal("TestModel", requested.GetString(DicomTags.StructureSetLabel));
-        Assert.All(requested.Items(DicomTags.StructureSetROISequence), r => Assert.Equal("TestModel:7", r.GetString(DicomTags.ROIGenerationDescription)));
+        Assert.All(requested.Items(DicomTags.StructureSetROISequence), r =>
+            Assert.Equal("TestModel:7", r.GetString(DicomTags.ROIGenerationDescription)));
     }
 
     [SkippableFact]

@@ -40,7 +40,8 @@ public sealed record NnUnetCheckpoint(string Path, string? TrainerName, string? 
         try
         {
             using var archive = ZipFile.OpenRead(path);
-            var entries = archive.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(ch => ch == '/') == 1)
+            var entries = archive.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
+                && e.FullName.Count(ch => ch == '/') == 1)
                 .ToList();
             if (entries.Count != 1)
             {
@@ -72,7 +73,8 @@ public sealed record NnUnetCheckpoint(string Path, string? TrainerName, string? 
     private static byte[] ReadBounded(ZipArchiveEntry entry, string path)
     {
         if (entry.Length > PickleReader.MaxLength)
-            throw new NnUnetImportException("CheckpointUnreadable", path, "data.pkl", $"is {entry.Length} bytes, more than the {PickleReader.MaxLength} read");
+            throw new NnUnetImportException("CheckpointUnreadable", path, "data.pkl",
+                $"is {entry.Length} bytes, more than the {PickleReader.MaxLength} read");
         using var stream = entry.Open();
         using var copy = new MemoryStream((int)entry.Length);
         var buffer = new byte[81920];

@@ -79,7 +79,8 @@ internal sealed record NnUnetDataset(string Path, string? Name, IReadOnlyList<st
         if (byValue.Keys.Select((value, i) => value != i).Any(gap => gap))
         {
             throw new NnUnetImportException("LabelsNotConsecutive", file.Path, "labels",
-                $"has the values {string.Join(", ", byValue.Keys)}; nnU-Net's output channel i is label i, so the labels must be 0, 1, …, K without gaps");
+                $"has the values {string.Join(", ", byValue.Keys)}; nnU-Net's output channel i is label i, so the labels must be 0, 1, …, " +
+                "K without gaps");
         }
 
         return new NnUnetLabels(false, [.. byValue.Where(l => l.Key != 0).Select(l => l.Value)], []);

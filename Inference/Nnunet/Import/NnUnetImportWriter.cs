@@ -71,7 +71,8 @@ internal static class NnUnetImportWriter
         }
         catch (ModelLoadException e)
         {
-            throw new NnUnetImportException("ImportSelfCheckFailed", path, "", $"does not load as a model configuration, so nothing was written: {e.Message}", e);
+            throw new NnUnetImportException("ImportSelfCheckFailed", path, "",
+                $"does not load as a model configuration, so nothing was written: {e.Message}", e);
         }
         var reread = ModelConfigJson.Write(loaded);
         if (reread != json)

@@ -23,7 +23,8 @@ internal sealed class NnUnetJsonFile
     public static NnUnetJsonFile Load(string path)
     {
         if (!File.Exists(path))
-            throw new NnUnetImportException("NnUnetFileMissing", path, "", "does not exist; a trained nnU-Net model folder holds plans.json and dataset.json");
+            throw new NnUnetImportException("NnUnetFileMissing", path, "",
+                "does not exist; a trained nnU-Net model folder holds plans.json and dataset.json");
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
@@ -60,7 +61,8 @@ internal sealed class NnUnetJsonFile
 
     public int Integer(JsonElement value, string field)
     {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && d == Math.Floor(d)
+            && d is >= int.MinValue and <= int.MaxValue)
             return (int)d;
         throw Invalid(field, "must be an integer");
     }

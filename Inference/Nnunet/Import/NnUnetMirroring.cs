@@ -25,7 +25,8 @@ internal sealed record NnUnetMirroring(int[] Axes, string Source)
             if (c.HasMirroringAxes != checkpoint.HasMirroringAxes || !Same(c.MirroringAxes, checkpoint.MirroringAxes))
             {
                 throw new NnUnetImportException("MirroringAxesDisagree", c.Path, NnUnetCheckpoint.MirroringAxesKey,
-                    $"is {Describe(c)} but fold {first.Number}'s checkpoint has {Describe(checkpoint)}; pass --mirror-axes or --no-mirroring to choose");
+                    $"is {Describe(c)} but fold {first.Number}'s checkpoint has {Describe(checkpoint)}; pass --mirror-axes or " +
+                    "--no-mirroring to choose");
             }
         }
         var name = Path.GetFileName(checkpoint.Path);

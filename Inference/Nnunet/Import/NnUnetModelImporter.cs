@@ -26,7 +26,8 @@ public static partial class NnUnetModelImporter
         Validate(options);
         var folder = Path.GetFullPath(options.ModelFolder);
         if (!Directory.Exists(folder))
-            throw new NnUnetImportException("NnUnetFileMissing", folder, "", "is not a folder; pass the trained model folder (Dataset…/Trainer__Plans__configuration)");
+            throw new NnUnetImportException("NnUnetFileMissing", folder, "",
+                "is not a folder; pass the trained model folder (Dataset…/Trainer__Plans__configuration)");
         var warnings = new List<string>();
         var plans = NnUnetPlans.Load(Path.Combine(folder, "plans.json"));
         var dataset = NnUnetDataset.Load(Path.Combine(folder, "dataset.json"));
@@ -34,7 +35,8 @@ public static partial class NnUnetModelImporter
         var configurationName = options.Configuration ?? folds.Select(f => f.Checkpoint?.Configuration).FirstOrDefault(c => c is not null)
             ?? FolderParts(folder)?[2] ?? "3d_fullres";
         var configuration = NnUnetConfiguration.From(plans.Configuration(configurationName));
-        foreach (var checkpoint in folds.Select(f => f.Checkpoint).OfType<NnUnetCheckpoint>().Where(c => c.Configuration is not null && c.Configuration != configurationName))
+        foreach (var checkpoint in folds.Select(f => f.Checkpoint).OfType<NnUnetCheckpoint>()
+            .Where(c => c.Configuration is not null && c.Configuration != configurationName))
         {
             throw new NnUnetImportException("ConfigurationMismatch", checkpoint.Path, "init_args.configuration",
                 $"is '{checkpoint.Configuration}': the network was trained for that configuration, not '{configurationName}'");
@@ -55,7 +57,8 @@ public static partial class NnUnetModelImporter
             ConfigPath = configPath,
             OnnxPath = Path.Combine(output, onnxNames[0]),
             Grid = ModelGrid.Voxel,
-            VoxelGrid = new VoxelGridConfig(plans.TransposeForward, true, configuration.ImageResampling, configuration.OutputResampling, AnisotropyThreshold),
+            VoxelGrid = new VoxelGridConfig(plans.TransposeForward, true, configuration.ImageResampling, configuration.OutputResampling,
+                AnisotropyThreshold),
             SlidingWindow = new SlidingWindowConfig(options.StepFraction, Blending.Gaussian, options.BatchSize, AccumulatorPrecision.Float16),
             MirrorAxes = mirroring.Axes,
             Output = new OutputConfig(OutputKind.Logits, dataset.Labels.RegionBased ? OutputActivation.Sigmoid : OutputActivation.Softmax,
@@ -90,7 +93,8 @@ public static partial class NnUnetModelImporter
 
     /// <summary>nnU-Net names a trained model folder Trainer__Plans__configuration.</summary>
     private static string[]? FolderParts(string folder) =>
-        Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)).Split("__") is { Length: 3 } parts && parts.All(p => p.Length > 0) ? parts : null;
+        Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)).Split("__") is { Length: 3 } parts && parts.All(p => p.Length > 0)
+            ? parts : null;
 
     private static void Validate(NnUnetImportOptions options)
     {

@@ -17,7 +17,8 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
             if (first is not null && (check.Input != first.Input || check.Output != first.Output))
             {
                 throw new NnUnetImportException("OnnxSignatureInvalid", fold.OnnxPath, "inputs",
-                    $"'{check.Input}' → '{check.Output}' differ from fold {folds[0].Number}'s '{first.Input}' → '{first.Output}'; every fold must name them alike");
+                    $"'{check.Input}' → '{check.Output}' differ from fold {folds[0].Number}'s '{first.Input}' → '{first.Output}'; every fold " +
+                    "must name them alike");
             }
 
             first = first is null ? check : first with { DynamicBatch = first.DynamicBatch && check.DynamicBatch };
@@ -43,7 +44,8 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
         var input = onnx.Inputs[0];
         var output = onnx.Outputs[0];
         foreach (var tensor in new[] { input, output }.Where(t => t.ElementType != typeof(float)))
-            throw new NnUnetImportException("OnnxSignatureInvalid", path, $"'{tensor.Name}'", $"is a {tensor.ElementType.Name} tensor; float32 is needed");
+            throw new NnUnetImportException("OnnxSignatureInvalid", path, $"'{tensor.Name}'",
+                $"is a {tensor.ElementType.Name} tensor; float32 is needed");
         var patchField = configuration.Fields.Field("patch_size");
         var patch = configuration.PatchSize;
         foreach (var tensor in new[] { input, output }.Where(t => t.Dimensions.Length != 5))
@@ -56,7 +58,8 @@ internal sealed record NnUnetOnnxCheck(string Input, string Output, bool Dynamic
         if (batch > 1 || (output.Dimensions[0] > 0 && output.Dimensions[0] != Math.Max(batch, 1)))
         {
             throw new NnUnetImportException("OnnxShapeMismatch", path, "batch axis",
-                $"of '{input.Name}' {Shape(input)} → '{output.Name}' {Shape(output)} must be 1 or symbolic (export with --dynamic-batch for batches)");
+                $"of '{input.Name}' {Shape(input)} → '{output.Name}' {Shape(output)} must be 1 or symbolic (export with " +
+                "--dynamic-batch for batches)");
         }
 
         var channels = dataset.ChannelNames.Count;

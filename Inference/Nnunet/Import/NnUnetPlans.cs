@@ -21,7 +21,8 @@ internal sealed class NnUnetPlans
         TransposeForward = Permutation(root, "transpose_forward");
         TransposeBackward = Permutation(root, "transpose_backward");
         if (!ArrayAxes.Inverse(TransposeForward).SequenceEqual(TransposeBackward))
-            throw file.Invalid("transpose_backward", $"[{string.Join(", ", TransposeBackward)}] is not the inverse of transpose_forward [{string.Join(", ", TransposeForward)}]");
+            throw file.Invalid("transpose_backward",
+                $"[{string.Join(", ", TransposeBackward)}] is not the inverse of transpose_forward [{string.Join(", ", TransposeForward)}]");
     }
 
     public string Path => _file.Path;
@@ -86,7 +87,8 @@ internal sealed class NnUnetPlans
 }
 
 /// <summary>A configuration's fields after inheritance; each remembers the configuration it was written in.</summary>
-internal sealed class NnUnetConfigurationFields(string name, NnUnetJsonFile file, IReadOnlyDictionary<string, (JsonElement Value, string Origin)> fields)
+internal sealed class NnUnetConfigurationFields(string name, NnUnetJsonFile file,
+    IReadOnlyDictionary<string, (JsonElement Value, string Origin)> fields)
 {
     public string Name { get; } = name;
 

@@ -65,7 +65,8 @@ internal static class NnUnetStructureStyles
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new NnUnetImportException("StructuresFileInvalid", path, "", "must hold a JSON object { \"<structure>\": { \"color\", \"interpretedType\" } }");
+                throw new NnUnetImportException("StructuresFileInvalid", path, "",
+                    "must hold a JSON object { \"<structure>\": { \"color\", \"interpretedType\" } }");
             var styles = new Dictionary<string, (byte[]?, string?)>(StringComparer.Ordinal);
             foreach (var entry in document.RootElement.EnumerateObject())
             {
@@ -76,7 +77,8 @@ internal static class NnUnetStructureStyles
                 }
 
                 if (entry.Value.ValueKind != JsonValueKind.Object)
-                    throw new NnUnetImportException("StructuresFileInvalid", path, entry.Name, "must be an object { \"color\", \"interpretedType\" }");
+                    throw new NnUnetImportException("StructuresFileInvalid", path, entry.Name,
+                        "must be an object { \"color\", \"interpretedType\" }");
                 byte[]? color = null;
                 string? type = null;
                 foreach (var property in entry.Value.EnumerateObject())
@@ -85,11 +87,13 @@ internal static class NnUnetStructureStyles
                     switch (property.Name)
                     {
                         case "color":
-                            color = Color(property.Value) ?? throw new NnUnetImportException("StructuresFileInvalid", path, field, "must be 3 integers 0-255 [r, g, b]");
+                            color = Color(property.Value) ?? throw new NnUnetImportException("StructuresFileInvalid", path, field,
+                                "must be 3 integers 0-255 [r, g, b]");
                             break;
                         case "interpretedType":
                             type = property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } t ? t
-                                : throw new NnUnetImportException("StructuresFileInvalid", path, field, "must be a non-empty string (RTROIInterpretedType, e.g. ORGAN)");
+                                : throw new NnUnetImportException("StructuresFileInvalid", path, field,
+                                    "must be a non-empty string (RTROIInterpretedType, e.g. ORGAN)");
                             break;
                         default:
                             throw new NnUnetImportException("StructuresFileInvalid", path, field, "is not a style field (color, interpretedType)");
@@ -104,7 +108,8 @@ internal static class NnUnetStructureStyles
     private static byte[]? Color(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 3) return null;
-        var rgb = value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var c) && c is >= 0 and <= 255 ? c : -1).ToArray();
+        var rgb = value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var c) && c is >= 0 and <= 255 ? c : -1)
+            .ToArray();
         return rgb.Any(c => c < 0) ? null : [.. rgb.Select(c => (byte)c)];
     }
 }

@@ -33,10 +33,12 @@ public sealed class AdversarialLoaderTests(ITestOutputHelper output)
         var again = HostileUploads.Generate(Corpus.Seed);
         output.WriteLine($"generated again in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(Corpus.Cases.Select(c => c.Name), again.Cases.Select(c => c.Name));
-        var differing = Corpus.Cases.Zip(again.Cases).Where(p => !SHA256.HashData(p.First.Upload).AsSpan().SequenceEqual(SHA256.HashData(p.Second.Upload)))
+        var differing = Corpus.Cases.Zip(again.Cases).Where(p => !SHA256.HashData(p.First.Upload).AsSpan()
+            .SequenceEqual(SHA256.HashData(p.Second.Upload)))
             .Select(p => p.First.Name).ToList();
         Assert.True(differing.Count == 0, $"Bytes differ for the same seed: {string.Join(", ", differing)}");
-        string[] families = ["crc", "size", "bitflip", "truncated", "huge", "valid", "many", "nested", "traversal", "duplicate", "not-zip", "empty", "dicom"];
+        string[] families = ["crc", "size", "bitflip", "truncated", "huge", "valid", "many", "nested", "traversal", "duplicate", "not-zip",
+            "empty", "dicom"];
         Assert.All(families, f => Assert.Contains(Corpus.Cases, c => c.Family == f));
     }
 
@@ -46,7 +48,8 @@ public sealed class AdversarialLoaderTests(ITestOutputHelper output)
         Report();
         var violations = Corpus.Cases.Select(c => (Case: c, Verdict: LoaderControl.Of(c))).Where(p => p.Verdict.Unexpected is not null)
             .Select(p => $"{p.Case}: {p.Verdict.Outcome}").ToList();
-        Violations.AssertNone(output, "VolumeLoader.Load must load an upload or throw an ImagingException, nothing else", violations, Corpus.Cases.Count);
+        Violations.AssertNone(output, "VolumeLoader.Load must load an upload or throw an ImagingException, nothing else", violations,
+            Corpus.Cases.Count);
     }
 
     [SkippableFact]
@@ -63,7 +66,8 @@ public sealed class AdversarialLoaderTests(ITestOutputHelper output)
         }
         var loadable = Corpus.Cases.Where(c => c.Expect == Expectation.CompletesOnlyIfLoadable).Count(c => LoaderControl.Of(c).Accepted);
         output.WriteLine($"intact zips with odd contents or mutated DICOM that the library accepts: {loadable}");
-        Violations.AssertNone(output, "No upload with broken zip integrity, an unsafe name or no zip may load as a series (and every valid one must)", violations,
+        Violations.AssertNone(output, "No upload with broken zip integrity, an unsafe name or no zip may load as a series (and every valid one must)",
+            violations,
             judged.Count);
     }
 
@@ -76,7 +80,8 @@ public sealed class AdversarialLoaderTests(ITestOutputHelper output)
             .Select(p => $"{p.Case}: allocated {p.Verdict.AllocatedBytes / (1 << 20)} MB ({p.Verdict.Outcome})").ToList();
         var largest = Corpus.Cases.MaxBy(c => LoaderControl.Of(c).AllocatedBytes)!;
         output.WriteLine($"largest allocation: {LoaderControl.Of(largest).AllocatedBytes / (1 << 20)} MB by {largest}");
-        Violations.AssertNone(output, $"A load may allocate at most {AllocationPerUploadByte} bytes per uploaded byte + {AllocationAllowance >> 20} MB", violations,
+        Violations.AssertNone(output,
+            $"A load may allocate at most {AllocationPerUploadByte} bytes per uploaded byte + {AllocationAllowance >> 20} MB", violations,
             Corpus.Cases.Count);
     }
 }

@@ -63,7 +63,8 @@ public sealed class AdversarialRun : IAsyncLifetime
         var warmUp = Corpus.Cases.First(c => c.Name == "valid/phantom-writer-zip");
         var warm = new[] { await driver.RunAsync(warmUp, RouteFamily.InnerEye), await driver.RunAsync(warmUp, RouteFamily.Seed) };
         if (warm.Any(w => w.End != UploadEnd.Completed))
-            throw new InvalidOperationException($"The warm-up job did not complete: {string.Join("; ", warm.Select(w => w.ToString()))}\n{_server.Output}");
+            throw new InvalidOperationException(
+                $"The warm-up job did not complete: {string.Join("; ", warm.Select(w => w.ToString()))}\n{_server.Output}");
         await Task.Delay(1000);
         BaselineRss = ProcessMemory.ResidentBytes(_server.ProcessId);
 
@@ -117,16 +118,21 @@ public sealed class AdversarialRun : IAsyncLifetime
     public string Summary()
     {
         var text = new StringBuilder();
-        text.AppendLine($"seed {Corpus.Seed}: {Corpus.Cases.Count} cases, {Outcomes.Count} uploads in {Duration.TotalSeconds:0} s, {Concurrency} at a time");
+        text.AppendLine(
+            $"seed {Corpus.Seed}: {Corpus.Cases.Count} cases, {Outcomes.Count} uploads in {Duration.TotalSeconds:0} s, {Concurrency} at a time");
         if (Corpus.MissingTools.Count > 0) text.AppendLine($"*** left out for missing tools: {string.Join(", ", Corpus.MissingTools)} ***");
-        foreach (var family in Outcomes.GroupBy(o => (o.Case.Family, o.Route)).OrderBy(g => g.Key.Family, StringComparer.Ordinal).ThenBy(g => g.Key.Route))
+        foreach (var family in Outcomes.GroupBy(o => (o.Case.Family, o.Route)).OrderBy(g => g.Key.Family, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Route))
         {
             var ends = family.GroupBy(o => o.End == UploadEnd.Failed || o.End == UploadEnd.Refused ? $"{o.End} {o.ErrorCode}" : o.End.ToString())
                 .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}");
             text.AppendLine($"  {family.Key.Family,-10} {family.Key.Route,-8} {string.Join(", ", ends)}");
         }
-        text.AppendLine($"RSS: baseline {ProcessMemory.Megabytes(BaselineRss)}, after {ProcessMemory.Megabytes(FinalRss)}, peak {ProcessMemory.Megabytes(PeakRss)}");
-        text.AppendLine($"interrupted uploads: {AbortedUploadFiles} temporary file(s) while 2 clients dropped their connection, {CrashedUploadFiles} when the server was killed");
+        text.AppendLine($"RSS: baseline {ProcessMemory.Megabytes(BaselineRss)}, after {ProcessMemory.Megabytes(FinalRss)}, peak " +
+            $"{ProcessMemory.Megabytes(PeakRss)}");
+        text.AppendLine(
+            $"interrupted uploads: {AbortedUploadFiles} temporary file(s) while 2 clients dropped their connection, {CrashedUploadFiles} when the " +
+            "server was killed");
         return text.ToString();
     }
 }

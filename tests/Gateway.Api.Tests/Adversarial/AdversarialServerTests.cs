@@ -53,7 +53,8 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
                     break;
             }
         }
-        Violations.AssertNone(output, "No upload with broken integrity, or that the Imaging library cannot read, may give a result", violations, judged);
+        Violations.AssertNone(output, "No upload with broken integrity, or that the Imaging library cannot read, may give a result",
+            violations, judged);
     }
 
     [SkippableFact]
@@ -78,10 +79,12 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
         {
             // The server's own account of what went wrong (its warnings and errors; no patient data is logged).
             output.WriteLine("--- server warnings and errors ---");
-            foreach (var line in run.ServerOutput.Split('\n').Where(l => l.Contains("fail:") || l.Contains("warn:") || l.Contains("Exception")).Take(200))
+            foreach (var line in run.ServerOutput.Split('\n').Where(l => l.Contains("fail:") || l.Contains("warn:") || l.Contains("Exception"))
+                .Take(200))
                 output.WriteLine(line);
         }
-        Violations.AssertNone(output, $"Every accepted job must end (completed, failed or cancelled) within {AdversarialRun.JobBound.TotalSeconds} s", violations,
+        Violations.AssertNone(output, $"Every accepted job must end (completed, failed or cancelled) within {AdversarialRun.JobBound.TotalSeconds} s",
+            violations,
             accepted.Count);
     }
 
@@ -92,7 +95,8 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
         var growth = run.FinalRss - run.BaselineRss;
         Assert.True(run.BaselineRss > 0, "no baseline was read");
         Assert.True(growth <= AdversarialRun.MemoryGrowthBound,
-            $"The server's RSS grew by {ProcessMemory.Megabytes(growth)} (baseline {ProcessMemory.Megabytes(run.BaselineRss)}, after every job ended " +
+            $"The server's RSS grew by {ProcessMemory.Megabytes(growth)} (baseline {ProcessMemory.Megabytes(run.BaselineRss)}, after " +
+            "every job ended " +
             $"{ProcessMemory.Megabytes(run.FinalRss)}); the bound is {ProcessMemory.Megabytes(AdversarialRun.MemoryGrowthBound)}.");
     }
 
@@ -102,7 +106,8 @@ public sealed class AdversarialServerTests(AdversarialRun run, ITestOutputHelper
         Report();
         var files = Directory.EnumerateFiles(run.StoragePath, "*", SearchOption.AllDirectories).Count();
         output.WriteLine($"{files} files under the storage folder");
-        Violations.AssertNone(output, "After every job ended, the storage folder may hold no temporary file, no upload of an ended job and no result of a job " +
+        Violations.AssertNone(output,
+            "After every job ended, the storage folder may hold no temporary file, no upload of an ended job and no result of a job " +
             "that did not complete", run.Leftovers, files);
     }
 }

@@ -34,7 +34,8 @@ public static class DicomMutator
             {
                 // A 32-bit length (or value) anywhere after the preamble: huge, undefined, zero.
                 var at = random.Next(132, data.Length - 4);
-                BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at), random.Next(3) == 0 ? (uint)random.Next() : Lengths[random.Next(Lengths.Length)]);
+                BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at), random.Next(3) == 0
+                    ? (uint)random.Next() : Lengths[random.Next(Lengths.Length)]);
                 return data;
             }
             case "insert":

@@ -40,7 +40,8 @@ public static class InterruptedUploads
     {
         var content = new StalledContent(new byte[SentLength], DeclaredLength, release);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-        var path = route == RouteFamily.InnerEye ? $"/v1/model/start/{UploadDriver.InnerEyeModel}" : $"/api/v1/models/{UploadDriver.SeedModel}/segmentation";
+        var path = route == RouteFamily.InnerEye ? $"/v1/model/start/{UploadDriver.InnerEyeModel}"
+            : $"/api/v1/models/{UploadDriver.SeedModel}/segmentation";
         return client.PostAsync(path, content);
     }
 

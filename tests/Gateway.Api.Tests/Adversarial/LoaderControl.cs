@@ -4,7 +4,8 @@ using InnerEye.Imaging.Tests.Support;
 
 namespace InnerEye.Gateway.Api.Tests.Adversarial;
 
-/// <summary>What the Imaging library makes of an upload loaded directly with <see cref="VolumeLoader.Load(string, SeriesLoadOptions?, CancellationToken)"/>.</summary>
+/// <summary>What the Imaging library makes of an upload loaded directly with
+/// <see cref="VolumeLoader.Load(string, SeriesLoadOptions?, CancellationToken)"/>.</summary>
 public sealed record LoaderVerdict(bool Accepted, string Outcome, Exception? Unexpected, long AllocatedBytes);
 
 /// <summary>

@@ -3,7 +3,8 @@ using InnerEye.Imaging.Tests.Support;
 
 namespace InnerEye.Gateway.Api.Tests.Adversarial;
 
-/// <summary>A small phantom CT series (Explicit VR Little Endian files named <c>ct/0</c> … in the gateway layout) and the zip PhantomWriter makes of it.</summary>
+/// <summary>A small phantom CT series (Explicit VR Little Endian files named <c>ct/0</c> … in the gateway layout) and the zip PhantomWriter makes
+/// of it.</summary>
 public sealed record PhantomSlices(IReadOnlyList<(string Name, byte[] Bytes)> Files, byte[] WriterZip)
 {
     public const int Size = 32, Slices = 8;
@@ -17,7 +18,8 @@ public sealed record PhantomSlices(IReadOnlyList<(string Name, byte[] Bytes)> Fi
         var phantom = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = Size, Columns = Size, Slices = Slices });
         var written = PhantomWriter.Write(phantom, dir.Combine("phantom"), writeFolder: true, writeZip: true);
         var files = Enumerable.Range(0, Slices)
-            .Select(i => ($"ct/{i}", File.ReadAllBytes(Path.Combine(written.CtFolder!, i.ToString(System.Globalization.CultureInfo.InvariantCulture)))))
+            .Select(i => ($"ct/{i}", File.ReadAllBytes(Path.Combine(written.CtFolder!,
+                i.ToString(System.Globalization.CultureInfo.InvariantCulture)))))
             .ToList();
         return new PhantomSlices(files, File.ReadAllBytes(written.Zip!));
     }

@@ -33,7 +33,8 @@ public sealed class UploadDriver(HttpClient client, TimeSpan jobBound)
         var id = route == RouteFamily.InnerEye ? submit.Body : JsonDocument.Parse(submit.Body).RootElement.GetProperty("segmentationId").GetString()!;
         try
         {
-            return route == RouteFamily.InnerEye ? await PollInnerEyeAsync(id, clock, errors, Outcome) : await PollSeedAsync(id, clock, errors, Outcome);
+            return route == RouteFamily.InnerEye ? await PollInnerEyeAsync(id, clock, errors, Outcome)
+                : await PollSeedAsync(id, clock, errors, Outcome);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {

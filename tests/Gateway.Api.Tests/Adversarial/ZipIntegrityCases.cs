@@ -56,7 +56,8 @@ public static class ZipIntegrityCases
                             (_, "local") => entries[k] with { LocalUncompressedSize = value },
                             _ => entries[k] with { CentralUncompressedSize = value },
                         };
-                        yield return Broken($"size/{header}-{field}-{direction}-{methodName}:{entries[k].Name}({truth}->{value})", RawZip.Write(entries));
+                        yield return Broken($"size/{header}-{field}-{direction}-{methodName}:{entries[k].Name}({truth}->{value})",
+                            RawZip.Write(entries));
                     }
                 }
             }
@@ -110,7 +111,8 @@ public static class ZipIntegrityCases
 
     private static int FirstDifference(byte[] a, byte[] b) => a.AsSpan().CommonPrefixLength(b);
 
-    /// <summary>Files cut short anywhere; central directories cut, short of a record, or counted and sized wrongly; one entry's data cut short.</summary>
+    /// <summary>Files cut short anywhere; central directories cut, short of a record, or counted and sized wrongly; one entry's data cut
+    /// short.</summary>
     private static IEnumerable<HostileCase> Truncations(PhantomSlices phantom, Random random)
     {
         var zip = RawZip.Write(phantom.Entries(), out var layout);
@@ -144,8 +146,10 @@ public static class ZipIntegrityCases
             var k = random.Next(cutEntries.Count);
             var full = cutEntries[k].EncodedPayload();
             var keep = random.Next(full.Length / 4, full.Length - 1);
-            cutEntries[k] = cutEntries[k] with { Payload = full[..keep], LocalCompressedSize = (uint)full.Length, CentralCompressedSize = (uint)full.Length };
-            yield return Broken($"truncated/entry-data-{(n == 0 ? "deflated" : "stored")}:{cutEntries[k].Name}({keep}-of-{full.Length})", RawZip.Write(cutEntries));
+            cutEntries[k] = cutEntries[k] with { Payload = full[..keep], LocalCompressedSize = (uint)full.Length,
+                CentralCompressedSize = (uint)full.Length };
+            yield return Broken($"truncated/entry-data-{(n == 0 ? "deflated" : "stored")}:{cutEntries[k].Name}({keep}-of-{full.Length})",
+                RawZip.Write(cutEntries));
         }
     }
 
@@ -162,7 +166,8 @@ public static class ZipIntegrityCases
         yield return Broken("huge/1GiB-central-only", RawZip.Write([Claim("ct/0", null, OneGiB)]));
         yield return Broken("huge/1GiB-local-only", RawZip.Write([Claim("ct/0", OneGiB, null)]));
         yield return Broken("huge/4GiB-1-one-entry", RawZip.Write([Claim("ct/0", FourGiBLess1, FourGiBLess1)]));
-        yield return Broken("huge/4GiB-1-compressed-size", RawZip.Write([Claim("ct/0", null, null) with { LocalCompressedSize = FourGiBLess1, CentralCompressedSize = FourGiBLess1 }]));
+        yield return Broken("huge/4GiB-1-compressed-size", RawZip.Write([Claim("ct/0", null, null) with { LocalCompressedSize = FourGiBLess1,
+            CentralCompressedSize = FourGiBLess1 }]));
         yield return Broken("huge/1GiB-beside-phantom", RawZip.Write([.. phantom.Entries(), Claim($"ct/{phantom.Files.Count}", OneGiB, OneGiB)]));
     }
 }

@@ -12,7 +12,8 @@ public static class ZipShapeCases
     public const int ManyEntries = 100_000;
 
     public static List<HostileCase> Generate(PhantomSlices phantom, Random random) =>
-        [.. Valid(phantom), .. Many(phantom), .. Nested(phantom), .. Traversal(phantom), .. Duplicates(phantom, random), .. NotZip(phantom, random), .. Empty()];
+        [.. Valid(phantom), .. Many(phantom), .. Nested(phantom), .. Traversal(phantom), .. Duplicates(phantom, random),
+            .. NotZip(phantom, random), .. Empty()];
 
     private static IEnumerable<HostileCase> Valid(PhantomSlices phantom)
     {
@@ -41,8 +42,10 @@ public static class ZipShapeCases
         var inner = phantom.WriterZip;
         yield return new("nested/zip-beside-series", Expectation.CompletesOnlyIfLoadable,
             RawZip.Write([.. phantom.Entries(), new RawZipEntry { Name = $"ct/{phantom.Files.Count}", Data = inner }]));
-        yield return new("nested/zip-alone-in-channel", Expectation.CompletesOnlyIfLoadable, RawZip.Write([new RawZipEntry { Name = "ct/0", Data = inner }]));
-        yield return new("nested/zip-at-top-level", Expectation.CompletesOnlyIfLoadable, RawZip.Write([new RawZipEntry { Name = "scan.zip", Data = inner }]));
+        yield return new("nested/zip-alone-in-channel", Expectation.CompletesOnlyIfLoadable,
+            RawZip.Write([new RawZipEntry { Name = "ct/0", Data = inner }]));
+        yield return new("nested/zip-at-top-level", Expectation.CompletesOnlyIfLoadable,
+            RawZip.Write([new RawZipEntry { Name = "scan.zip", Data = inner }]));
         var deep = inner;
         for (var level = 0; level < 3; level++) deep = RawZip.Write([new RawZipEntry { Name = "ct/0", Data = deep, Method = RawZipEntry.Stored }]);
         yield return new("nested/three-deep", Expectation.CompletesOnlyIfLoadable, deep);
@@ -51,7 +54,8 @@ public static class ZipShapeCases
     /// <summary>An entry whose name leaves the upload, beside the valid series: such a zip is refused.</summary>
     private static IEnumerable<HostileCase> Traversal(PhantomSlices phantom)
     {
-        foreach (var (variant, name) in new[] { ("dotdot", "../x"), ("absolute", "/abs"), ("drive", @"C:\x"), ("channel-dotdot", "ct/../../x"), ("backslash-dotdot", @"..\x") })
+        foreach (var (variant, name) in new[] { ("dotdot", "../x"), ("absolute", "/abs"), ("drive", @"C:\x"), ("channel-dotdot", "ct/../../x"),
+            ("backslash-dotdot", @"..\x") })
         {
             yield return new($"traversal/{variant}", Expectation.NeverCompletes,
                 RawZip.Write([.. phantom.Entries(), new RawZipEntry { Name = name, Data = phantom.Files[0].Bytes }]));
@@ -65,7 +69,8 @@ public static class ZipShapeCases
     {
         var entries = phantom.Entries();
         var k = random.Next(entries.Count);
-        yield return new($"duplicate/same-entry-twice:{entries[k].Name}", Expectation.CompletesOnlyIfLoadable, RawZip.Write([.. entries, entries[k]]));
+        yield return new($"duplicate/same-entry-twice:{entries[k].Name}", Expectation.CompletesOnlyIfLoadable,
+            RawZip.Write([.. entries, entries[k]]));
 
         var renamed = phantom.Entries();
         var (a, b) = (random.Next(renamed.Count), random.Next(renamed.Count - 1));
@@ -100,7 +105,8 @@ public static class ZipShapeCases
     private static IEnumerable<HostileCase> Empty()
     {
         yield return new("empty/end-record-only", Expectation.NeverCompletes, RawZip.Write([]));
-        yield return new("empty/folder-entry-only", Expectation.NeverCompletes, RawZip.Write([new RawZipEntry { Name = "ct/", Data = [], Method = RawZipEntry.Stored }]));
+        yield return new("empty/folder-entry-only", Expectation.NeverCompletes,
+            RawZip.Write([new RawZipEntry { Name = "ct/", Data = [], Method = RawZipEntry.Stored }]));
         yield return new("empty/zero-byte-entries", Expectation.NeverCompletes,
             RawZip.Write([.. Enumerable.Range(0, 8).Select(i => new RawZipEntry { Name = $"ct/{i}", Data = [], Method = RawZipEntry.Stored })]));
     }

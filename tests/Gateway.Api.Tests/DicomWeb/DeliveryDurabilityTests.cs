@@ -5,7 +5,8 @@ using Xunit.Abstractions;
 
 namespace InnerEye.Gateway.Api.Tests.DicomWeb;
 
-/// <summary>What survives: acknowledged instances through kill -9, results through a destination that is down, and a destination that refuses.</summary>
+/// <summary>What survives: acknowledged instances through kill -9, results through a destination that is down, and a destination that
+/// refuses.</summary>
 [Trait("Category", "DicomWeb")]
 public sealed class DeliveryDurabilityTests(ITestOutputHelper output)
 {
@@ -19,7 +20,8 @@ public sealed class DeliveryDurabilityTests(ITestOutputHelper output)
         var data = dir.Combine("service");
         var port = FreePorts.Next();
         // A long quiet period: the series must not be found complete while the service is down.
-        var settings = DicomWebService.Settings(new Uri(capture.Address, "dicomweb/"), new Dictionary<string, string> { ["DicomWeb__SeriesQuietPeriod"] = "00:00:08" });
+        var settings = DicomWebService.Settings(new Uri(capture.Address, "dicomweb/"),
+            new Dictionary<string, string> { ["DicomWeb__SeriesQuietPeriod"] = "00:00:08" });
         var slices = StowSeries.Slices(seed: 71, size: 48, slices: 6);
 
         var service = await ServerProcess.StartAsync(port, data, settings);
@@ -92,7 +94,8 @@ public sealed class DeliveryDurabilityTests(ITestOutputHelper output)
 
             await orthanc.StartAsync();
             var status = await DicomWebService.WaitForDeliveryAsync(client, id, "delivered", Timeout);
-            Assert.True(status.GetProperty("deliveries")[0].TryGetProperty("deliveredAt", out var at) && at.ValueKind != System.Text.Json.JsonValueKind.Null);
+            Assert.True(status.GetProperty("deliveries")[0].TryGetProperty("deliveredAt", out var at)
+                && at.ValueKind != System.Text.Json.JsonValueKind.Null);
             await Task.Delay(TimeSpan.FromSeconds(3));
             var held = await orthanc.WaitForInstancesAsync(study, _ => true, Timeout);
             Assert.Single(held, i => i.Modality == "RTSTRUCT");
@@ -113,7 +116,8 @@ public sealed class DeliveryDurabilityTests(ITestOutputHelper output)
             Reply = _ => new CannedReply(400, "text/plain", "Bad Request: the archive does not take RT Structure Sets"),
         };
         var data = dir.Combine("service");
-        await using var service = await ServerProcess.StartAsync(FreePorts.Next(), data, DicomWebService.Settings(new Uri(capture.Address, "dicomweb/")));
+        await using var service = await ServerProcess.StartAsync(FreePorts.Next(), data,
+            DicomWebService.Settings(new Uri(capture.Address, "dicomweb/")));
         try
         {
             using var client = DicomWebService.Client(service);

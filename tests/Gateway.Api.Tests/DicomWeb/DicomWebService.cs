@@ -49,12 +49,14 @@ public static class DicomWebService
         return (int)response.StatusCode;
     }
 
-    /// <summary>The ids of the segmentations that have a result (an RT Structure Set, <c>results/&lt;id&gt;.dcm</c>; the other forms sit beside it).</summary>
+    /// <summary>The ids of the segmentations that have a result (an RT Structure Set, <c>results/&lt;id&gt;.dcm</c>; the other forms sit beside
+    /// it).</summary>
     public static IReadOnlyList<string> ResultIds(string dataPath)
     {
         var folder = Path.Combine(dataPath, "artifacts", "results");
         return Directory.Exists(folder)
-            ? [.. Directory.GetFiles(folder, "*.dcm").Select(f => Path.GetFileNameWithoutExtension(f)).Where(id => !id.Contains('.')).Order(StringComparer.Ordinal)]
+            ? [.. Directory.GetFiles(folder, "*.dcm").Select(f => Path.GetFileNameWithoutExtension(f)).Where(id => !id.Contains('.'))
+                .Order(StringComparer.Ordinal)]
             : [];
     }
 

@@ -8,7 +8,8 @@ public sealed class MultipartRelatedReaderTests
 {
     private const string Boundary = "b0und4ry";
 
-    private static async Task<List<(IReadOnlyDictionary<string, string> Headers, byte[] Content)>> ReadAllAsync(byte[] body, int bufferSize, int chunk = 4096)
+    private static async Task<List<(IReadOnlyDictionary<string, string> Headers, byte[] Content)>> ReadAllAsync(byte[] body, int bufferSize,
+        int chunk = 4096)
     {
         var reader = new MultipartRelatedReader(new TrickleStream(body, chunk), Boundary, bufferSize);
         var parts = new List<(IReadOnlyDictionary<string, string>, byte[])>();
@@ -34,14 +35,16 @@ public sealed class MultipartRelatedReaderTests
         {
             var text = new StringBuilder();
             for (var k = 0; k < random.Next(0, 400); k++) text.Append(pieces[random.Next(pieces.Length)]);
-            var bytes = Encoding.ASCII.GetBytes(text.ToString()).Concat(Enumerable.Range(0, random.Next(0, 30_000)).Select(_ => (byte)random.Next(256))).ToArray();
+            var bytes = Encoding.ASCII.GetBytes(text.ToString()).Concat(Enumerable.Range(0, random.Next(0, 30_000))
+                .Select(_ => (byte)random.Next(256))).ToArray();
             return bytes;
         }).ToList();
         var body = new MemoryStream();
         body.Write("a preamble line\r\n"u8);
         for (var i = 0; i < contents.Count; i++)
         {
-            var headers = i % 3 == 0 ? "" : i % 3 == 1 ? "Content-Type: application/dicom\r\n" : "Content-Type: application/dicom\r\nContent-Length: 5\r\n";
+            var headers = i % 3 == 0 ? "" : i % 3 == 1 ? "Content-Type: application/dicom\r\n"
+                : "Content-Type: application/dicom\r\nContent-Length: 5\r\n";
             body.Write(Encoding.ASCII.GetBytes($"--{Boundary}{(i == 4 ? " \t" : "")}\r\n{headers}\r\n"));
             body.Write(contents[i]);
             body.Write("\r\n"u8);

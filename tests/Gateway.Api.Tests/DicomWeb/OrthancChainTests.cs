@@ -24,7 +24,8 @@ public sealed class OrthancChainTests(ITestOutputHelper output)
         var servicePort = FreePorts.Next();
         await using var orthanc = new OrthancServer(dir.Combine("orthanc"), FreePorts.Next())
         {
-            DicomWebServers = { ["innereye"] = new OrthancDicomWebServer(new Uri($"http://127.0.0.1:{servicePort}/dicomweb/"), "orthanc", DicomWebService.Secret) },
+            DicomWebServers = { ["innereye"] = new OrthancDicomWebServer(new Uri($"http://127.0.0.1:{servicePort}/dicomweb/"), "orthanc",
+                DicomWebService.Secret) },
         };
         await orthanc.StartAsync();
         var data = dir.Combine("service");

@@ -67,7 +67,8 @@ public sealed class OrthancClientShapeTests
         foreach (var (headers, content) in parts)
         {
             Assert.Equal(
-                [new("Content-Type", "application/dicom"), new("Content-Length", content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                [new("Content-Type", "application/dicom"), new("Content-Length",
+                    content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))],
                 headers);
             Assert.Contains(slices.Files, f => f.AsSpan().SequenceEqual(content));
         }

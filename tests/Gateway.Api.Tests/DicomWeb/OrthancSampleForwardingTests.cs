@@ -39,7 +39,8 @@ public sealed class OrthancSampleForwardingTests
         Assert.Equal(slices.SopInstanceUids.Order(), parts.Select(p => PhantomSlices.Uid(p.Content, Imaging.Dicom.DicomTags.SOPInstanceUID)).Order());
         await WaitForStowJobsAsync(bed.Orthanc, 1);
 
-        var rt = await bed.Orthanc.UploadInstanceAsync(RtStruct(slices.StudyInstanceUid, PhantomSlices.Uid(slices.Files[0], Imaging.Dicom.DicomTags.PatientID)));
+        var rt = await bed.Orthanc.UploadInstanceAsync(RtStruct(slices.StudyInstanceUid,
+            PhantomSlices.Uid(slices.Files[0], Imaging.Dicom.DicomTags.PatientID)));
         await WaitStableAsync(bed.Orthanc, rt.Series);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Single(bed.Capture.Requests);

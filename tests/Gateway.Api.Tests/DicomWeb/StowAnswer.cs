@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace InnerEye.Gateway.Api.Tests.DicomWeb;
 
 /// <summary>A STOW-RS answer's sequences, read from its DICOM JSON.</summary>
-public sealed record StowAnswer(IReadOnlyList<(string SopInstanceUid, string RetrieveUrl)> Referenced, IReadOnlyList<(string? SopInstanceUid, int Reason)> Failed)
+public sealed record StowAnswer(IReadOnlyList<(string SopInstanceUid, string RetrieveUrl)> Referenced,
+    IReadOnlyList<(string? SopInstanceUid, int Reason)> Failed)
 {
     public static async Task<StowAnswer> ReadAsync(HttpResponseMessage response)
     {

@@ -41,7 +41,8 @@ public sealed class StowEdgeCaseTests(StowFactory factory) : IClassFixture<StowF
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(2, (await StowAnswer.ReadAsync(response)).Referenced.Count);
         }
-        var folder = Path.Combine(factory.DataPath, "artifacts", "dicomweb", "series", InnerEye.Grains.DicomWeb.IntakeKeys.Hash(StowSeries.Uid(slices[0], DicomTags.SeriesInstanceUID)));
+        var folder = Path.Combine(factory.DataPath, "artifacts", "dicomweb", "series",
+            InnerEye.Grains.DicomWeb.IntakeKeys.Hash(StowSeries.Uid(slices[0], DicomTags.SeriesInstanceUID)));
         Assert.Equal(2, Directory.GetFiles(folder).Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(factory.DataPath, "artifacts", "dicomweb", "incoming")));
     }
@@ -94,7 +95,8 @@ public sealed class StowEdgeCaseTests(StowFactory factory) : IClassFixture<StowF
         var client = factory.AuthorizedSocketClient();
         var good = StowSeries.Body(StowSeries.Slices(seed: 44, size: 32, slices: 1), StowFactory.Boundary);
         // The body ends in the middle of its second part, with no closing boundary.
-        var truncated = good.Take(good.Length - 8).Concat(Encoding.ASCII.GetBytes($"--{StowFactory.Boundary}\r\nContent-Type: application/dicom\r\n\r\nDICM")).ToArray();
+        var truncated = good.Take(good.Length - 8).Concat(Encoding.ASCII.GetBytes(
+            $"--{StowFactory.Boundary}\r\nContent-Type: application/dicom\r\n\r\nDICM")).ToArray();
         foreach (var body in new[] { truncated, Encoding.ASCII.GetBytes("no boundary anywhere in this body") })
         {
             var content = new ByteArrayContent(body);
@@ -130,7 +132,8 @@ public sealed class StowEdgeCaseTests(StowFactory factory) : IClassFixture<StowF
         Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.SendAsync(wrong)).StatusCode);
 
         using var basic = new HttpRequestMessage(HttpMethod.Post, "/dicomweb/studies") { Content = factory.Stow(Series.Take(1)) };
-        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"orthanc:{GatewayFactory.Secret}")));
+        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"orthanc:{GatewayFactory.Secret}")));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(basic)).StatusCode);
     }
 

@@ -10,7 +10,8 @@ namespace InnerEye.Gateway.Api.Tests.Support;
 public sealed record CapturedRequest(string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body, bool Chunked)
 {
     /// <summary>The value of the header (first one, name compared without case), or null.</summary>
-    public string? Header(string name) => Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
+    public string? Header(string name) => Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value)
+        .FirstOrDefault();
 }
 
 /// <summary>What the capturing server answers: status, content type and body.</summary>
@@ -106,7 +107,8 @@ public sealed class CapturingHttpServer : IAsyncDisposable
             _requests.Enqueue(request);
             var reply = Reply(request);
             var content = Encoding.UTF8.GetBytes(reply.Body);
-            var head = $"HTTP/1.1 {reply.Status} Status\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n";
+            var head = $"HTTP/1.1 {reply.Status} Status\r\nContent-Type: {reply.ContentType}\r\nContent-Length: " +
+                $"{content.Length}\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
             await stream.WriteAsync(content);
             await stream.FlushAsync();

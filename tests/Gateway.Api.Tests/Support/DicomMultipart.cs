@@ -23,13 +23,15 @@ public static class DicomMultipart
         }
         body.Write(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"));
         var content = new ByteArrayContent(body.ToArray());
-        content.Headers.TryAddWithoutValidation("Content-Type", string.Format(System.Globalization.CultureInfo.InvariantCulture, contentTypeFormat, boundary));
+        content.Headers.TryAddWithoutValidation("Content-Type", string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            contentTypeFormat, boundary));
         return content;
     }
 
     /// <summary>The boundary parameter of a multipart Content-Type, unquoted.</summary>
     public static string Boundary(string contentType) =>
-        MediaTypeHeaderValue.Parse(contentType).Parameters.Single(p => p.Name.Equals("boundary", StringComparison.OrdinalIgnoreCase)).Value!.Trim('"');
+        MediaTypeHeaderValue.Parse(contentType).Parameters.Single(p => p.Name.Equals("boundary", StringComparison.OrdinalIgnoreCase))
+            .Value!.Trim('"');
 
     /// <summary>Splits a multipart body into its parts: each part's header lines and its content.</summary>
     public static IReadOnlyList<(IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Content)> Split(byte[] body, string boundary)
@@ -47,7 +49,8 @@ public static class DicomMultipart
             var end = next - 2; // the CRLF before the next delimiter belongs to it
             var headerEnd = IndexOf(body, "\r\n\r\n"u8.ToArray(), start);
             var headers = Encoding.ASCII.GetString(body, start, headerEnd - start).Split("\r\n")
-                .Select(l => new KeyValuePair<string, string>(l[..l.IndexOf(':', StringComparison.Ordinal)], l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
+                .Select(l => new KeyValuePair<string, string>(l[..l.IndexOf(':', StringComparison.Ordinal)],
+                    l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()))
                 .ToList();
             parts.Add((headers, body[(headerEnd + 4)..end]));
             at = next;

@@ -1,7 +1,8 @@
 namespace InnerEye.Gateway.Api.Tests.Support;
 
 /// <summary>Real sockets; uploads over 4 MiB are refused.</summary>
-public sealed class EdgeFactory() : KestrelGatewayFactory(new Dictionary<string, string?> { ["Api:MaxUploadBytes"] = EdgeFactory.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+public sealed class EdgeFactory() : KestrelGatewayFactory(new Dictionary<string, string?>
+    { ["Api:MaxUploadBytes"] = EdgeFactory.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) })
 {
     public const int Limit = 4 << 20;
 }

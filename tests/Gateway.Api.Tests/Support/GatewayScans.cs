@@ -16,8 +16,10 @@ public static class GatewayScans
         using var dir = new TempDirectory();
         var phantom = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = size, Columns = size, Slices = slices });
         var written = PhantomWriter.Write(phantom, dir.NewPath("phantom"), writeFolder: true, writeZip: false);
-        var files = Directory.GetFiles(written.CtFolder!).Where(f => Path.GetFileName(f).All(char.IsAsciiDigit)).OrderBy(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var (_, stdout, _) = ExternalProcess.Run(ExternalProcess.Python, [Path.Combine(ExternalProcess.ToolsDirectory, "anonymise_like_gateway.py"), .. files]);
+        var files = Directory.GetFiles(written.CtFolder!).Where(f => Path.GetFileName(f).All(char.IsAsciiDigit))
+            .OrderBy(f => int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var (_, stdout, _) = ExternalProcess.Run(ExternalProcess.Python,
+            [Path.Combine(ExternalProcess.ToolsDirectory, "anonymise_like_gateway.py"), .. files]);
         var uids = System.Text.Json.JsonSerializer.Deserialize<List<string>>(stdout)!.ToHashSet();
         using var zip = new MemoryStream();
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))

@@ -28,7 +28,8 @@ public sealed partial class OrthancServer
     /// </summary>
     public Task<OrthancAnswer> StowToServerAsync(string serverName, IEnumerable<string> orthancResourceIds, bool synchronous = true)
     {
-        var body = new JsonObject { ["Resources"] = new JsonArray([.. orthancResourceIds.Select(id => (JsonNode)id)]), ["Synchronous"] = synchronous };
+        var body = new JsonObject { ["Resources"] = new JsonArray([.. orthancResourceIds.Select(id => (JsonNode)id)]),
+            ["Synchronous"] = synchronous };
         return SendAsync(HttpMethod.Post, $"dicom-web/servers/{Uri.EscapeDataString(serverName)}/stow", Json(body));
     }
 
@@ -42,7 +43,8 @@ public sealed partial class OrthancServer
             .Select(r => r.GetProperty("ID").GetString()).FirstOrDefault();
     }
 
-    /// <summary>The instances of a study (<c>/studies/{id}/instances</c>) with their UIDs and modality (<c>/instances/{id}/simplified-tags</c>).</summary>
+    /// <summary>The instances of a study (<c>/studies/{id}/instances</c>) with their UIDs and modality
+    /// (<c>/instances/{id}/simplified-tags</c>).</summary>
     public async Task<IReadOnlyList<OrthancInstance>> ListInstancesAsync(string orthancStudyId)
     {
         var list = await GetJsonAsync($"studies/{orthancStudyId}/instances");
@@ -50,7 +52,8 @@ public sealed partial class OrthancServer
         foreach (var id in list.EnumerateArray().Select(i => i.GetProperty("ID").GetString()!))
         {
             var tags = await GetJsonAsync($"instances/{id}/simplified-tags");
-            instances.Add(new OrthancInstance(id, Tag(tags, "SOPClassUID"), Tag(tags, "SOPInstanceUID"), Tag(tags, "SeriesInstanceUID"), Tag(tags, "Modality")));
+            instances.Add(new OrthancInstance(id, Tag(tags, "SOPClassUID"), Tag(tags, "SOPInstanceUID"), Tag(tags, "SeriesInstanceUID"),
+                Tag(tags, "Modality")));
         }
         return instances;
     }

@@ -70,7 +70,8 @@ public sealed partial class OrthancServer(string folder, int port) : IAsyncDispo
     /// <summary>A client for Orthanc's REST API at <see cref="Address"/>.</summary>
     public HttpClient Client => _client ??= new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>Writes the configuration, starts Orthanc and waits until <c>GET /system</c> answers; again after a stop, on the same storage.</summary>
+    /// <summary>Writes the configuration, starts Orthanc and waits until <c>GET /system</c> answers; again after a stop, on the same
+    /// storage.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("Orthanc is already running.");

@@ -4,7 +4,8 @@ using InnerEye.Imaging.Dicom;
 namespace InnerEye.Gateway.Api.Tests.Support;
 
 /// <summary>The CT slices of a phantom series (<see cref="Phantoms.Zip"/>) as separate DICOM files, with their UIDs.</summary>
-public sealed record PhantomSlices(IReadOnlyList<byte[]> Files, string StudyInstanceUid, string SeriesInstanceUid, IReadOnlyList<string> SopInstanceUids)
+public sealed record PhantomSlices(IReadOnlyList<byte[]> Files, string StudyInstanceUid, string SeriesInstanceUid,
+    IReadOnlyList<string> SopInstanceUids)
 {
     public static PhantomSlices Create(int seed = 1, int size = 32, int slices = 3)
     {

@@ -11,7 +11,8 @@ public static class Phantoms
     public static byte[] Zip(int seed = 1, int size = 64, int slices = 4) => Cache.GetOrAdd((seed, size, slices), key =>
     {
         using var dir = new TempDirectory();
-        var phantom = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = key.Item1, Rows = key.Item2, Columns = key.Item2, Slices = key.Item3 });
+        var phantom = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = key.Item1, Rows = key.Item2, Columns = key.Item2,
+            Slices = key.Item3 });
         var output = PhantomWriter.Write(phantom, dir.NewPath("phantom"), writeFolder: false, writeZip: true);
         return File.ReadAllBytes(output.Zip!);
     });

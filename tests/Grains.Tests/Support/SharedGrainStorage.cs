@@ -29,7 +29,8 @@ public sealed class SharedGrainStorage(ConcurrentDictionary<string, (string ETag
         lock (Gate)
         {
             var stored = records.TryGetValue(key, out var record) ? record.ETag : null;
-            if (stored != grainState.ETag) throw new InconsistentStateException($"ETag mismatch for {key}: stored {stored}, given {grainState.ETag}.");
+            if (stored != grainState.ETag) throw new InconsistentStateException(
+                $"ETag mismatch for {key}: stored {stored}, given {grainState.ETag}.");
             var etag = Guid.NewGuid().ToString("N");
             records[key] = (etag, serializer.SerializeToArray(grainState.State));
             grainState.ETag = etag;
@@ -44,7 +45,8 @@ public sealed class SharedGrainStorage(ConcurrentDictionary<string, (string ETag
         lock (Gate)
         {
             var stored = records.TryGetValue(key, out var record) ? record.ETag : null;
-            if (stored != grainState.ETag) throw new InconsistentStateException($"ETag mismatch for {key}: stored {stored}, given {grainState.ETag}.");
+            if (stored != grainState.ETag) throw new InconsistentStateException(
+                $"ETag mismatch for {key}: stored {stored}, given {grainState.ETag}.");
             records.TryRemove(key, out _);
             grainState.ETag = null;
             grainState.RecordExists = false;

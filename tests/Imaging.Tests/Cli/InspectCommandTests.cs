@@ -46,7 +46,8 @@ public class InspectCommandTests
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Combine("ct"));
         File.WriteAllBytes(dir.Combine("ct", "a"), new MultiFrame.EnhancedImage { Order = i => 2 * i }.Write());
-        File.WriteAllBytes(dir.Combine("ct", "b"), new MultiFrame.EnhancedImage { Order = i => 2 * i + 1, InstanceUid = "1.2.826.0.1.3680043.10.1.9" }.Write());
+        File.WriteAllBytes(dir.Combine("ct", "b"), new MultiFrame.EnhancedImage { Order = i => 2 * i + 1,
+            InstanceUid = "1.2.826.0.1.3680043.10.1.9" }.Write());
         var (exit, stdout, _) = Run("inspect", dir.Path, "--json");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(stdout);

@@ -78,7 +78,8 @@ public class EmptyValueTests
 
     [SkippableTheory]
     [MemberData(nameof(Syntaxes))]
-    public void EmptyISReadsAsAbsent(string syntax) => AssertAbsent(ReadEmpty(DicomTags.InstanceNumber, DicomVR.IS, syntax), DicomTags.InstanceNumber);
+    public void EmptyISReadsAsAbsent(string syntax) => AssertAbsent(ReadEmpty(DicomTags.InstanceNumber, DicomVR.IS, syntax),
+        DicomTags.InstanceNumber);
 
     /// <summary>A value of padding only (a single space, as some writers pad an empty even-length value) is empty too.</summary>
     [SkippableTheory]

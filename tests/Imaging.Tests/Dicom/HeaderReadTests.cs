@@ -3,7 +3,8 @@ using InnerEye.Imaging.Tests.Support;
 
 namespace InnerEye.Imaging.Tests.Dicom;
 
-/// <summary>Reading only the header gives exactly the elements before Pixel Data that a whole read gives, however small the prefix read first.</summary>
+/// <summary>Reading only the header gives exactly the elements before Pixel Data that a whole read gives, however small the prefix read
+/// first.</summary>
 public class HeaderReadTests
 {
     [SkippableTheory]

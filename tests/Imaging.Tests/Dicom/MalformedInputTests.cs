@@ -37,7 +37,8 @@ public class MalformedInputTests
     [SkippableFact]
     public void FourGigabyteLengthInExplicitLongForm()
     {
-        byte[] data = [.. RawDicom.Preamble(Explicit), .. RawDicom.UInt16(0x7FE0), .. RawDicom.UInt16(0x0010), .. "OW"u8, 0, 0, .. RawDicom.UInt32(0xFFFFFFF0u), 1, 2, 3, 4];
+        byte[] data = [.. RawDicom.Preamble(Explicit), .. RawDicom.UInt16(0x7FE0), .. RawDicom.UInt16(0x0010), .. "OW"u8, 0, 0,
+            .. RawDicom.UInt32(0xFFFFFFF0u), 1, 2, 3, 4];
         Fails(data, "LengthPastEnd");
     }
 
@@ -127,7 +128,8 @@ public class MalformedInputTests
     public void EncapsulatedPixelDataWithoutDelimiter()
     {
         byte[] data = [.. RawDicom.Preamble("1.2.840.10008.1.2.5"), .. RawDicom.UInt16(0x7FE0), .. RawDicom.UInt16(0x0010), .. "OB"u8, 0, 0,
-            .. RawDicom.UInt32(0xFFFFFFFFu), .. RawDicom.ImplicitHeader(0xFFFE, 0xE000, 0), .. RawDicom.ImplicitHeader(0xFFFE, 0xE000, 4), 1, 2, 3, 4];
+            .. RawDicom.UInt32(0xFFFFFFFFu), .. RawDicom.ImplicitHeader(0xFFFE, 0xE000, 0),
+            .. RawDicom.ImplicitHeader(0xFFFE, 0xE000, 4), 1, 2, 3, 4];
         Fails(data, "Truncated");
     }
 

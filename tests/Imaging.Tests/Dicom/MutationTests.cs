@@ -43,7 +43,8 @@ public class MutationTests
                     Assert.Fail($"{name} mutation {n}: {ex.GetType().Name}: {ex.Message}");
                 }
                 var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                Assert.True(allocated < 64L * mutated.Length + (20L << 20), $"{name} mutation {n} allocated {allocated} bytes for a {mutated.Length}-byte input");
+                Assert.True(allocated < 64L * mutated.Length + (20L << 20),
+                    $"{name} mutation {n} allocated {allocated} bytes for a {mutated.Length}-byte input");
             }
         }
         Assert.True(mutations >= 4000);

@@ -54,7 +54,8 @@ public sealed record EnhancedImage
         }
 
         var shared = new DicomDatasetBuilder()
-            .AddSequence(DicomTags.PlaneOrientationSequence, new DicomDatasetBuilder().Add(DicomTags.ImageOrientationPatient, DicomVR.DS, "1", "0", "0", "0", "1", "0"))
+            .AddSequence(DicomTags.PlaneOrientationSequence, new DicomDatasetBuilder()
+                .Add(DicomTags.ImageOrientationPatient, DicomVR.DS, "1", "0", "0", "0", "1", "0"))
             .AddSequence(DicomTags.PixelMeasuresSequence, new DicomDatasetBuilder()
                 .Add(DicomTags.SliceThickness, DicomVR.DS, Text(SliceGap)).Add(DicomTags.PixelSpacing, DicomVR.DS, "0.5", "0.5"))
             .AddSequence(DicomTags.PixelValueTransformationSequence, new DicomDatasetBuilder()

@@ -234,7 +234,8 @@ public class LegacyConvertedTests(ITestOutputHelper output)
         var seg = DicomReader.Read(ResultWriters.Seg(fromMulti, model, Imaging.Seg.SegForm.Binary)).Dataset;
         var instances = seg.Items(new DicomTag(0x00081115u))[0].Items(new DicomTag(0x0008114Au));
         Assert.Equal(multi.Slices.Select(s => s.SopInstanceUid).Distinct(), instances.Select(i => i.GetString(DicomTags.ReferencedSOPInstanceUID)));
-        var sources = seg.Items(new DicomTag(0x52009230u)).Select(f => f.Items(new DicomTag(0x00089124u))[0].Items(new DicomTag(0x00082112u))[0]).ToList();
+        var sources = seg.Items(new DicomTag(0x52009230u)).Select(f => f.Items(new DicomTag(0x00089124u))[0].Items(new DicomTag(0x00082112u))[0])
+            .ToList();
         Assert.NotEmpty(sources);
         Assert.All(sources, source => Assert.Contains(multi.Slices, s => s.FrameNumber == source.GetInt32(DicomTags.ReferencedFrameNumber) &&
             s.SopInstanceUid == source.GetString(DicomTags.ReferencedSOPInstanceUID)));

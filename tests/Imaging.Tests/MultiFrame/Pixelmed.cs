@@ -22,7 +22,8 @@ public static class Pixelmed
     public static string[] Convert(string input, string output)
     {
         Directory.CreateDirectory(output);
-        ExternalProcess.Run("java", ["-Djava.awt.headless=true", "-cp", $"{Jar}:{CommonsCodec}", "com.pixelmed.dicom.MultiFrameImageFactory", input, output]);
+        ExternalProcess.Run("java", ["-Djava.awt.headless=true", "-cp", $"{Jar}:{CommonsCodec}", "com.pixelmed.dicom.MultiFrameImageFactory",
+            input, output]);
         var files = Directory.GetFiles(output);
         Assert.NotEmpty(files);
         return files;

@@ -12,7 +12,8 @@ public sealed record WrittenPhantom(string Folder, ThoraxPhantom Phantom, Loaded
 public sealed class PhantomFixture : IDisposable
 {
     public const int Seed = 20240611;
-    public static readonly ThoraxPhantomOptions Small = new() { Seed = Seed, Rows = 176, Columns = 192, Slices = 28, ColumnSpacing = 2.2, RowSpacing = 2.2, SliceSpacing = 4 };
+    public static readonly ThoraxPhantomOptions Small = new() { Seed = Seed, Rows = 176, Columns = 192, Slices = 28, ColumnSpacing = 2.2,
+        RowSpacing = 2.2, SliceSpacing = 4 };
 
     private readonly TempDirectory _temp = new();
 
@@ -28,7 +29,8 @@ public sealed class PhantomFixture : IDisposable
     public static string[] Arguments(ThoraxPhantomOptions o, string folder) =>
     [
         "--seed", $"{o.Seed}", "--out", folder, "--rows", $"{o.Rows}", "--cols", $"{o.Columns}", "--slices", $"{o.Slices}",
-        "--spacing", FormattableString.Invariant($"{o.ColumnSpacing},{o.RowSpacing},{o.SliceSpacing}"), .. (o.FeetFirst ? new[] { "--feet-first" } : []), "--zip",
+        "--spacing", FormattableString.Invariant($"{o.ColumnSpacing},{o.RowSpacing},{o.SliceSpacing}"),
+        .. (o.FeetFirst ? new[] { "--feet-first" } : []), "--zip",
     ];
 
     public static (int Exit, string Stdout, string Stderr) Run(params string[] args)

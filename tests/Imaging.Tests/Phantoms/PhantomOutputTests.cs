@@ -234,7 +234,8 @@ public class PhantomOutputTests(PhantomFixture fixture, ITestOutputHelper output
         Assert.Equal("-1024", d.GetString(DicomTags.RescaleIntercept));
         Assert.Equal("HU", d.GetString(new DicomTag(0x0028, 0x1054)));
         Assert.Equal(PhantomWriter.StudyDateTime(PhantomFixture.Seed).Date, d.GetString(DicomTags.StudyDate));
-        foreach (var tag in new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.FrameOfReferenceUID })
+        foreach (var tag in new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID,
+            DicomTags.FrameOfReferenceUID })
         {
             var uid = d.GetString(tag)!;
             Assert.StartsWith("2.25.", uid);

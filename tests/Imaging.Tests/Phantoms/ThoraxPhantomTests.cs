@@ -25,7 +25,8 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
         var files = Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order().ToList();
         Assert.Equal(files, Directory.EnumerateFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f)).Order());
         Assert.Equal(6 + 3, files.Count);
-        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), $"{f} differs");
+        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))),
+            $"{f} differs");
     }
 
     [SkippableFact]
@@ -60,7 +61,8 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
         AssertClose(v.Origin, Doubles("origin"));
         AssertClose(v.Direction, Doubles("direction"));
         Assert.Equal(feetFirst ? "FFS" : "HFS", root.GetProperty("patientPosition").GetString());
-        Assert.Equal(["Background", "SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus"], root.GetProperty("structures").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["Background", "SpinalCord", "Lung_R", "Lung_L", "Heart", "Esophagus"],
+            root.GetProperty("structures").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(w.Phantom.LabelCounts(), root.GetProperty("labelCounts").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Equal(w.Series.SeriesInstanceUid, root.GetProperty("seriesInstanceUid").GetString());
 
@@ -147,7 +149,8 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
                     {
                         int a = i + di, b = j + dj, c = k + dk;
                         if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= g.Slices) continue;
-                        if (p.Tissues[c][b * nx + a] == (byte)PhantomTissue.OutsideAir) Assert.Fail($"label {labels[index]} at ({i},{j},{k}) touches outside air");
+                        if (p.Tissues[c][b * nx + a] == (byte)PhantomTissue.OutsideAir) Assert.Fail(
+                            $"label {labels[index]} at ({i},{j},{k}) touches outside air");
                     }
                 }
             }
@@ -192,7 +195,8 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
     public void OrganExtents_EndWithinALongScan()
     {
         // 120 slices 5 mm apart cover 600 mm: the ends hold neither heart nor lungs, the middle holds all labels.
-        var p = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = 3, Rows = 64, Columns = 64, Slices = 120, ColumnSpacing = 6, RowSpacing = 6, SliceSpacing = 5 });
+        var p = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = 3, Rows = 64, Columns = 64, Slices = 120, ColumnSpacing = 6, RowSpacing = 6,
+            SliceSpacing = 5 });
         bool Has(int k, PhantomLabel l) => p.Labels[k].Contains((byte)l);
         Assert.False(Has(0, PhantomLabel.Heart) || Has(0, PhantomLabel.Lung_L) || Has(0, PhantomLabel.Lung_R));
         Assert.False(Has(119, PhantomLabel.Heart) || Has(119, PhantomLabel.Lung_L) || Has(119, PhantomLabel.Lung_R));
@@ -209,17 +213,20 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
     {
         for (var seed = 100; seed < 124; seed++)
         {
-            var p = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 128, Columns = 128, Slices = 3, ColumnSpacing = 3, RowSpacing = 3, SliceSpacing = 3 });
+            var p = ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 128, Columns = 128, Slices = 3, ColumnSpacing = 3,
+                RowSpacing = 3, SliceSpacing = 3 });
             var counts = p.LabelCounts();
             for (var label = 1; label <= 5; label++) Assert.True(counts[label] > 0, $"seed {seed}: no {PhantomStructures.Names[label - 1]}");
-            Assert.True(counts[(int)PhantomLabel.Lung_R] > 300 && counts[(int)PhantomLabel.Lung_L] > 300 && counts[(int)PhantomLabel.Heart] > 300, $"seed {seed}: {string.Join(',', counts)}");
+            Assert.True(counts[(int)PhantomLabel.Lung_R] > 300 && counts[(int)PhantomLabel.Lung_L] > 300 && counts[(int)PhantomLabel.Heart] > 300,
+                $"seed {seed}: {string.Join(',', counts)}");
         }
     }
 
     [SkippableFact]
     public void DefaultSpacing_IsDrawnFromTheSeed_AndHoldsTheBody()
     {
-        var spacings = Enumerable.Range(0, 8).Select(seed => ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 512, Columns = 512, Slices = 1 }).Geometry).ToList();
+        var spacings = Enumerable.Range(0, 8).Select(seed => ThoraxPhantom.Generate(new ThoraxPhantomOptions { Seed = seed, Rows = 512, Columns = 512,
+            Slices = 1 }).Geometry).ToList();
         Assert.All(spacings, g =>
         {
             Assert.InRange(g.Spacing[0], 0.6, 1.2);
@@ -240,6 +247,7 @@ public class ThoraxPhantomTests(PhantomFixture fixture) : IClassFixture<PhantomF
     internal static void AssertClose(double[] expected, double[] actual, double tolerance = 1e-6)
     {
         Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"[{i}] expected {expected[i]}, got {actual[i]}");
+        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+            $"[{i}] expected {expected[i]}, got {actual[i]}");
     }
 }

@@ -25,7 +25,8 @@ public sealed class Jpeg2000FrameDecoderTests
             return;
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
-        PixelAssert.Equal(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(Jpeg2000FrameDecoder.Instance), frames.Format, name);
+        PixelAssert.Equal(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(Jpeg2000FrameDecoder.Instance),
+            frames.Format, name);
     }
 
     /// <summary>
@@ -68,7 +69,8 @@ public sealed class Jpeg2000FrameDecoderTests
         var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);
         var frames = EncodedFrames.Extract(Reference.Transcode("gdcmconv", source, temp, "--j2k"), temp);
         Assert.Equal("1.2.840.10008.1.2.4.90", frames.TransferSyntax);
-        PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(Jpeg2000FrameDecoder.Instance), frames.Format, $"{corpus}{synthetic} via gdcmconv --j2k");
+        PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(Jpeg2000FrameDecoder.Instance), frames.Format,
+            $"{corpus}{synthetic} via gdcmconv --j2k");
     }
 
     [SkippableTheory]

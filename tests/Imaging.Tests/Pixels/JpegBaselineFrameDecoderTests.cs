@@ -27,7 +27,8 @@ public sealed class JpegBaselineFrameDecoderTests
             return;
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
-        AssertClose(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegBaselineFrameDecoder.Instance), frames.Format, 1, 1);
+        AssertClose(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegBaselineFrameDecoder.Instance),
+            frames.Format, 1, 1);
     }
 
     [SkippableFact]
@@ -38,7 +39,8 @@ public sealed class JpegBaselineFrameDecoderTests
             return;
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
-        AssertClose(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegBaselineFrameDecoder.Instance), frames.Format, 64, 3);
+        AssertClose(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegBaselineFrameDecoder.Instance),
+            frames.Format, 64, 3);
     }
 
     [SkippableTheory]

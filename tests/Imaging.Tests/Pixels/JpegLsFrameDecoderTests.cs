@@ -21,7 +21,8 @@ public sealed class JpegLsFrameDecoderTests
             return;
         using var temp = new TempDirectory();
         var frames = EncodedFrames.Extract(ExternalTool.Corpus(name), temp);
-        PixelAssert.Equal(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegLsFrameDecoder.Instance), frames.Format, name);
+        PixelAssert.Equal(Reference.NativePixels(ExternalTool.Corpus(name), temp), frames.DecodeAll(JpegLsFrameDecoder.Instance),
+            frames.Format, name);
     }
 
     public static TheoryData<string, string, string> LosslessCases() => new()
@@ -72,7 +73,8 @@ public sealed class JpegLsFrameDecoderTests
     [InlineData("", "u12", 7)]
     public void NearLosslessStaysWithinNearAndMatchesDcmtk(string corpus, string synthetic, int near)
     {
-        if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "dcmcjpls", "dcmdjpls") || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
+        if (!LibraryPresent() || !ExternalTool.Require(ExternalTool.Python, "dcmcjpls", "dcmdjpls")
+            || (corpus != "" && !ExternalTool.RequireCorpus(corpus)))
             return;
         using var temp = new TempDirectory();
         var source = corpus != "" ? ExternalTool.Corpus(corpus) : Reference.MakeNative(synthetic, temp);

@@ -54,7 +54,8 @@ public sealed class RleFrameDecoderTests
         using var temp = new TempDirectory();
         var source = ExternalTool.Corpus("CT_small.dcm");
         var frames = EncodedFrames.Extract(Reference.Transcode("gdcmconv", source, temp, "--rle"), temp);
-        PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(RleFrameDecoder.Instance), frames.Format, "CT_small via gdcmconv --rle");
+        PixelAssert.Equal(Reference.NativePixels(source, temp), frames.DecodeAll(RleFrameDecoder.Instance), frames.Format,
+            "CT_small via gdcmconv --rle");
     }
 
     private static readonly FrameFormat Mono8 = new(2, 3, 1, 8, 8, false, 0);
@@ -103,7 +104,8 @@ public sealed class RleFrameDecoderTests
     {
         { "empty", [] },
         { "short header", new byte[40] },
-        { "15 segments past the end", Frame(15, [64, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000], 0x05, 1, 2, 3, 4, 5, 6) },
+        { "15 segments past the end", Frame(15, [64, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000], 0x05,
+            1, 2, 3, 4, 5, 6) },
         { "wrong segment count", Frame(2, [64, 66], 0xFB, 1, 0xFB, 2) },
         { "offset past the end", Frame(1, [5000], 0x05, 1, 2, 3, 4, 5, 6) },
         { "offset inside header", Frame(1, [12], 0x05, 1, 2, 3, 4, 5, 6) },

@@ -51,7 +51,8 @@ public sealed class DicompylerVolumeTests(ITestOutputHelper output) : IDisposabl
             foreach (var (z, area) in planes)
             {
                 var k = sliceAtZ.Single(p => Math.Abs(p.Item1 - z) < 0.01).k;
-                Assert.True(Math.Abs(area - counts[k] * pixelArea) < 1e-6, $"{structures[s].Name} slice {k}: dicompyler {area} mm², {counts[k]} pixels");
+                Assert.True(Math.Abs(area - counts[k] * pixelArea) < 1e-6,
+                    $"{structures[s].Name} slice {k}: dicompyler {area} mm², {counts[k]} pixels");
                 total += area;
             }
             var expected = counts.Sum() * pixelArea * sliceSpacing / 1000;
@@ -60,7 +61,8 @@ public sealed class DicompylerVolumeTests(ITestOutputHelper output) : IDisposabl
             // dicompyler's own volume halves the first and last plane of a structure on more than one plane (flooring
             // each polygon's half area to whole mm²), and takes the smallest gap between planes as their thickness.
             var own = roi.GetProperty("volume").GetDouble();
-            output.WriteLine($"{structures[s].Name}: {counts.Sum()} voxels, {expected:0.000000} cm³; dicompyler {own:0.000000} cm³ over {planes.Count} planes");
+            output.WriteLine(
+                $"{structures[s].Name}: {counts.Sum()} voxels, {expected:0.000000} cm³; dicompyler {own:0.000000} cm³ over {planes.Count} planes");
             if (planes.Count == 0) { Assert.Equal(0, own); continue; }
             Assert.Equal(sliceSpacing, roi.GetProperty("thickness").GetDouble(), 6);
             var polygons = roi.GetProperty("polygons");

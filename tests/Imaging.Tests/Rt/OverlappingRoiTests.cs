@@ -37,7 +37,8 @@ public sealed class OverlappingRoiTests : IDisposable
 
             return mask;
         }).ToArray();
-        RtStructure[] structures = [new("WholeTumor", 255, 0, 0, "GTV", false), new("TumorCore", 0, 255, 0, "GTV", false), new("Enhancing", 0, 0, 255, "GTV", false)];
+        RtStructure[] structures = [new("WholeTumor", 255, 0, 0, "GTV", false), new("TumorCore", 0, 255, 0, "GTV", false),
+            new("Enhancing", 0, 0, 255, "GTV", false)];
         var options = new RtWriteOptions("InnerEye-Orleans", "nnU-Net", "Regions:1", "", "");
 
         var bytes = RtStructureSetWriter.Build(masks, series, structures, options).ToBytes();

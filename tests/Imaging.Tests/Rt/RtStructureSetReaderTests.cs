@@ -40,7 +40,8 @@ public class RtStructureSetReaderTests
             for (var z = 0; z < volume.SizeZ; z++)
             {
                 var expected = RtTestData.ExpectedMask(labels, volume, RtTestData.Structures, s, z);
-                Assert.True(expected.AsSpan().SequenceEqual(mask.AsSpan(z * volume.SliceLength, volume.SliceLength)), $"{kind}: ROI {s + 1} slice {z}");
+                Assert.True(expected.AsSpan().SequenceEqual(mask.AsSpan(z * volume.SliceLength, volume.SliceLength)),
+                    $"{kind}: ROI {s + 1} slice {z}");
             }
         }
     }

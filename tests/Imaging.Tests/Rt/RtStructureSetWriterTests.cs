@@ -24,7 +24,8 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private sealed record Written(LoadedSeries Series, byte[] Labels, IReadOnlyList<RtStructure> Structures, RtStructureSet Set, byte[] Bytes, string Path);
+    private sealed record Written(LoadedSeries Series, byte[] Labels, IReadOnlyList<RtStructure> Structures, RtStructureSet Set,
+        byte[] Bytes, string Path);
 
     private Written Write(string kind, IReadOnlyList<RtStructure>? structures = null, RtWriteOptions? options = null, string? name = null)
     {
@@ -113,7 +114,8 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
                 {
                     var uid = w.Series.Slices[z].SopInstanceUid;
                     var actual = RtTestData.Rasterize(contours.Where(c => c.RoiNumber == s + 1 && c.ImageUid == uid), volume, z, inverse);
-                    Assert.True(RtTestData.ExpectedMask(w.Labels, volume, structures, s, z).AsSpan().SequenceEqual(actual), $"fill={fill} structure {s} slice {z}");
+                    Assert.True(RtTestData.ExpectedMask(w.Labels, volume, structures, s, z).AsSpan().SequenceEqual(actual),
+                        $"fill={fill} structure {s} slice {z}");
                 }
             }
         }
@@ -276,7 +278,8 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
     {
         var w = Write("hashed");
         var series = w.Series;
-        Assert.All(new[] { series.StudyInstanceUid, series.SeriesInstanceUid, series.FrameOfReferenceUid }.Concat(series.Slices.Select(s => s.SopInstanceUid)),
+        Assert.All(new[] { series.StudyInstanceUid, series.SeriesInstanceUid,
+            series.FrameOfReferenceUid }.Concat(series.Slices.Select(s => s.SopInstanceUid)),
             u => Assert.Matches("^1[0-9]{63}$", u));
         var ds = DicomReader.Read(w.Bytes).Dataset;
         Assert.Equal(System.Text.Encoding.ASCII.GetBytes(series.StudyInstanceUid), ds.ValueBytes(DicomTags.StudyInstanceUID).ToArray());
@@ -443,11 +446,16 @@ public sealed class RtStructureSetWriterTests(ITestOutputHelper output) : IDispo
         Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, [], Options));
         Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series,
             [.. RtTestData.Structures[..4], RtTestData.Structures[4] with { Name = new string('x', 65) }], Options));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { SoftwareVersions = "a\\b" }));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { StructureSetLabel = "two\\values" }));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { Interpreter = "a^b^c^d^e^f" }));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { Interpreter = "a=b=c=d" }));
-        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures, Options with { RoiGenerationAlgorithm = "automatic" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures,
+            Options with { SoftwareVersions = "a\\b" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures,
+            Options with { StructureSetLabel = "two\\values" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures,
+            Options with { Interpreter = "a^b^c^d^e^f" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures,
+            Options with { Interpreter = "a=b=c=d" }));
+        Assert.Throws<ArgumentException>(() => RtStructureSetWriter.Build(labels, series, RtTestData.Structures,
+            Options with { RoiGenerationAlgorithm = "automatic" }));
     }
 
     [SkippableFact]

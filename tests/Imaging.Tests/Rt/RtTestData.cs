@@ -15,13 +15,15 @@ internal static class RtTestData
     {
         "axial" => new SyntheticCtSpec { Name = kind },
         // Rotated 20° about z, then tilted 30° about the rotated x axis.
-        "oblique" => new SyntheticCtSpec { Name = kind, Orientation = ObliqueOrientation, Origin = [10.3, -20.7, 5.1], ColumnSpacing = 0.7, RowSpacing = 0.7, SliceSpacing = 1.25 },
+        "oblique" => new SyntheticCtSpec { Name = kind, Orientation = ObliqueOrientation, Origin = [10.3, -20.7, 5.1], ColumnSpacing = 0.7,
+            RowSpacing = 0.7, SliceSpacing = 1.25 },
         // Row direction flipped: the slice normal points to the feet, and file names run head to feet.
         "feet-first" => new SyntheticCtSpec { Name = kind, Orientation = [-1, 0, 0, 0, 1, 0], Origin = [15.5, -12.5, 60.0], ReverseFileOrder = true },
         // The gateway's anonymised form: 64-digit hashed UIDs as LO in explicit VR, no patient or study attributes.
         "hashed" => new SyntheticCtSpec { Name = kind, HashedUids = true, PatientData = false },
         // Far from the origin: coordinates near −100 m must still fit 16-character decimal strings.
-        "far" => new SyntheticCtSpec { Name = kind, Origin = [-99999.5, -99999.5, -99999.5], ColumnSpacing = 0.977, RowSpacing = 0.977, SliceSpacing = 3 },
+        "far" => new SyntheticCtSpec { Name = kind, Origin = [-99999.5, -99999.5, -99999.5], ColumnSpacing = 0.977, RowSpacing = 0.977,
+            SliceSpacing = 3 },
         _ => throw new ArgumentException(kind),
     };
 

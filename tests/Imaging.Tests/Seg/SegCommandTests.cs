@@ -44,10 +44,12 @@ public sealed class SegCommandTests(SegFixture fixture) : IClassFixture<SegFixtu
     public async Task Segment_RefusesSegFormWithoutSeg()
     {
         var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg-form", "labelmap"], new StringWriter(), stderr);
+        var exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg-form", "labelmap"],
+            new StringWriter(), stderr);
         Assert.Equal(ExitCodes.InputProblem, exit);
         Assert.Contains("--seg-form needs --seg", stderr.ToString());
-        exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg", "s.dcm", "--seg-form", "fractional"], new StringWriter(), stderr);
+        exit = await CommandLine.RunAsync(["segment", "x", "--model", "M", "--out", "rt.dcm", "--seg", "s.dcm", "--seg-form", "fractional"],
+            new StringWriter(), stderr);
         Assert.Equal(ExitCodes.InputProblem, exit);
     }
 
@@ -73,8 +75,10 @@ public sealed class SegCommandTests(SegFixture fixture) : IClassFixture<SegFixtu
     [InlineData("\"code\": 5", "structures[0].code must be an object")]
     [InlineData("\"code\": { \"type\": [\"1\", \"SCT\", \"X\"] }", "structures[0].code.category is required")]
     [InlineData("\"code\": { \"category\": [\"1\", \"SCT\"], \"type\": [\"1\", \"SCT\", \"X\"] }", "structures[0].code.category must be 3 strings")]
-    [InlineData("\"code\": { \"category\": [\"1\", \"SCT\", \"X\"], \"type\": [\"1\", \"\", \"X\"] }", "structures[0].code.type must have a value and scheme")]
-    [InlineData("\"code\": { \"category\": [\"1\", \"SCT\", \"X\"], \"type\": [\"1\", \"SCT\", \"X\"], \"colour\": 1 }", "structures[0].code.colour is not a field")]
+    [InlineData("\"code\": { \"category\": [\"1\", \"SCT\", \"X\"], \"type\": [\"1\", \"\", \"X\"] }",
+        "structures[0].code.type must have a value and scheme")]
+    [InlineData("\"code\": { \"category\": [\"1\", \"SCT\", \"X\"], \"type\": [\"1\", \"SCT\", \"X\"], \"colour\": 1 }",
+        "structures[0].code.colour is not a field")]
     public void ModelConfig_RefusesABadCode(string structure, string message)
     {
         var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse(Config(structure), "m.json"));

@@ -17,7 +17,8 @@ public sealed record SegCase(string Kind, LoadedSeries Series, byte[] Labels, Se
 /// </summary>
 public sealed class SegFixture : IDisposable
 {
-    public static readonly ThoraxPhantomOptions Phantom = new() { Seed = 7, Rows = 96, Columns = 80, Slices = 16, ColumnSpacing = 4, RowSpacing = 4, SliceSpacing = 5 };
+    public static readonly ThoraxPhantomOptions Phantom = new() { Seed = 7, Rows = 96, Columns = 80, Slices = 16, ColumnSpacing = 4, RowSpacing = 4,
+        SliceSpacing = 5 };
 
     private readonly TempDirectory _temp = new();
     private readonly Dictionary<string, SegCase> _cases = [];

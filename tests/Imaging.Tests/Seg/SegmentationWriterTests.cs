@@ -55,7 +55,8 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
             Assert.Equal(drawn.Select(s => c.Segments[s].Label).ToArray(), labels);
             Assert.Equal(Enumerable.Range(1, drawn.Length), numbers);
             // One frame per segment per slice that holds it, none empty (read_seg reports empty frames as problems).
-            var expected = drawn.Sum(s => Enumerable.Range(0, sliceCount).Count(z => c.Labels.AsSpan(z * sliceLength, sliceLength).Contains((byte)(s + 1))));
+            var expected = drawn.Sum(s => Enumerable.Range(0, sliceCount).Count(z =>
+                c.Labels.AsSpan(z * sliceLength, sliceLength).Contains((byte)(s + 1))));
             Assert.Equal(expected, r.I("frames"));
             Assert.Equal(((long)expected * sliceLength + 7) / 8 + (((long)expected * sliceLength + 7) / 8 & 1), r.I("pixel_bytes"));
             Assert.Equal(["0062000B", "0062000A"], r.Json.GetProperty("dimensions")[0].EnumerateArray().Select(e => e.GetString()));
@@ -72,7 +73,8 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
             Assert.Single(r.Json.GetProperty("dimensions").EnumerateArray());
         }
         Assert.Equal(r.S("sop_class"), r.S("media_sop_class"));
-        Assert.Equal(form == SegForm.LabelMap ? "1.2.840.10008.1.2.5" : "1.2.840.10008.1.2.1", r.S("transfer_syntax")); // the label map is RLE Lossless
+        Assert.Equal(form == SegForm.LabelMap ? "1.2.840.10008.1.2.5" : "1.2.840.10008.1.2.1",
+            r.S("transfer_syntax")); // the label map is RLE Lossless
         Assert.Equal("SEG", r.S("modality"));
         Assert.Equal(["DERIVED", "PRIMARY"], r.Strings("image_type"));
         Assert.Equal("00", r.S("lossy"));
@@ -123,7 +125,9 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
             // the label map to the BINARY rule that segment numbers run 1, 2, …, that segment 0 (the background, which
             // C.8.20.2.3 requires to be described) does not start at one. Anything else is an error of ours.
             errors = errors.Where(l => l.Trim() != "Error - Information Object Not found"
-                && !l.StartsWith("Error - SegmentNumber not monotonically increasing from one by one - have SegmentSequence item number 1 (from one) with SegmentNumber of 0")).ToList();
+                && !l.StartsWith(
+                    "Error - SegmentNumber not monotonically increasing from one by one - have SegmentSequence item number 1 (from one) with " +
+                    "SegmentNumber of 0")).ToList();
         }
         Assert.True(errors.Count == 0, string.Join('\n', errors));
     }
@@ -137,7 +141,8 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
         ExternalProcess.Require("/usr/bin/java"); ExternalProcess.Require("/usr/share/java/pixelmed.jar");
         var (path, _, _) = Write(kind, SegForm.Binary);
         var (_, stdout, stderr) = ExternalProcess.Run("/usr/bin/java",
-            ["-Djdk.xml.xpathExprOpLimit=0", "-Djdk.xml.xpathTotalOpLimit=0", "-Djdk.xml.xpathGroupLimit=0", "-cp", "/usr/share/java/pixelmed.jar:/usr/share/java/commons-codec.jar",
+            ["-Djdk.xml.xpathExprOpLimit=0", "-Djdk.xml.xpathTotalOpLimit=0", "-Djdk.xml.xpathGroupLimit=0", "-cp",
+                "/usr/share/java/pixelmed.jar:/usr/share/java/commons-codec.jar",
              "com.pixelmed.validate.DicomInstanceValidator", path], throwOnError: false);
         var report = stdout + stderr;
         output.WriteLine(report);
@@ -207,7 +212,8 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
     public void Segments_CarryTheirCodesAndColours()
     {
         var c = fixture.Get("head-first");
-        var custom = new SegmentCode(new SegCode("49755003", "SCT", "Morphologically Abnormal Structure"), new SegCode("108369006", "SCT", "Neoplasm"));
+        var custom = new SegmentCode(new SegCode("49755003", "SCT", "Morphologically Abnormal Structure"),
+            new SegCode("108369006", "SCT", "Neoplasm"));
         SegSegment[] segments = [.. c.Segments.Take(5), new("Liver", 1, 2, 3, custom)];
         var seg = SegmentationWriter.Build(c.Labels, c.Series, segments, Options, SegForm.Binary);
         Assert.Equal([0, 1, 2, 3, 4], seg.SegmentIndexes);
@@ -228,7 +234,9 @@ public sealed class SegmentationWriterTests(SegFixture fixture, ITestOutputHelpe
         labels[5] = 9;
         Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(labels, c.Series, c.Segments, Options, SegForm.Binary));
         Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(c.Labels[1..], c.Series, c.Segments, Options, SegForm.Binary));
-        Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(c.Labels, c.Series, c.Segments, Options with { ContentLabel = "lower case" }, SegForm.Binary));
-        Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(c.Labels, c.Series, c.Segments, Options with { AlgorithmVersion = "" }, SegForm.Binary));
+        Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(c.Labels, c.Series, c.Segments, Options with { ContentLabel = "lower case" },
+            SegForm.Binary));
+        Assert.Throws<ArgumentException>(() => SegmentationWriter.Build(c.Labels, c.Series, c.Segments, Options with { AlgorithmVersion = "" },
+            SegForm.Binary));
     }
 }

@@ -67,7 +67,8 @@ public class GantryTiltTests
         {
             var (x, y, z) = v.ToPatient(0, 0, k);
             Near(series.Slices[k].Position, [x, y, z], 1e-4, $"slice {k} position");
-            var (i, j, kk) = v.ToVoxel(series.Slices[k].Position[0] + 3 * v.Spacing[0], series.Slices[k].Position[1] + 5 * v.Spacing[1], series.Slices[k].Position[2]);
+            var (i, j, kk) = v.ToVoxel(series.Slices[k].Position[0] + 3 * v.Spacing[0], series.Slices[k].Position[1] + 5 * v.Spacing[1],
+                series.Slices[k].Position[2]);
             Near([3, 5, k], [i, j, kk], 1e-4, $"slice {k} voxel");
         }
     }
@@ -139,7 +140,8 @@ public class GantryTiltTests
         var frames = ds.Items(SegTags.PerFrameFunctionalGroupsSequence);
         Assert.Equal(v.SizeZ, frames.Count);
         for (var z = 0; z < v.SizeZ; z++)
-            Near(series.Slices[z].Position, frames[z].Items(SegTags.PlanePositionSequence)[0].GetDoubles(DicomTags.ImagePositionPatient)!, 1e-6, $"frame {z}");
+            Near(series.Slices[z].Position, frames[z].Items(SegTags.PlanePositionSequence)[0].GetDoubles(DicomTags.ImagePositionPatient)!,
+                1e-6, $"frame {z}");
     }
 
     private static ImageVolume Sheared(double tiltDegrees)
@@ -182,6 +184,7 @@ public class GantryTiltTests
             Near([-x, -y, z], [rx, ry, rz], 1e-9, $"sform ({i}, {j}, {k})");
         }
         var straight = Sheared(0);
-        Assert.Equal(1, NiftiImage.Labels(new byte[straight.VoxelCount], [6, 5, 4], straight.Spacing, straight.Origin, straight.Direction, "").QformCode);
+        Assert.Equal(1, NiftiImage.Labels(new byte[straight.VoxelCount], [6, 5, 4], straight.Spacing, straight.Origin, straight.Direction, "")
+            .QformCode);
     }
 }

@@ -50,7 +50,8 @@ public static class ExternalProcess
         return found;
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(string program, IEnumerable<string> args, bool throwOnError = true, int timeoutMs = 120_000)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string program, IEnumerable<string> args, bool throwOnError = true,
+        int timeoutMs = 120_000)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace InnerEye.Imaging.Tests.Support;
 
 /// <summary>A CT series written by pydicom through tests/tools/make_ct_series.py, and the geometry it reports.</summary>
-public sealed record SyntheticSeries(string Path, string StudyUid, string SeriesUid, string FrameUid, double[] Origin, double[] Direction, double[] Spacing)
+public sealed record SyntheticSeries(string Path, string StudyUid, string SeriesUid, string FrameUid, double[] Origin, double[] Direction,
+    double[] Spacing)
 {
     /// <summary>The test needs pydicom: Skipped without it, and failed with CI=true.</summary>
     public static void RequireTools() => ExternalProcess.Require(ExternalProcess.Python, "pydicom");

@@ -53,7 +53,9 @@ public sealed class BatchedPatchesTests(ITestOutputHelper output)
         var labelsOne = OutputDecision.Decide(one, model.Output, one[0].Length).Labels;
         var labelsFour = OutputDecision.Decide(four, model.Output, four[0].Length).Labels;
         var differing = labelsOne.Zip(labelsFour).Count(p => p.First != p.Second);
-        output.WriteLine($"batch 1: {oneTime.TotalSeconds:0.00} s, batch 4: {fourTime.TotalSeconds:0.00} s ({oneTime / fourTime:0.00}×); max |Δlogit| {maxDiff:g3}, labels differing {differing}");
+        output.WriteLine(
+            $"batch 1: {oneTime.TotalSeconds:0.00} s, batch 4: {fourTime.TotalSeconds:0.00} s ({oneTime / fourTime:0.00}×); max |Δlogit| " +
+            $"{maxDiff:g3}, labels differing {differing}");
         // float16 accumulation: a different summation inside ONNX Runtime's batched kernels may move a sum by one float16 step.
         Assert.True(maxDiff < 0.02f, $"max |Δlogit| {maxDiff}");
         Assert.True(differing <= 5, $"{differing} labels differ");

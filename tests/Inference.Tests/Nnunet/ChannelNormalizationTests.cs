@@ -7,7 +7,8 @@ public sealed class ChannelNormalizationTests
     public void CtClipZScoreClipsThenStandardises()
     {
         float[] data = [-2000, -893, 0, 78, 3000];
-        ChannelNormalization.Apply(data, new NormalizationConfig(NormalizationScheme.CtClipZScore) { Mean = -580.5, Std = 400, Lower = -893, Upper = 78 }, null);
+        ChannelNormalization.Apply(data, new NormalizationConfig(NormalizationScheme.CtClipZScore) { Mean = -580.5, Std = 400, Lower = -893,
+            Upper = 78 }, null);
         float[] expected = [(-893f - -580.5f) / 400f, (-893f - -580.5f) / 400f, (0 - -580.5f) / 400f, (78 - -580.5f) / 400f, (78 - -580.5f) / 400f];
         Assert.Equal(expected, data);
     }

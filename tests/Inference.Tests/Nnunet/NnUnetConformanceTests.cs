@@ -13,7 +13,8 @@ namespace InnerEye.Inference.Tests.Nnunet;
 /// mean absolute difference of the class probabilities is reported (target ≤ 0.005) where the fixture stores them.
 /// </summary>
 [Trait("Category", "Conformance")]
-public sealed class NnUnetConformanceTests(NnUnetConformanceTests.ImportedModels imported, ITestOutputHelper output) : IClassFixture<NnUnetConformanceTests.ImportedModels>
+public sealed class NnUnetConformanceTests(NnUnetConformanceTests.ImportedModels imported, ITestOutputHelper output)
+    : IClassFixture<NnUnetConformanceTests.ImportedModels>
 {
     public const double MinDice = 0.999;
     public const double MinAgreement = 0.9995;

@@ -21,7 +21,8 @@ public class PassThroughModelTests
     public async Task EverySliceHasTheFiveNestedSquaresAtTheGeometrysCentre(bool feetFirst)
     {
         using var dir = new TempDirectory();
-        var (_, series, _) = ShippedModel.Phantom(dir, new ThoraxPhantomOptions { Seed = 5, Rows = 96, Columns = 80, Slices = 7, FeetFirst = feetFirst });
+        var (_, series, _) = ShippedModel.Phantom(dir, new ThoraxPhantomOptions { Seed = 5, Rows = 96, Columns = 80, Slices = 7,
+            FeetFirst = feetFirst });
         var model = ShippedModel.Load("PassThroughModel");
         var input = new SeriesLoadResult([series], []);
         var result = await ShippedModel.Pipeline.RunAsync(input, model);
@@ -38,7 +39,8 @@ public class PassThroughModelTests
         Assert.Equal("^Default Interpreter", file.Dataset.Items(DicomTags.RTROIObservationsSequence)[0].GetString(DicomTags.ROIInterpreter));
         Assert.Equal("PassThroughModel", file.Dataset.GetString(DicomTags.StructureSetLabel));
         Assert.Equal(model.DisplayName, file.Dataset.GetString(DicomTags.StructureSetName));
-        Assert.All(file.Dataset.Items(DicomTags.StructureSetROISequence), r => Assert.Equal("PassThroughModel:1729", r.GetString(DicomTags.ROIGenerationDescription)));
+        Assert.All(file.Dataset.Items(DicomTags.StructureSetROISequence),
+            r => Assert.Equal("PassThroughModel:1729", r.GetString(DicomTags.ROIGenerationDescription)));
 
         var v = series.Volume;
         int cx = v.SizeX / 2, cy = v.SizeY / 2;
@@ -133,7 +135,8 @@ public class PassThroughModelTests
                     Assert.True(Math.Abs(i + 0.5 - Math.Round(i + 0.5)) <= 2e-3 && Math.Abs(j + 0.5 - Math.Round(j + 0.5)) <= 2e-3,
                         $"ROI {c} slice {z}: point {p / 3} maps to ({i}, {j}), not a pixel corner");
                     var ring = Math.Max(Math.Abs(i - (cx - 0.5)), Math.Abs(j - (cy - 0.5)));
-                    Assert.True(Math.Abs(ring - 3 * c) <= 2e-3 || Math.Abs(ring - 3 * (c - 1)) <= 2e-3 || (c > 1 && ring > 3 * (c - 1) && ring < 3 * c),
+                    Assert.True(Math.Abs(ring - 3 * c) <= 2e-3 || Math.Abs(ring - 3 * (c - 1)) <= 2e-3
+                        || (c > 1 && ring > 3 * (c - 1) && ring < 3 * c),
                         $"ROI {c} slice {z}: point {p / 3} at ({i}, {j}) is not on ring {c}");
                 }
             }
@@ -182,7 +185,8 @@ public class PassThroughModelTests
         {
             var found = false;
             for (var a = 0; a < actual.Length && !found; a += 3)
-                found = Math.Abs(actual[a] - expected[e]) < 2e-3 && Math.Abs(actual[a + 1] - expected[e + 1]) < 2e-3 && Math.Abs(actual[a + 2] - expected[e + 2]) < 2e-3;
+                found = Math.Abs(actual[a] - expected[e]) < 2e-3 && Math.Abs(actual[a + 1] - expected[e + 1]) < 2e-3
+                    && Math.Abs(actual[a + 2] - expected[e + 2]) < 2e-3;
             if (!found) return false;
         }
         return true;

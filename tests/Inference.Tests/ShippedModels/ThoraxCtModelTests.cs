@@ -27,7 +27,8 @@ public class ThoraxCtModelTests(ITestOutputHelper output)
         {
             var ours = RtRasterizer.Rasterize(roi, series);
             var agreement = Dice.Of(theirs[roi.Name], ours);
-            output.WriteLine($"{roi.Name}: plastimatch vs ours Dice {agreement:0.0000}; ours vs pipeline labels {Dice.Of(ours, result.Labels, (byte)roi.Number):0.0000}; vs ground truth {Dice.Of(ours, truth, (byte)roi.Number):0.000}");
+            output.WriteLine($"{roi.Name}: plastimatch vs ours Dice {agreement:0.0000}; ours vs pipeline labels " +
+                $"{Dice.Of(ours, result.Labels, (byte)roi.Number):0.0000}; vs ground truth {Dice.Of(ours, truth, (byte)roi.Number):0.000}");
             Assert.True(agreement >= 0.98, $"{roi.Name}: plastimatch and our rasterisation agree only to Dice {agreement:0.000}");
             Assert.True(ours.Any(v => v != 0), $"{roi.Name} is empty");
         }

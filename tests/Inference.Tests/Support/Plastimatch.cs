@@ -18,8 +18,10 @@ public static class Plastimatch
     public static Dictionary<string, byte[]> Rasterize(string rtFile, string ctFolder, LoadedSeries series, string scratch)
     {
         var output = Path.Combine(scratch, "plastimatch");
-        ExternalProcess.Run("plastimatch", ["convert", "--input", rtFile, "--referenced-ct", ctFolder, "--output-prefix", output, "--prefix-format", "nii"]);
-        return Directory.GetFiles(output, "*.nii").ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => Sample(NiftiReader.Read(f), series.Volume));
+        ExternalProcess.Run("plastimatch", ["convert", "--input", rtFile, "--referenced-ct", ctFolder, "--output-prefix", output,
+            "--prefix-format", "nii"]);
+        return Directory.GetFiles(output, "*.nii").ToDictionary(f => Path.GetFileNameWithoutExtension(f),
+            f => Sample(NiftiReader.Read(f), series.Volume));
     }
 
     /// <summary>The mask's value at the centre of every voxel of <paramref name="v"/> (nearest neighbour).</summary>
@@ -40,7 +42,8 @@ public static class Plastimatch
                     var b = (int)Math.Round(inverse[3] * rx + inverse[4] * ry + inverse[5] * rz);
                     var c = (int)Math.Round(inverse[6] * rx + inverse[7] * ry + inverse[8] * rz);
                     if (a < 0 || b < 0 || c < 0 || a >= mask.Size[0] || b >= mask.Size[1] || c >= mask.Size[2]) continue;
-                    result[(long)k * v.SliceLength + j * v.SizeX + i] = mask.Data[((long)c * mask.Size[1] + b) * mask.Size[0] + a] != 0 ? (byte)1 : (byte)0;
+                    result[(long)k * v.SliceLength + j * v.SizeX + i] = mask.Data[((long)c * mask.Size[1] + b) * mask.Size[0] + a] != 0
+                        ? (byte)1 : (byte)0;
                 }
             }
         });

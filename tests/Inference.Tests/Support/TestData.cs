@@ -49,7 +49,8 @@ public static class Volumes
     }
 
     /// <summary>A volume whose voxels hold f(x, y, z) of their patient coordinates.</summary>
-    public static ImageVolume FromWorld(int nx, int ny, int nz, double[] spacing, double[] origin, double[] direction, Func<double, double, double, float> f)
+    public static ImageVolume FromWorld(int nx, int ny, int nz, double[] spacing, double[] origin, double[] direction,
+        Func<double, double, double, float> f)
     {
         var grid = new GridGeometry(nx, ny, nz, spacing, origin, direction);
         return Create(nx, ny, nz, spacing, origin, direction, (i, j, k) =>

@@ -26,7 +26,8 @@ public sealed class NnUnetModelImporterTests
         Assert.Equal(Path.Combine(output.Path, "Thorax501.json"), result.ConfigPath);
         Assert.Equal("Thorax501", model.Id);
         Assert.Equal("1", model.Version);
-        Assert.Equal($"Dataset501_ThoraxPhantom nnUNetTrainer__nnUNetPlans__3d_fullres ({(folds.Length == 1 ? "fold 0" : "folds 0, 1")})", model.DisplayName);
+        Assert.Equal($"Dataset501_ThoraxPhantom nnUNetTrainer__nnUNetPlans__3d_fullres ({(folds.Length == 1 ? "fold 0" : "folds 0, 1")})",
+            model.DisplayName);
         Assert.Equal("3d_fullres", result.Configuration);
         Assert.Equal(folds, result.Folds);
         Assert.Equal(folds.Select(f => Path.Combine(output.Path, $"Thorax501.fold_{f}.onnx")), model.EnsemblePaths);
@@ -74,8 +75,10 @@ public sealed class NnUnetModelImporterTests
         var result = NnUnetModelImporter.Import(new NnUnetImportOptions(NnUnetFixture.ModelFolder, "Thorax501", output.Path));
 
         using var json = JsonDocument.Parse(File.ReadAllText(result.ConfigPath));
-        Assert.Equal(["Thorax501.fold_0.onnx", "Thorax501.fold_1.onnx"], json.RootElement.GetProperty("ensemble").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal([0, 1], json.RootElement.GetProperty("testTimeAugmentation").GetProperty("mirrorAxes").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(["Thorax501.fold_0.onnx", "Thorax501.fold_1.onnx"],
+            json.RootElement.GetProperty("ensemble").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([0, 1], json.RootElement.GetProperty("testTimeAugmentation").GetProperty("mirrorAxes").EnumerateArray()
+            .Select(e => e.GetInt32()));
         Assert.Equal(File.ReadAllText(result.ConfigPath), ModelConfigJson.Write(ModelConfigLoader.Read(result.ConfigPath)));
     }
 
@@ -213,7 +216,8 @@ public sealed class NnUnetModelImporterTests
         using var copy = new TrainedModelCopy(0);
         copy.EditDataset(dataset =>
         {
-            dataset["labels"] = JsonNodeOf("""{ "background": 0, "Body": [1, 2, 3, 4, 5], "Lungs": [2, 3], "Heart": 4, "Cord": 1, "Esophagus": 5, "Lung_L": [3] }""");
+            dataset["labels"] =
+                JsonNodeOf("""{ "background": 0, "Body": [1, 2, 3, 4, 5], "Lungs": [2, 3], "Heart": 4, "Cord": 1, "Esophagus": 5, "Lung_L": [3] }""");
             dataset["regions_class_order"] = JsonNodeOf("[1, 2, 4, 1, 5, 3]");
         });
 
