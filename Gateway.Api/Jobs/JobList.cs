@@ -15,6 +15,22 @@ public sealed record JobListQuery(string? Model = null, JobState? State = null, 
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
+
+    /// <summary>The states a list can be filtered by, as the query names them.</summary>
+    public static readonly IReadOnlyList<string> StateNames = [.. Enum.GetNames<JobState>().Select(n => n.ToLowerInvariant())];
+
+    /// <summary>The state <paramref name="name"/> names, ignoring case; a number or a list of names is none.</summary>
+    public static bool TryParseState(string name, out JobState state)
+    {
+        foreach (var value in Enum.GetValues<JobState>())
+        {
+            if (!value.ToString().Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
+            state = value;
+            return true;
+        }
+        state = default;
+        return false;
+    }
 }
 
 /// <summary>A page of jobs and the cursor of the next page (null on the last one).</summary>

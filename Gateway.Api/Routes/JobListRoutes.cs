@@ -33,8 +33,8 @@ public static partial class JobListRoutes
         JobState? state = null;
         if (q.TryGetValue("state", out var s))
         {
-            if (!Enum.TryParse<JobState>(s.ToString(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(s, out _))
-                return Invalid("state", $"state '{s}' is none of queued, running, completed, failed and cancelled.");
+            if (!JobListQuery.TryParseState(s.ToString(), out var parsed))
+                return Invalid("state", $"state '{s}' is none of {string.Join(", ", JobListQuery.StateNames)}.");
             state = parsed;
         }
         DateTimeOffset? since = null;

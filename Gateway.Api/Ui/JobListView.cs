@@ -12,8 +12,6 @@ public static class JobListView
 {
     public const int PageSize = 50;
 
-    public static readonly IReadOnlyList<string> States = ["queued", "running", "completed", "failed", "cancelled"];
-
     /// <param name="cursor">The position this page starts from (null for the newest jobs).</param>
     public static IResult Render(JobListPage jobs, IReadOnlyList<ModelConfig> models, string? model, string? state, string? cursor)
     {
@@ -25,7 +23,7 @@ public static class JobListView
         foreach (var m in models)
             html.Append($"<option value=\"{e(m.Id)}\"{(m.Id == model ? " selected" : "")}>{e(m.Id)}</option>");
         html.Append("</select></label><label>State <select name=\"state\"><option value=\"\">all</option>");
-        foreach (var s in States)
+        foreach (var s in JobListQuery.StateNames)
             html.Append($"<option value=\"{e(s)}\"{(s == state ? " selected" : "")}>{e(s)}</option>");
         html.Append("</select></label><button type=\"submit\">Show</button></form>");
 

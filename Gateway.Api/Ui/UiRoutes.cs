@@ -31,8 +31,9 @@ public static class UiRoutes
         JobState? wanted = null;
         if (state.Length > 0)
         {
-            if (!JobListView.States.Contains(state)) return Invalid("state", $"state '{state}' is none of {string.Join(", ", JobListView.States)}.");
-            wanted = Enum.Parse<JobState>(state, ignoreCase: true);
+            if (!JobListQuery.TryParseState(state, out var parsed))
+                return Invalid("state", $"state '{state}' is none of {string.Join(", ", JobListQuery.StateNames)}.");
+            wanted = parsed;
         }
         if (cursor is not null && !JobListCursor.TryParse(cursor, out _, out _))
             return Invalid("cursor", "cursor is not one of this service's page links.");
